@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import knex, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+
+/** A connection or a transaction: every repository takes one, so any call can join a caller's transaction. */
+export type Db = Knex | Knex.Transaction;
+
+export type Engine = 'postgres' | 'pglite';
+
+export interface DbOptions {
+  /** PostgreSQL connection string; unset means embedded PGlite. */
+  databaseUrl?: string;
+  /** Folder of the embedded database: PGlite keeps its files in `${dataDir}/pglite`. */
+  dataDir: string;
+}
+
+const oid = { int8: 20, numeric: 1700, date: 1082, int8Array: 1016, numericArray: 1231, dateArray: 1182 } as const;
+
+/** Parses a one-dimensional array literal of unquoted elements ('{1,2,NULL}'), the form numbers and dates take. */
+function arrayOf(element: (text: string) => unknown) {
+  return (text: string) => (text === '{}' ? [] : text.slice(1, -1).split(',').map((value) => (value === 'NULL' ? null : element(value))));
+}
+
+/**
+ * The same text-to-value rules on both engines: bigint and numeric as JavaScript numbers (counts and sums are far
+ * below 2^53; money and quantities are read as float8 anyway), and DATE as the plain 'YYYY-MM-DD' string, because a
+ * Date object would shift the day by the process time zone.
+ */
+const parsers: Record<number, (text: string) => unknown> = {
+  [oid.int8]: Number,
+  [oid.numeric]: Number,
+  [oid.date]: (text) => text,
+};
+
+/** node-postgres parses arrays separately from their elements; PGlite applies the element parser above. */
+const pgParsers: Record<number, (text: string) => unknown> = {
+  ...parsers,
+  [oid.int8Array]: arrayOf(Number),
+  [oid.numericArray]: arrayOf(Number),
+  [oid.dateArray]: arrayOf((text) => text),
+};
+
+const pgTypes = {
+  getTypeParser: (typeId: number, format: string) => pgParsers[typeId] ?? pg.types.getTypeParser(typeId, format as 'text'),
+};
+
+export async function createDb(options: DbOptions): Promise<Knex> {
+  const db = options.databaseUrl ? connectPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+  await db.raw('select 1');
+  return db;
+}
+
+function connectPostgres(databaseUrl: string): Knex {
+  return knex({
+    client: 'pg',
+    connection: { connectionString: databaseUrl, types: pgTypes },
+    pool: { min: 0, max: 10 },
+  });
+}
+
+async function openPglite(dataDir: string): Promise<Knex> {
+  const folder = path.resolve(dataDir, 'pglite');
+  fs.mkdirSync(folder, { recursive: true });
+  const pglite = await PGlite.create(folder, { parsers });
+  // knex-pglite takes a ready instance through a function (knex would deep-clone an object); its types omit that form.
+  const connection = (() => ({ pglite })) as unknown as Knex.ConnectionConfigProvider;
+  return knex({ client: ClientPgLite, connection });
+}
+
+/** Which engine a connection (or a transaction on it) talks to. */
+export function engineOf(db: Db): Engine {
+  return db.client.config.client === 'pg' ? 'postgres' : 'pglite';
+}
+
+export async function closeDb(db: Knex): Promise<void> {
+  await db.destroy();
+}

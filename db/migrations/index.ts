@@ -1,0 +1,23 @@
+import type { Knex } from 'knex';
+import * as catalogue from './20261127_001_catalogue';
+import * as transactions from './20261127_002_transactions';
+import * as planning from './20261127_003_planning';
+import * as apiKeys from './20261127_004_api_keys';
+import * as oneRunningRun from './20261127_005_one_running_run';
+import * as draftPurchaseOrders from './20261127_006_draft_purchase_orders';
+import * as dailySalesByDate from './20261127_007_daily_sales_by_date';
+
+export interface Migration extends Knex.Migration {
+  name: string;
+}
+
+/** Every migration in order. A static list (not a folder scan) so that tsx, jest and any working directory see the same set. */
+export const migrations: Migration[] = [
+  { name: '20261127_001_catalogue', ...catalogue },
+  { name: '20261127_002_transactions', ...transactions },
+  { name: '20261127_003_planning', ...planning },
+  { name: '20261127_004_api_keys', ...apiKeys },
+  { name: '20261127_005_one_running_run', ...oneRunningRun },
+  { name: '20261127_006_draft_purchase_orders', ...draftPurchaseOrders },
+  { name: '20261127_007_daily_sales_by_date', ...dailySalesByDate },
+];

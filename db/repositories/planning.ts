@@ -1,0 +1,360 @@
+import type { Db } from '../connection';
+
+/** Revenue of one active item over a window: units sold × its unit price. */
+export interface ItemRevenue {
+  itemId: number;
+  sku: string;
+  revenue: number;
+}
+
+/** Sales × unit price of every active item over (afterDate, throughDate], zero for items without sales: the ABC basis. */
+export async function activeItemRevenues(db: Db, window: { afterDate: string; throughDate: string }): Promise<ItemRevenue[]> {
+  const { rows } = await db.raw(
+    `select i.id as item_id, i.sku, coalesce(s.quantity, 0) * i.unit_price::float8 as revenue
+       from items i
+       left join (
+         select item_id, sum(quantity)::float8 as quantity
+           from daily_sales where sales_date > ?::date and sales_date <= ?::date
+          group by item_id
+       ) s on s.item_id = i.id
+      where i.active
+      order by i.id`,
+    [window.afterDate, window.throughDate],
+  );
+  return rows.map((row: Record<string, unknown>) => ({ itemId: row.item_id, sku: row.sku, revenue: row.revenue })) as ItemRevenue[];
+}
+
+/** Ids of the active suppliers: lead times are learned one supplier at a time. */
+export async function activeSupplierIds(db: Db): Promise<number[]> {
+  const { rows } = await db.raw(`select id from suppliers where active order by id`);
+  return rows.map((row: { id: number }) => row.id);
+}
+
+export interface SupplierReceipt {
+  itemId: number;
+  orderDate: string;
+  /** The line's promise, else the order's; null when neither was given. */
+  promisedDate: string | null;
+  receivedDate: string;
+}
+
+export interface SupplierLeadTimeHistory {
+  /** Receipts received on or after `since` (received on or after the order date), oldest first. */
+  receipts: SupplierReceipt[];
+  /** The quoted lead time of every item the supplier offers. */
+  promised: Array<{ itemId: number; promisedDays: number }>;
+}
+
+/**
+ * Everything one supplier's lead times are learned from, in two queries: its receipts over every item it delivered
+ * (the supplier-level prior needs the other items too) and the lead times it quotes.
+ */
+export async function supplierLeadTimeHistory(db: Db, supplierId: number, options: { since: string }): Promise<SupplierLeadTimeHistory> {
+  const receipts = await db.raw(
+    `select pol.item_id, po.order_date, coalesce(pol.promised_date, po.promised_date) as promised_date, r.received_date
+       from receipts r
+       join purchase_order_lines pol on pol.id = r.purchase_order_line_id
+       join purchase_orders po on po.id = pol.purchase_order_id
+      where po.supplier_id = ? and r.received_date >= ?::date and r.received_date >= po.order_date
+      order by pol.item_id, r.received_date, r.id`,
+    [supplierId, options.since],
+  );
+  const promised = await db.raw(
+    `select item_id, promised_lead_time_days from supplier_items where supplier_id = ? order by item_id`,
+    [supplierId],
+  );
+  return {
+    receipts: receipts.rows.map((row: Record<string, unknown>) => ({
+      itemId: row.item_id,
+      orderDate: row.order_date,
+      promisedDate: row.promised_date,
+      receivedDate: row.received_date,
+    })) as SupplierReceipt[],
+    promised: promised.rows.map((row: Record<string, number>) => ({ itemId: row.item_id, promisedDays: row.promised_lead_time_days })),
+  };
+}
+
+/** A buyer's last word on an SKU × location in an earlier run. */
+export interface PreviousDecision {
+  itemId: number;
+  locationId: number;
+  runId: number;
+  status: 'proposed' | 'approved' | 'rejected' | 'exported';
+  quantity: number;
+  suggested: number;
+  reasonCode: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+/**
+ * The latest recommendation of a run before `runId` that a buyer acted on (approved, rejected, exported, or edited
+ * the quantity of), per item × location, for the given items.
+ */
+export async function previousDecisions(db: Db, runId: number, itemIds: number[]): Promise<PreviousDecision[]> {
+  if (itemIds.length === 0) return [];
+  const { rows } = await db.raw(
+    `select distinct on (item_id, location_id) item_id, location_id, run_id, status, quantity::float8 as quantity,
+            suggested_quantity::float8 as suggested, reason_code, decided_by, decided_at
+       from recommendations
+      where run_id < ? and item_id = any(?::int[])
+        and (status <> 'proposed' or quantity <> suggested_quantity or decided_at is not null)
+      order by item_id, location_id, run_id desc`,
+    [runId, itemIds],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    itemId: row.item_id,
+    locationId: row.location_id,
+    runId: Number(row.run_id),
+    status: row.status,
+    quantity: row.quantity,
+    suggested: row.suggested,
+    reasonCode: row.reason_code ?? null,
+    decidedBy: row.decided_by ?? null,
+    decidedAt: row.decided_at ? new Date(row.decided_at as string).toISOString() : null,
+  })) as PreviousDecision[];
+}
+
+/** Quantity approved by buyers on earlier runs and not yet exported to the ERP, per item × location: it is on order. */
+export async function approvedNotExportedQuantities(
+  db: Db,
+  runId: number,
+  itemIds: number[],
+): Promise<Array<{ itemId: number; locationId: number; quantity: number }>> {
+  if (itemIds.length === 0) return [];
+  const { rows } = await db.raw(
+    `select item_id, location_id, sum(quantity)::float8 as quantity
+       from recommendations
+      where run_id < ? and status = 'approved' and item_id = any(?::int[])
+      group by item_id, location_id
+      order by item_id, location_id`,
+    [runId, itemIds],
+  );
+  return rows.map((row: Record<string, unknown>) => ({ itemId: row.item_id, locationId: row.location_id, quantity: row.quantity })) as Array<{
+    itemId: number;
+    locationId: number;
+    quantity: number;
+  }>;
+}
+
+export interface PolicyRow {
+  itemId: number;
+  locationId: number;
+  supplierId: number | null;
+  serviceLevel: number;
+  safetyStock: number;
+  reorderPoint: number | null;
+  orderUpTo: number;
+  eoq: number | null;
+  explanation: object;
+}
+
+export interface RecommendationRow {
+  itemId: number;
+  locationId: number;
+  supplierId: number | null;
+  quantity: number;
+  unitCost: number | null;
+  needByDate: string | null;
+  projectedStockoutDate: string | null;
+  urgency: 'critical' | 'high' | 'normal' | 'low';
+  explanation: object;
+}
+
+/**
+ * Replaces a run's policies and proposals for a chunk of items in one transaction, so a rerun of the run writes the
+ * same rows again. Recommendations of this run that a buyer already touched (status, quantity or decision changed)
+ * are kept as they are, and the new proposal for that SKU × location is dropped in their favour.
+ */
+export async function replacePlanChunk(
+  db: Db,
+  runId: number,
+  itemIds: number[],
+  output: { policies: PolicyRow[]; recommendations: RecommendationRow[] },
+): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx.raw(`delete from inventory_policies where run_id = ? and item_id = any(?::int[])`, [runId, itemIds]);
+    await trx.raw(
+      `delete from recommendations
+        where run_id = ? and item_id = any(?::int[])
+          and status = 'proposed' and quantity = suggested_quantity and decided_at is null`,
+      [runId, itemIds],
+    );
+    if (output.policies.length > 0) {
+      await trx.raw(
+        `insert into inventory_policies
+           (run_id, item_id, location_id, supplier_id, service_level, safety_stock, reorder_point, order_up_to, eoq, explanation)
+         select ?, p.item_id, p.location_id, p.supplier_id, p.service_level, p.safety_stock, p.reorder_point, p.order_up_to, p.eoq, p.explanation
+           from jsonb_to_recordset(?::jsonb) as p(item_id int, location_id int, supplier_id int, service_level float8, safety_stock float8,
+                                                  reorder_point float8, order_up_to float8, eoq float8, explanation jsonb)`,
+        [
+          runId,
+          JSON.stringify(
+            output.policies.map((p) => ({
+              item_id: p.itemId,
+              location_id: p.locationId,
+              supplier_id: p.supplierId,
+              service_level: p.serviceLevel,
+              safety_stock: p.safetyStock,
+              reorder_point: p.reorderPoint,
+              order_up_to: p.orderUpTo,
+              eoq: p.eoq,
+              explanation: p.explanation,
+            })),
+          ),
+        ],
+      );
+    }
+    if (output.recommendations.length > 0) {
+      await trx.raw(
+        `insert into recommendations
+           (run_id, item_id, location_id, supplier_id, status, quantity, suggested_quantity, unit_cost, need_by_date,
+            projected_stockout_date, urgency, explanation)
+         select ?, r.item_id, r.location_id, r.supplier_id, 'proposed', r.quantity, r.quantity, r.unit_cost, r.need_by_date,
+                r.projected_stockout_date, r.urgency, r.explanation
+           from jsonb_to_recordset(?::jsonb) as r(item_id int, location_id int, supplier_id int, quantity numeric, unit_cost numeric,
+                                                  need_by_date date, projected_stockout_date date, urgency text, explanation jsonb)
+         on conflict (run_id, item_id, location_id) do nothing`,
+        [
+          runId,
+          JSON.stringify(
+            output.recommendations.map((r) => ({
+              item_id: r.itemId,
+              location_id: r.locationId,
+              supplier_id: r.supplierId,
+              quantity: r.quantity,
+              unit_cost: r.unitCost,
+              need_by_date: r.needByDate,
+              projected_stockout_date: r.projectedStockoutDate,
+              urgency: r.urgency,
+              explanation: r.explanation,
+            })),
+          ),
+        ],
+      );
+    }
+  });
+}
+
+export interface DraftPurchaseOrderLine {
+  itemId: number;
+  sku: string;
+  quantity: number;
+  unitCost: number;
+  value: number;
+  urgency: RecommendationRow['urgency'];
+}
+
+export interface PullForwardEntry {
+  itemId: number;
+  sku: string;
+  quantity: number;
+  unitCost: number;
+  value: number;
+  daysUntilReorder: number | null;
+  cumulativeOrderValue: number;
+  suggested: boolean;
+}
+
+export interface DraftPurchaseOrderRow {
+  supplierId: number;
+  locationId: number;
+  currency: string;
+  orderValue: number;
+  minimumOrderValue: number | null;
+  shortfall: number;
+  lines: DraftPurchaseOrderLine[];
+  pullForward: PullForwardEntry[];
+}
+
+/** A recommendation of a run that belongs on its draft purchase order, with its supplier's terms. */
+export interface DraftLineSource {
+  itemId: number;
+  sku: string;
+  locationId: number;
+  supplierId: number;
+  quantity: number;
+  unitCost: number;
+  urgency: RecommendationRow['urgency'];
+  minimumOrderValue: number;
+  currency: string;
+}
+
+/**
+ * The lines of a run's draft purchase orders as they stand: its sourced recommendations not rejected or exported,
+ * at their current quantity (a buyer's edit when there is one).
+ */
+export async function draftLinesForRun(db: Db, runId: number): Promise<DraftLineSource[]> {
+  const { rows } = await db.raw(
+    `select r.item_id, i.sku, r.location_id, r.supplier_id, r.quantity::float8 as quantity, coalesce(r.unit_cost, 0)::float8 as unit_cost,
+            r.urgency, s.min_order_value::float8 as min_order_value, s.currency
+       from recommendations r
+       join items i on i.id = r.item_id
+       join suppliers s on s.id = r.supplier_id
+      where r.run_id = ? and r.status in ('proposed', 'approved') and r.quantity > 0
+      order by r.supplier_id, r.location_id, r.item_id`,
+    [runId],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    itemId: row.item_id,
+    sku: row.sku,
+    locationId: row.location_id,
+    supplierId: row.supplier_id,
+    quantity: row.quantity,
+    unitCost: row.unit_cost,
+    urgency: row.urgency,
+    minimumOrderValue: row.min_order_value,
+    currency: row.currency,
+  })) as DraftLineSource[];
+}
+
+/** Replaces every draft purchase order of a run in one transaction. */
+export async function replaceDraftPurchaseOrders(db: Db, runId: number, orders: DraftPurchaseOrderRow[]): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx.raw(`delete from draft_purchase_orders where run_id = ?`, [runId]);
+    if (orders.length === 0) return;
+    await trx.raw(
+      `insert into draft_purchase_orders
+         (run_id, supplier_id, location_id, currency, line_count, order_value, minimum_order_value, shortfall, lines, pull_forward)
+       select ?, o.supplier_id, o.location_id, o.currency, jsonb_array_length(o.lines), o.order_value, o.minimum_order_value, o.shortfall,
+              o.lines, o.pull_forward
+         from jsonb_to_recordset(?::jsonb) as o(supplier_id int, location_id int, currency text, order_value float8,
+                                                minimum_order_value float8, shortfall float8, lines jsonb, pull_forward jsonb)`,
+      [
+        runId,
+        JSON.stringify(
+          orders.map((o) => ({
+            supplier_id: o.supplierId,
+            location_id: o.locationId,
+            currency: o.currency,
+            order_value: o.orderValue,
+            minimum_order_value: o.minimumOrderValue,
+            shortfall: o.shortfall,
+            lines: o.lines,
+            pull_forward: o.pullForward,
+          })),
+        ),
+      ],
+    );
+  });
+}
+
+/** The draft purchase orders of a run, by supplier then location. */
+export async function draftPurchaseOrdersForRun(db: Db, runId: number): Promise<DraftPurchaseOrderRow[]> {
+  const { rows } = await db.raw(
+    `select supplier_id, location_id, currency, order_value, minimum_order_value, shortfall, lines, pull_forward
+       from draft_purchase_orders where run_id = ? order by supplier_id, location_id`,
+    [runId],
+  );
+  const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+  return rows.map((row: Record<string, unknown>) => ({
+    supplierId: row.supplier_id,
+    locationId: row.location_id,
+    currency: row.currency,
+    orderValue: row.order_value,
+    minimumOrderValue: row.minimum_order_value,
+    shortfall: row.shortfall,
+    lines: parse(row.lines),
+    pullForward: parse(row.pull_forward),
+  })) as DraftPurchaseOrderRow[];
+}

@@ -1,0 +1,307 @@
+import type { Knex } from 'knex';
+import type { Db } from '../connection';
+
+export type RecommendationStatus = 'proposed' | 'approved' | 'rejected' | 'exported';
+export type Urgency = 'critical' | 'high' | 'normal' | 'low';
+export type RecommendationSort = 'urgency' | 'value' | 'stockout';
+
+export interface Recommendation {
+  id: number;
+  runId: number;
+  itemId: number;
+  sku: string;
+  description: string;
+  locationId: number;
+  locationCode: string;
+  supplierId: number | null;
+  supplierName: string | null;
+  status: RecommendationStatus;
+  quantity: number;
+  suggestedQuantity: number;
+  unitCost: number | null;
+  /** quantity × unit cost; null without a unit cost. */
+  lineValue: number | null;
+  needByDate: string | null;
+  projectedStockoutDate: string | null;
+  urgency: Urgency;
+  abcClass: string | null;
+  version: number;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reasonCode: string | null;
+  updatedAt: string;
+}
+
+export interface RecommendationDetail extends Recommendation {
+  /** The chosen supplier item's constraints; null when unsourced. */
+  moq: number | null;
+  orderMultiple: number | null;
+  explanation: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface RecommendationEvent {
+  id: number;
+  actor: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+export interface RecommendationFilters {
+  runId: number;
+  supplierId?: number;
+  locationId?: number;
+  urgency?: Urgency;
+  status?: RecommendationStatus;
+  abcClass?: 'A' | 'B' | 'C';
+}
+
+/** What a purchase-order line needs from an approved (or no longer approved) recommendation. */
+export interface RecommendationLineSource {
+  recommendationId: number;
+  status: RecommendationStatus;
+  supplierId: number | null;
+  locationId: number;
+  itemId: number;
+  quantity: number;
+  unitCost: number | null;
+  needByDate: string | null;
+}
+
+const infinity = `'infinity'::date`;
+/** Each sort as ascending key expressions (then id): a keyset cursor compares the row tuple with the last row's. */
+const sortKeys: Record<RecommendationSort, Array<{ expression: string; type: string }>> = {
+  urgency: [
+    { expression: `case r.urgency when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`, type: 'int' },
+    { expression: `coalesce(r.projected_stockout_date, ${infinity})`, type: 'date' },
+  ],
+  value: [{ expression: `(-(r.quantity * coalesce(r.unit_cost, 0)))::float8`, type: 'float8' }],
+  stockout: [{ expression: `coalesce(r.projected_stockout_date, ${infinity})`, type: 'date' }],
+};
+
+/** The ABC class the planner wrote into the explanation, else the item's override. */
+const abcClass = `coalesce(r.explanation ->> 'abcClass', i.abc_class_override::text)`;
+
+const summaryColumns = `r.id, r.run_id, r.item_id, i.sku, i.description, r.location_id, l.code as location_code,
+  r.supplier_id, s.name as supplier_name, r.status, r.quantity::float8 as quantity,
+  r.suggested_quantity::float8 as suggested_quantity, r.unit_cost::float8 as unit_cost,
+  (r.quantity * r.unit_cost)::float8 as line_value, r.need_by_date, r.projected_stockout_date, r.urgency,
+  ${abcClass} as abc_class, r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at`;
+
+const joins = `from recommendations r
+  join items i on i.id = r.item_id
+  join locations l on l.id = r.location_id
+  left join suppliers s on s.id = r.supplier_id`;
+
+const timestamp = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
+const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+
+function toRecommendation(row: Record<string, unknown>): Recommendation {
+  return {
+    id: Number(row.id),
+    runId: Number(row.run_id),
+    itemId: row.item_id as number,
+    sku: row.sku as string,
+    description: row.description as string,
+    locationId: row.location_id as number,
+    locationCode: row.location_code as string,
+    supplierId: (row.supplier_id as number | null) ?? null,
+    supplierName: (row.supplier_name as string | null) ?? null,
+    status: row.status as RecommendationStatus,
+    quantity: row.quantity as number,
+    suggestedQuantity: row.suggested_quantity as number,
+    unitCost: (row.unit_cost as number | null) ?? null,
+    lineValue: (row.line_value as number | null) ?? null,
+    needByDate: (row.need_by_date as string | null) ?? null,
+    projectedStockoutDate: (row.projected_stockout_date as string | null) ?? null,
+    urgency: row.urgency as Urgency,
+    abcClass: (row.abc_class as string | null) ?? null,
+    version: row.version as number,
+    decidedBy: (row.decided_by as string | null) ?? null,
+    decidedAt: timestamp(row.decided_at),
+    reasonCode: (row.reason_code as string | null) ?? null,
+    updatedAt: timestamp(row.updated_at)!,
+  };
+}
+
+/**
+ * One page of a run's recommendations, filtered and sorted, after the row whose sort key is `after`
+ * (the `sortKey` of the last row of the previous page). Returns the rows and each row's sort key.
+ */
+export async function listRecommendations(
+  db: Db,
+  options: { filters: RecommendationFilters; sort: RecommendationSort; after?: Array<string | number>; limit: number },
+): Promise<Array<{ recommendation: Recommendation; sortKey: Array<string | number> }>> {
+  const { filters } = options;
+  const keys = sortKeys[options.sort];
+  const conditions = ['r.run_id = ?'];
+  const bindings: Knex.RawBinding[] = [filters.runId];
+  const filterColumns: Array<[Knex.RawBinding | undefined, string]> = [
+    [filters.supplierId, 'r.supplier_id'],
+    [filters.locationId, 'r.location_id'],
+    [filters.urgency, 'r.urgency'],
+    [filters.status, 'r.status'],
+    [filters.abcClass, abcClass],
+  ];
+  for (const [value, column] of filterColumns) {
+    if (value === undefined) continue;
+    conditions.push(`${column} = ?`);
+    bindings.push(value);
+  }
+  if (options.after) {
+    conditions.push(`(${keys.map((key) => key.expression).join(', ')}, r.id) > (${keys.map((key) => `?::${key.type}`).join(', ')}, ?::bigint)`);
+    bindings.push(...options.after);
+  }
+  // The page is chosen on recommendations alone (items joined only to filter by the class override), then joined
+  // for display: sorting a run's rows before the joins costs a top-N sort instead of joining every row.
+  const { rows } = await db.raw(
+    `with page as (
+       select r.id, ${keys.map((key, index) => `${key.expression} as sort_key_${index}`).join(', ')}
+         from recommendations r ${filters.abcClass === undefined ? '' : 'join items i on i.id = r.item_id'}
+        where ${conditions.join(' and ')}
+        order by ${keys.map((key) => key.expression).join(', ')}, r.id
+        limit ?
+     )
+     select ${summaryColumns}, ${keys.map((_, index) => `page.sort_key_${index}::text as sort_key_${index}`).join(', ')}
+       from page join recommendations r on r.id = page.id
+       join items i on i.id = r.item_id
+       join locations l on l.id = r.location_id
+       left join suppliers s on s.id = r.supplier_id
+      order by ${keys.map((_, index) => `page.sort_key_${index}`).join(', ')}, r.id`,
+    [...bindings, options.limit],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    recommendation: toRecommendation(row),
+    // Keys travel as text (exact for float8, dates and 'infinity'); the id closes the tuple.
+    sortKey: [...keys.map((_, index) => row[`sort_key_${index}`] as string), Number(row.id)],
+  }));
+}
+
+/** One recommendation with its explanation and its supplier item's MOQ and multiple; `forUpdate` locks the row. */
+export async function findRecommendation(db: Db, id: number, options: { forUpdate?: boolean } = {}): Promise<RecommendationDetail | undefined> {
+  const { rows } = await db.raw(
+    `select ${summaryColumns}, r.explanation, r.created_at, si.moq::float8 as moq, si.order_multiple::float8 as order_multiple
+       ${joins}
+       left join supplier_items si on si.supplier_id = r.supplier_id and si.item_id = r.item_id
+      where r.id = ?
+      ${options.forUpdate ? 'for update of r' : ''}`,
+    [id],
+  );
+  if (!rows[0]) return undefined;
+  const row = rows[0];
+  return {
+    ...toRecommendation(row),
+    moq: row.moq ?? null,
+    orderMultiple: row.order_multiple ?? null,
+    explanation: json(row.explanation) as Record<string, unknown>,
+    createdAt: timestamp(row.created_at)!,
+  };
+}
+
+/**
+ * Writes a buyer's decision if the row is still at `expectedVersion`, bumping the version.
+ * Returns false when another writer got there first (0 rows updated): the caller answers 412.
+ */
+export async function updateRecommendationDecision(
+  db: Db,
+  id: number,
+  expectedVersion: number,
+  decision: { status: RecommendationStatus; quantity: number; reasonCode: string | null; decidedBy: string },
+): Promise<boolean> {
+  const { rows } = await db.raw(
+    `update recommendations
+        set status = ?, quantity = ?, reason_code = ?, decided_by = ?, decided_at = now(), updated_at = now(), version = version + 1
+      where id = ? and version = ?
+      returning id`,
+    [decision.status, decision.quantity, decision.reasonCode, decision.decidedBy, id, expectedVersion],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Approves every proposed recommendation of a run for one supplier × location (a draft purchase order) in one
+ * statement; lines with nothing to order stay proposed. Returns the approved rows as they now are.
+ */
+export async function approveDraftOrder(
+  db: Db,
+  input: { runId: number; supplierId: number; locationId: number; decidedBy: string },
+): Promise<Array<RecommendationLineSource & { version: number }>> {
+  const { rows } = await db.raw(
+    `update recommendations
+        set status = 'approved', reason_code = null, decided_by = ?, decided_at = now(), updated_at = now(), version = version + 1
+      where run_id = ? and supplier_id = ? and location_id = ? and status = 'proposed' and quantity > 0
+      returning id, status, supplier_id, location_id, item_id, quantity::float8 as quantity, unit_cost::float8 as unit_cost,
+                need_by_date, version`,
+    [input.decidedBy, input.runId, input.supplierId, input.locationId],
+  );
+  return rows
+    .map((row: Record<string, unknown>) => ({
+      recommendationId: Number(row.id),
+      status: row.status as RecommendationStatus,
+      supplierId: row.supplier_id as number,
+      locationId: row.location_id as number,
+      itemId: row.item_id as number,
+      quantity: row.quantity as number,
+      unitCost: (row.unit_cost as number | null) ?? null,
+      needByDate: (row.need_by_date as string | null) ?? null,
+      version: row.version as number,
+    }))
+    .sort((a: { recommendationId: number }, b: { recommendationId: number }) => a.recommendationId - b.recommendationId);
+}
+
+/** Appends audit events in one statement. */
+export async function insertRecommendationEvents(
+  db: Db,
+  events: Array<{ recommendationId: number; actor: string; action: string; before: unknown; after: unknown; reason: string | null }>,
+): Promise<void> {
+  if (events.length === 0) return;
+  await db.raw(
+    `insert into recommendation_events (recommendation_id, actor, action, before, after, reason)
+     select recommendation_id, actor, action, before, after, reason
+       from jsonb_to_recordset(?::jsonb) as e(recommendation_id bigint, actor text, action text, before jsonb, after jsonb, reason text)`,
+    [
+      JSON.stringify(
+        events.map((event) => ({
+          recommendation_id: event.recommendationId,
+          actor: event.actor,
+          action: event.action,
+          before: event.before ?? null,
+          after: event.after ?? null,
+          reason: event.reason,
+        })),
+      ),
+    ],
+  );
+}
+
+/** A recommendation's history, oldest first. */
+export async function listRecommendationEvents(db: Db, recommendationId: number): Promise<RecommendationEvent[]> {
+  const { rows } = await db.raw(
+    `select id, actor, action, before, after, reason, created_at from recommendation_events where recommendation_id = ? order by id`,
+    [recommendationId],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    id: Number(row.id),
+    actor: row.actor as string,
+    action: row.action as string,
+    before: json(row.before) ?? null,
+    after: json(row.after) ?? null,
+    reason: (row.reason as string | null) ?? null,
+    createdAt: timestamp(row.created_at)!,
+  }));
+}
+
+/** Marks recommendations exported (the ERP took them), bumping versions; returns id and new version of each. */
+export async function markRecommendationsExported(db: Db, recommendationIds: number[], decidedBy: string): Promise<Array<{ id: number; version: number }>> {
+  if (recommendationIds.length === 0) return [];
+  const { rows } = await db.raw(
+    `update recommendations set status = 'exported', decided_by = ?, updated_at = now(), version = version + 1
+      where id = any(?::bigint[]) and status = 'approved'
+      returning id, version`,
+    [decidedBy, recommendationIds],
+  );
+  return rows.map((row: Record<string, unknown>) => ({ id: Number(row.id), version: row.version as number }));
+}
