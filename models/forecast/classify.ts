@@ -1,0 +1,57 @@
+/**
+ * Demand classification by Syntetos, Boylan and Croston (2005, JORS 56): the average inter-demand
+ * interval (ADI) and the squared coefficient of variation of the non-zero sizes (CV²) place a series in
+ * one of four classes, which say whether Croston-type methods or smoothing of the raw series fit it.
+ */
+import { cleanDemand, demandOccurrences } from './intermittent';
+
+export type DemandClass = 'smooth' | 'erratic' | 'intermittent' | 'lumpy' | 'zero' | 'new' | 'short';
+
+export interface DemandClassification {
+  demandClass: DemandClass;
+  /** Average inter-demand interval in periods; null without any demand. */
+  adi: number | null;
+  /** Squared coefficient of variation of the non-zero sizes; null with fewer than two demands. */
+  cv2: number | null;
+  nonZeroCount: number;
+}
+
+export interface ClassifyOptions {
+  /** Fewer periods than this is 'new': too little history to classify (default 6). */
+  minimumPeriods?: number;
+}
+
+/** Cut-offs of Syntetos, Boylan and Croston (2005). */
+const adiCutOff = 1.32;
+const cv2CutOff = 0.49;
+
+/**
+ * ADI = mean interval between demands, the first counted from the start of the series (as tsintermittent's
+ * idclass and Croston's intervals), i.e. position of the last demand / number of demands;
+ * CV² = (sample standard deviation / mean)² of the non-zero sizes, standard deviation with n − 1.
+ * smooth: ADI ≤ 1.32 and CV² ≤ 0.49; erratic: ADI ≤ 1.32, CV² > 0.49; intermittent: ADI > 1.32, CV² ≤ 0.49; lumpy: both above.
+ * Before those: 'new' when shorter than minimumPeriods, 'zero' when there is no demand, 'short' with a single
+ * demand (CV² needs two). Negative values count as zero demand, as in intermittent.ts.
+ */
+export function classifyDemand(values: number[], options: ClassifyOptions = {}): DemandClassification {
+  const minimumPeriods = options.minimumPeriods ?? 6;
+  if (!(Number.isInteger(minimumPeriods) && minimumPeriods >= 1)) {
+    throw new Error(`classifyDemand: minimumPeriods must be a positive integer, got ${minimumPeriods}`);
+  }
+  const { sizes, intervals } = demandOccurrences(cleanDemand(values, 'classifyDemand'));
+  const nonZeroCount = sizes.length;
+  const adi = nonZeroCount === 0 ? null : intervals.reduce((sum, interval) => sum + interval, 0) / nonZeroCount;
+  const cv2 = nonZeroCount < 2 ? null : squaredCoefficientOfVariation(sizes);
+  const classified = (demandClass: DemandClass) => ({ demandClass, adi, cv2, nonZeroCount });
+  if (values.length < minimumPeriods) return classified('new');
+  if (adi === null) return classified('zero');
+  if (cv2 === null) return classified('short');
+  if (adi > adiCutOff) return classified(cv2 > cv2CutOff ? 'lumpy' : 'intermittent');
+  return classified(cv2 > cv2CutOff ? 'erratic' : 'smooth');
+}
+
+function squaredCoefficientOfVariation(sizes: number[]): number {
+  const mean = sizes.reduce((sum, size) => sum + size, 0) / sizes.length;
+  const variance = sizes.reduce((sum, size) => sum + (size - mean) ** 2, 0) / (sizes.length - 1);
+  return variance / (mean * mean);
+}

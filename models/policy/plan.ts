@@ -1,0 +1,383 @@
+import { addDays } from './dates';
+import { demandOverHorizon, economicOrderQuantity, inventoryPosition, orderUpToLevel, reorderPoint, type StockPosition } from './levels';
+import {
+  daysOfCover,
+  netRequirement,
+  netRequirementAtReorderPoint,
+  type OrderConstraints,
+  type OrderQuantitySteps,
+  projectStockout,
+  roundOrderQuantity,
+} from './order-quantity';
+import type { PullForwardCandidate } from './purchase-orders';
+import type { DemandClass } from '../forecast/classify';
+import { normalLoss } from '../stats/normal';
+import {
+  demandStdDevOverProtection,
+  largestFillRateFactor,
+  safetyFactorForCycleService,
+  safetyFactorForFillRate,
+  safetyStockFromSamples,
+  type ServiceMeasure,
+} from './safety-stock';
+import { chooseSupplier, type SupplierChoice, type SupplierItem, type SupplierReasonCode } from './supplier-choice';
+
+
+/**
+ * Everything planItem needs for one SKU × location. Time runs in forecast periods of `periodDays` days
+ * (1 = daily, 7 = weekly); lead times and the review period are given in days and converted to periods.
+ */
+export interface PlanItemInput {
+  sku: string;
+  locationId: string;
+  /** ISO date of the planning day; the first forecast period starts on it. */
+  startDate: string;
+  /** Length of one forecast period in days. */
+  periodDays: number;
+  /** Forecast mean demand per period for the next periods (index 0 = the period starting on startDate). Past its end the average is used. */
+  forecastMean: number[];
+  /** Standard deviation of the forecast error per period (periods taken as independent). */
+  forecastStdDev: number;
+  /**
+   * Sorted samples of demand over the protection interval (lead time, + review period when periodic), e.g. from
+   * models/forecast/lead-time-demand's leadTimeDemandSamples with horizon = protection in periods; required for intermittent and lumpy.
+   */
+  demandSamples?: number[];
+  /** models/forecast/classify's class: intermittent and lumpy are buffered from demandSamples, never a normal; every other class from σ. */
+  demandClass: DemandClass;
+  /** Planned lead time of the default (primary) source, e.g. learnLeadTimes' plannedMeanDays / plannedStdDevDays. */
+  leadTime: { meanDays: number; stdDevDays: number };
+  /** Days between reviews; 0 = continuous review (s, S), > 0 = periodic review (R, S). */
+  reviewPeriodDays: number;
+  /** Already resolved per item, e.g. with serviceLevelFor. */
+  service: { measure: ServiceMeasure; level: number };
+  stock: StockPosition;
+  /** planItem orders whole units unless an item gives its own orderMultiple (0 = any quantity). */
+  supplierItems: SupplierItem[];
+  /** When both are known, continuous review orders the EOQ; periodic review reports it. */
+  costs?: { orderingCost: number; holdingCostPerUnitPerYear: number };
+}
+
+export interface Policy {
+  kind: 'continuous' | 'periodic';
+  periodDays: number;
+  protectionPeriods: number;
+  safetyStock: number;
+  /** s, continuous review only. */
+  reorderPoint: number | null;
+  /** S: s + Q for continuous review, demand over lead time and review + SS for periodic. */
+  orderUpTo: number;
+  /** Q: the EOQ (or one period's demand without costs) for continuous review; expected demand per review for periodic. */
+  baseOrderQuantity: number;
+}
+
+export interface Recommendation {
+  sku: string;
+  locationId: string;
+  /** null when the SKU has no supplier items: the need stands, someone must source it. */
+  supplierId: string | null;
+  quantity: number;
+  unitCost: number | null;
+  lineValue: number | null;
+  orderDate: string;
+  expectedArrivalDate: string;
+  projectedStockoutDate: string | null;
+  reasonCode: SupplierReasonCode | 'no-supplier';
+  reason: string;
+}
+
+export interface PlanExplanation {
+  periodDays: number;
+  forecastPeriods: number;
+  leadTimeMeanDays: number;
+  leadTimeStdDevDays: number;
+  leadTimePeriods: number;
+  leadTimeStdDevPeriods: number;
+  reviewPeriods: number;
+  protectionPeriods: number;
+  demandOverLeadTime: number;
+  demandOverProtection: number;
+  meanDemandPerPeriod: number;
+  forecastStdDevPerPeriod: number;
+  /** √(E[L+R]·σ² + d²·σ_L²); null when the buffer comes from samples. */
+  demandStdDevOverProtection: number | null;
+  serviceMeasure: ServiceMeasure;
+  serviceLevel: number;
+  safetyStockMethod: 'normal-cycle' | 'normal-fill-rate' | 'samples-quantile' | 'none';
+  /** z (cycle) or k (fill rate); null from samples or when σ = 0. */
+  safetyFactor: number | null;
+  /** Q in G(k) = (1 − β)·Q / σ. */
+  fillRateOrderQuantity: number | null;
+  sampleCount: number | null;
+  sampleQuantile: number | null;
+  sampleMean: number | null;
+  safetyStock: number;
+  reorderPoint: number | null;
+  orderUpTo: number;
+  economicOrderQuantity: number | null;
+  baseOrderQuantity: number;
+  onHand: number;
+  onOrder: number;
+  backordered: number;
+  allocated: number;
+  inventoryPosition: number;
+  /** on hand − backordered − allocated: what the stock-out projection runs down (open orders have no arrival date here). */
+  availableOnHand: number;
+  daysOfCover: number | null;
+  projectedStockoutDate: string | null;
+  netRequirement: number;
+  /** The MOQ, multiple and cap the quantity was rounded with (the chosen supplier's; whole units when unsourced). */
+  orderConstraints: OrderConstraints | null;
+  rounding: OrderQuantitySteps | null;
+  supplier: SupplierChoice | null;
+  /** True when the chosen supplier's lead time differed from the input's and the policy was recomputed with it. */
+  replannedForChosenSupplier: boolean;
+  notes: string[];
+}
+
+export interface PlanItemResult {
+  policy: Policy;
+  recommendation: Recommendation | null;
+  /** When nothing is due now: the next order (supplier, quantity, when), for filling a supplier's minimum order value. */
+  pullForward: PullForwardCandidate | null;
+  explanation: PlanExplanation;
+}
+
+const daysPerYear = 365;
+
+function checkInput(input: PlanItemInput): void {
+  const fail = (cause: string) => {
+    throw new Error(`planItem: ${cause}`);
+  };
+  if (!(input.periodDays > 0) || !Number.isFinite(input.periodDays)) fail(`periodDays must be > 0, got ${input.periodDays}`);
+  if (input.forecastMean.length === 0) fail('forecastMean is empty');
+  if (!input.forecastMean.every((x) => x >= 0 && Number.isFinite(x))) fail('forecastMean must be finite and ≥ 0');
+  if (!(input.forecastStdDev >= 0) || !Number.isFinite(input.forecastStdDev)) fail(`forecastStdDev must be ≥ 0, got ${input.forecastStdDev}`);
+  if (!(input.leadTime.meanDays >= 0) || !Number.isFinite(input.leadTime.meanDays)) fail(`leadTime.meanDays must be ≥ 0, got ${input.leadTime.meanDays}`);
+  if (!(input.leadTime.stdDevDays >= 0) || !Number.isFinite(input.leadTime.stdDevDays)) fail(`leadTime.stdDevDays must be ≥ 0, got ${input.leadTime.stdDevDays}`);
+  if (!(input.reviewPeriodDays >= 0) || !Number.isFinite(input.reviewPeriodDays)) fail(`reviewPeriodDays must be ≥ 0, got ${input.reviewPeriodDays}`);
+  if (!(input.service.level > 0 && input.service.level < 1)) fail(`service level must be in (0, 1), got ${input.service.level}`);
+  if (input.service.measure !== 'cycle' && input.service.measure !== 'fill-rate') fail(`unknown service measure ${String(input.service.measure)}`);
+  if ((input.demandClass === 'intermittent' || input.demandClass === 'lumpy') && !input.demandSamples?.length) {
+    fail(`${input.demandClass} demand needs sorted demand samples over the protection interval`);
+  }
+}
+
+type PolicyExplanation = Pick<
+  PlanExplanation,
+  | 'leadTimeMeanDays' | 'leadTimeStdDevDays' | 'leadTimePeriods' | 'leadTimeStdDevPeriods' | 'reviewPeriods' | 'protectionPeriods'
+  | 'demandOverLeadTime' | 'demandOverProtection' | 'meanDemandPerPeriod' | 'demandStdDevOverProtection' | 'safetyStockMethod'
+  | 'safetyFactor' | 'fillRateOrderQuantity' | 'sampleCount' | 'sampleQuantile' | 'sampleMean' | 'safetyStock' | 'reorderPoint'
+  | 'orderUpTo' | 'economicOrderQuantity' | 'baseOrderQuantity'
+>;
+
+/** The policy for one lead time: safety stock, s, S and Q, with every intermediate number and notes on the choices made. */
+function computePolicy(input: PlanItemInput, leadTime: { meanDays: number; stdDevDays: number }): { policy: Policy; parts: PolicyExplanation; notes: string[] } {
+  const { periodDays, forecastMean, service } = input;
+  const notes: string[] = [];
+  const leadTimePeriods = leadTime.meanDays / periodDays;
+  const leadTimeStdDevPeriods = leadTime.stdDevDays / periodDays;
+  const reviewPeriods = input.reviewPeriodDays / periodDays;
+  const kind = reviewPeriods > 0 ? 'periodic' : 'continuous';
+  const protectionPeriods = leadTimePeriods + reviewPeriods;
+  const demandOverLeadTime = demandOverHorizon(forecastMean, leadTimePeriods);
+  const demandOverProtection = demandOverHorizon(forecastMean, protectionPeriods);
+  const meanDemandPerPeriod = protectionPeriods > 0 ? demandOverProtection / protectionPeriods : forecastMean[0];
+
+  const averageDemandPerPeriod = forecastMean.reduce((sum, x) => sum + x, 0) / forecastMean.length;
+  const eoq = input.costs
+    ? economicOrderQuantity({
+        demandPerPeriod: (averageDemandPerPeriod * daysPerYear) / periodDays,
+        orderingCost: input.costs.orderingCost,
+        holdingCostPerUnitPerPeriod: input.costs.holdingCostPerUnitPerYear,
+      })
+    : null;
+  // What one replenishment brings on average: the demand of one review interval, or Q of continuous review.
+  const baseOrderQuantity = kind === 'periodic' ? demandOverProtection - demandOverLeadTime : (eoq ?? demandOverHorizon(forecastMean, 1));
+  if (kind === 'continuous' && eoq === null) notes.push('no ordering and holding costs: Q = one period of forecast demand');
+
+  let demandStdDev: number | null = null;
+  let safetyStockMethod: PlanExplanation['safetyStockMethod'];
+  let safetyFactor: number | null = null;
+  let fillRateOrderQuantity: number | null = null;
+  let sample: { count: number; quantile: number; mean: number } | null = null;
+  let safetyStock: number;
+
+  if (input.demandClass === 'intermittent' || input.demandClass === 'lumpy') {
+    const samples = input.demandSamples as number[];
+    const fromSamples = safetyStockFromSamples(samples, service.level);
+    if (service.measure === 'fill-rate') notes.push('fill-rate target on sampled demand: the level is applied as a cycle service level (at least as much stock)');
+    safetyStockMethod = 'samples-quantile';
+    sample = { count: samples.length, quantile: fromSamples.quantile, mean: fromSamples.meanDemand };
+    safetyStock = fromSamples.safetyStock;
+  } else {
+    demandStdDev = demandStdDevOverProtection({
+      meanDemandPerPeriod,
+      demandStdDevPerPeriod: input.forecastStdDev,
+      protectionPeriods,
+      leadTimeStdDevPeriods,
+    });
+    if (demandStdDev === 0) {
+      safetyStockMethod = 'none';
+      safetyStock = 0;
+      notes.push('no demand or lead-time uncertainty: no safety stock');
+    } else if (service.measure === 'fill-rate' && baseOrderQuantity > 0) {
+      safetyStockMethod = 'normal-fill-rate';
+      fillRateOrderQuantity = baseOrderQuantity;
+      // A replenishment tiny against σ asks for k beyond what doubles can resolve: hold at the largest factor, which keeps
+      // the buffer monotone in the level (a fall-back to another measure would not).
+      if (((1 - service.level) * baseOrderQuantity) / demandStdDev < normalLoss(largestFillRateFactor)) {
+        safetyFactor = largestFillRateFactor;
+        notes.push(`fill rate needs k > ${largestFillRateFactor} for Q = ${baseOrderQuantity} against σ = ${demandStdDev}: k held at ${largestFillRateFactor}`);
+      } else {
+        safetyFactor = safetyFactorForFillRate(service.level, baseOrderQuantity, demandStdDev);
+      }
+      safetyStock = Math.max(0, safetyFactor * demandStdDev);
+    } else {
+      if (service.measure === 'fill-rate') notes.push('no expected order quantity for the fill-rate formula: the level is applied as a cycle service level');
+      safetyStockMethod = 'normal-cycle';
+      safetyFactor = safetyFactorForCycleService(service.level);
+      safetyStock = Math.max(0, safetyFactor * demandStdDev);
+    }
+    if (safetyFactor !== null && safetyFactor < 0) notes.push(`safety factor ${safetyFactor.toFixed(3)} is negative: safety stock floored at 0`);
+  }
+
+  const reorderLevel = kind === 'continuous' ? reorderPoint(demandOverLeadTime, safetyStock) : null;
+  const orderUpTo = reorderLevel !== null ? reorderLevel + baseOrderQuantity : orderUpToLevel(demandOverProtection, safetyStock);
+  return {
+    notes,
+    policy: { kind, periodDays, protectionPeriods, safetyStock, reorderPoint: reorderLevel, orderUpTo, baseOrderQuantity },
+    parts: {
+      leadTimeMeanDays: leadTime.meanDays,
+      leadTimeStdDevDays: leadTime.stdDevDays,
+      leadTimePeriods,
+      leadTimeStdDevPeriods,
+      reviewPeriods,
+      protectionPeriods,
+      demandOverLeadTime,
+      demandOverProtection,
+      meanDemandPerPeriod,
+      demandStdDevOverProtection: demandStdDev,
+      safetyStockMethod,
+      safetyFactor,
+      fillRateOrderQuantity,
+      sampleCount: sample?.count ?? null,
+      sampleQuantile: sample?.quantile ?? null,
+      sampleMean: sample?.mean ?? null,
+      safetyStock,
+      reorderPoint: reorderLevel,
+      orderUpTo,
+      economicOrderQuantity: eoq,
+      baseOrderQuantity,
+    },
+  };
+}
+
+function requirementFor(policy: Policy, position: number): number {
+  return policy.reorderPoint !== null ? netRequirementAtReorderPoint(policy.reorderPoint, policy.orderUpTo, position) : netRequirement(policy.orderUpTo, position);
+}
+
+/**
+ * Plans one SKU × location: lead time and demand over the protection interval → safety stock → s / S → inventory position
+ * → net requirement → supplier choice → MOQ, multiple and cap → a recommendation, or none when nothing is needed.
+ * When the chosen supplier's lead time differs from `leadTime`, the policy is computed once more with the chosen
+ * supplier's lead time (and its spread, else the input's) and rounded with its constraints; the choice itself is kept.
+ */
+export function planItem(input: PlanItemInput): PlanItemResult {
+  checkInput(input);
+  const supplierItems = input.supplierItems.map((item) => ({ ...item, orderMultiple: item.orderMultiple ?? 1 }));
+  const position = inventoryPosition(input.stock);
+  const availableOnHand = input.stock.onHand - input.stock.backordered - input.stock.allocated;
+  const stockout = projectStockout(availableOnHand, input.forecastMean, input.startDate, input.periodDays);
+
+  let { policy, parts, notes: policyNotes } = computePolicy(input, input.leadTime);
+  const notes: string[] = [];
+  let requirement = requirementFor(policy, position);
+  let supplier: SupplierChoice | null = null;
+  let rounding: OrderQuantitySteps | null = null;
+  let orderConstraints: OrderConstraints | null = null;
+  let replannedForChosenSupplier = false;
+
+  if (requirement > 0) {
+    supplier = chooseSupplier(supplierItems, requirement, stockout.daysOfCover);
+    if (supplier) {
+      const chosen = supplierItems.find((item) => item.supplierId === supplier!.supplierId) as SupplierItem;
+      const chosenLeadTime = { meanDays: chosen.leadTimeDays, stdDevDays: chosen.leadTimeStdDevDays ?? input.leadTime.stdDevDays };
+      if (chosenLeadTime.meanDays !== input.leadTime.meanDays || chosenLeadTime.stdDevDays !== input.leadTime.stdDevDays) {
+        notes.push(`policy recomputed for ${chosen.supplierId}'s lead time ${chosenLeadTime.meanDays} ± ${chosenLeadTime.stdDevDays} days (input ${input.leadTime.meanDays} ± ${input.leadTime.stdDevDays})`);
+        if (input.demandSamples?.length) notes.push('demand samples were drawn for the input lead time; the buffer from them is kept as is');
+        ({ policy, parts, notes: policyNotes } = computePolicy(input, chosenLeadTime));
+        requirement = requirementFor(policy, position);
+        replannedForChosenSupplier = true;
+      }
+      orderConstraints = { moq: chosen.moq, orderMultiple: chosen.orderMultiple, maxOrderQuantity: chosen.maxOrderQuantity };
+      rounding = roundOrderQuantity(requirement, orderConstraints);
+      if (rounding.capped) notes.push(`order capped at ${rounding.orderQuantity} by the supplier's maximum; ${rounding.afterMultiple} was needed`);
+    } else {
+      notes.push('no supplier items: the requirement is rounded up to whole units and left unsourced');
+      orderConstraints = { orderMultiple: 1 };
+      rounding = roundOrderQuantity(requirement, orderConstraints);
+    }
+  }
+
+  const quantity = rounding?.orderQuantity ?? 0;
+  let recommendation: Recommendation | null = null;
+  if (quantity > 0) {
+    const unitCost = supplier ? (supplierItems.find((item) => item.supplierId === supplier!.supplierId) as SupplierItem).unitCost : null;
+    recommendation = {
+      sku: input.sku,
+      locationId: input.locationId,
+      supplierId: supplier?.supplierId ?? null,
+      quantity,
+      unitCost,
+      lineValue: unitCost === null ? null : unitCost * quantity,
+      orderDate: input.startDate,
+      expectedArrivalDate: addDays(input.startDate, Math.ceil(parts.leadTimeMeanDays)),
+      projectedStockoutDate: stockout.stockoutDate,
+      reasonCode: supplier?.reasonCode ?? 'no-supplier',
+      reason: supplier?.reason ?? 'no supplier items for this SKU',
+    };
+  }
+
+  let pullForward: PullForwardCandidate | null = null;
+  if (recommendation === null && policy.baseOrderQuantity > 0) {
+    const next = chooseSupplier(supplierItems, policy.baseOrderQuantity, null);
+    // A need too small to survive rounding (e.g. 1e-9 units of forecast) is no order to pull forward.
+    if (next && next.rounding.orderQuantity > 0) {
+      // The next order is due when the position falls to s (continuous) or below S (periodic).
+      const trigger = policy.reorderPoint ?? policy.orderUpTo;
+      pullForward = {
+        sku: input.sku,
+        locationId: input.locationId,
+        supplierId: next.supplierId,
+        quantity: next.rounding.orderQuantity,
+        unitCost: (supplierItems.find((item) => item.supplierId === next.supplierId) as SupplierItem).unitCost,
+        daysUntilReorder: daysOfCover(position - trigger, input.forecastMean, input.periodDays),
+      };
+    }
+  }
+
+  const explanation: PlanExplanation = {
+    periodDays: input.periodDays,
+    forecastPeriods: input.forecastMean.length,
+    ...parts,
+    forecastStdDevPerPeriod: input.forecastStdDev,
+    serviceMeasure: input.service.measure,
+    serviceLevel: input.service.level,
+    onHand: input.stock.onHand,
+    onOrder: input.stock.onOrder,
+    backordered: input.stock.backordered,
+    allocated: input.stock.allocated,
+    inventoryPosition: position,
+    availableOnHand,
+    daysOfCover: stockout.daysOfCover,
+    projectedStockoutDate: stockout.stockoutDate,
+    netRequirement: requirement,
+    orderConstraints,
+    rounding,
+    supplier,
+    replannedForChosenSupplier,
+    notes: [...policyNotes, ...notes],
+  };
+  return { policy, recommendation, pullForward, explanation };
+}

@@ -1,0 +1,111 @@
+import { normalLoss, normalQuantile } from '../stats/normal';
+
+export type AbcClass = 'A' | 'B' | 'C';
+
+/** How service is measured: cycle service level (P1, chance of no stock-out per cycle) or fill rate (P2, share of demand met from stock). */
+export type ServiceMeasure = 'cycle' | 'fill-rate';
+
+export const defaultServiceLevels: Readonly<Record<AbcClass, number>> = Object.freeze({ A: 0.98, B: 0.95, C: 0.9 });
+
+function checkLevel(functionName: string, name: string, level: number): void {
+  if (!(level > 0 && level < 1)) throw new Error(`${functionName}: ${name} must be in (0, 1), got ${level}`);
+}
+
+/** Service level for an item: its own override when given, else its ABC class's level (defaults A 98%, B 95%, C 90%). */
+export function serviceLevelFor(abcClass: AbcClass, classLevels: Partial<Record<AbcClass, number>> = {}, itemOverride?: number): number {
+  const level = itemOverride ?? classLevels[abcClass] ?? defaultServiceLevels[abcClass];
+  if (level === undefined) throw new Error(`serviceLevelFor: unknown ABC class ${String(abcClass)}`);
+  checkLevel('serviceLevelFor', 'service level', level);
+  return level;
+}
+
+export interface DemandOverProtectionInput {
+  /** Mean demand per period over the protection interval. */
+  meanDemandPerPeriod: number;
+  /** Standard deviation of demand (forecast error) per period; periods independent. */
+  demandStdDevPerPeriod: number;
+  /** Expected protection interval in periods: lead time (+ review period for periodic review). */
+  protectionPeriods: number;
+  /** Standard deviation of the lead time, in periods (the review period adds none). */
+  leadTimeStdDevPeriods: number;
+}
+
+/**
+ * Standard deviation of demand over a random protection interval:
+ * σ = √(E[L]·σ_d² + d²·σ_L²) (Chopra and Meindl, Supply Chain Management, ch. 12,
+ * safety inventory with lead-time uncertainty; Silver, Pyke and Peterson 1998, ch. 7). All in the same period.
+ */
+export function demandStdDevOverProtection(input: DemandOverProtectionInput): number {
+  const { meanDemandPerPeriod, demandStdDevPerPeriod, protectionPeriods, leadTimeStdDevPeriods } = input;
+  for (const [name, value] of Object.entries(input)) {
+    if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`demandStdDevOverProtection: ${name} must be a finite number ≥ 0, got ${value}`);
+  }
+  return Math.sqrt(protectionPeriods * demandStdDevPerPeriod ** 2 + meanDemandPerPeriod ** 2 * leadTimeStdDevPeriods ** 2);
+}
+
+/** Safety factor z = Φ⁻¹(CSL) for a cycle service level (Silver, Pyke and Peterson 1998, ch. 7, service measure P1). */
+export function safetyFactorForCycleService(cycleServiceLevel: number): number {
+  checkLevel('safetyFactorForCycleService', 'cycleServiceLevel', cycleServiceLevel);
+  return normalQuantile(cycleServiceLevel);
+}
+
+/** Largest safety factor solved for: G(6) ≈ 1.6e-10, and beyond it 1 − Φ(z) loses its digits in double precision. */
+export const largestFillRateFactor = 6;
+
+/**
+ * Safety factor k for a fill-rate target β: solves G(k) = (1 − β)·Q / σ by bisection, G the standard normal loss function
+ * (Silver, Pyke and Peterson 1998, ch. 7, service measure P2; Nahmias, Production and Operations Analysis, §5.5, type 2 service).
+ * Q is the expected replenishment size (order quantity, or demand per review period for periodic review), σ the standard
+ * deviation of demand over the protection interval. k may come out negative when Q is large against σ.
+ */
+export function safetyFactorForFillRate(fillRate: number, orderQuantity: number, demandStdDev: number): number {
+  checkLevel('safetyFactorForFillRate', 'fillRate', fillRate);
+  if (!(orderQuantity > 0) || !Number.isFinite(orderQuantity)) throw new Error(`safetyFactorForFillRate: orderQuantity must be > 0, got ${orderQuantity}`);
+  if (!(demandStdDev > 0) || !Number.isFinite(demandStdDev)) throw new Error(`safetyFactorForFillRate: demandStdDev must be > 0, got ${demandStdDev}`);
+  const target = ((1 - fillRate) * orderQuantity) / demandStdDev;
+  if (target < normalLoss(largestFillRateFactor)) {
+    throw new Error(`safetyFactorForFillRate: target loss ${target} needs k > ${largestFillRateFactor}; fill rate too close to 1 for this Q/σ`);
+  }
+  // G is decreasing with G(k) ≥ −k, so G(−target − 1) > target: the root lies in [low, high].
+  let low = -target - 1;
+  let high = largestFillRateFactor;
+  for (let step = 0; step < 200 && high - low > 1e-12; step++) {
+    const middle = (low + high) / 2;
+    if (normalLoss(middle) > target) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}
+
+/** Safety stock z·σ for a cycle service level, floored at zero (a level below 50% would otherwise give a negative buffer). */
+export function safetyStockForCycleService(cycleServiceLevel: number, demandStdDev: number): number {
+  if (!(demandStdDev >= 0) || !Number.isFinite(demandStdDev)) throw new Error(`safetyStockForCycleService: demandStdDev must be ≥ 0, got ${demandStdDev}`);
+  return Math.max(0, safetyFactorForCycleService(cycleServiceLevel) * demandStdDev);
+}
+
+export interface SampleSafetyStock {
+  /** Inverse empirical distribution at the service level: the smallest sample x with at least that share of samples ≤ x. */
+  quantile: number;
+  meanDemand: number;
+  /** max(0, quantile − mean). */
+  safetyStock: number;
+}
+
+/**
+ * Safety stock for intermittent or lumpy demand from samples of demand over the protection interval (e.g. bootstrapped
+ * or simulated by the forecast): SS = max(0, Q̂(p) − mean), Q̂ the inverse empirical distribution (Hyndman and Fan 1996,
+ * type 1), so that at least a share p of the samples is covered. No normal approximation: lumpy demand is skewed and
+ * a normal buffer under-protects its upper tail.
+ */
+export function safetyStockFromSamples(sortedSamples: number[], serviceLevel: number): SampleSafetyStock {
+  checkLevel('safetyStockFromSamples', 'serviceLevel', serviceLevel);
+  if (sortedSamples.length === 0) throw new Error('safetyStockFromSamples: no samples');
+  for (let i = 0; i < sortedSamples.length; i++) {
+    if (!(sortedSamples[i] >= 0) || !Number.isFinite(sortedSamples[i])) throw new Error(`safetyStockFromSamples: samples must be finite and ≥ 0, got ${sortedSamples[i]}`);
+    if (i > 0 && sortedSamples[i] < sortedSamples[i - 1]) throw new Error('safetyStockFromSamples: samples must be sorted ascending');
+  }
+  // The small allowance keeps 0.81 × 300 = 243.00000000000003 from rounding up to the 244th sample.
+  const quantile = sortedSamples[Math.max(0, Math.ceil(serviceLevel * sortedSamples.length - 1e-9) - 1)];
+  const meanDemand = sortedSamples.reduce((sum, x) => sum + x, 0) / sortedSamples.length;
+  return { quantile, meanDemand, safetyStock: Math.max(0, quantile - meanDemand) };
+}

@@ -1,0 +1,215 @@
+import fc from 'fast-check';
+import { normalLoss } from '../../../models/stats/normal';
+import {
+  defaultServiceLevels,
+  demandStdDevOverProtection,
+  safetyFactorForCycleService,
+  safetyFactorForFillRate,
+  safetyStockForCycleService,
+  safetyStockFromSamples,
+  serviceLevelFor,
+} from '../../../models/policy/safety-stock';
+
+/*
+ * Golden values from textbook worked examples. Books:
+ * - [C&M] Chopra and Meindl, Supply Chain Management: Strategy, Planning, and Operation, 6th ed. (Pearson 2016),
+ *   ch. 12 "Managing Uncertainty in a Supply Chain: Safety Inventory". The same examples carry the same numbers in the
+ *   5th ed. (2013). Page numbers were not checked against a printed copy while writing these tests.
+ * - [N] Nahmias, Production and Operations Analysis, 6th ed. (McGraw-Hill 2009), §5.5 "Service Levels in (Q, R) Systems",
+ *   Harvey's Specialty Shop (mustard) example. Page not checked against a printed copy.
+ * The books round to the units shown; each test allows exactly that rounding.
+ */
+
+describe('demandStdDevOverProtection: σ = √(E[L]·σd² + d²·σL²)', () => {
+  // [C&M] Example 12-6 (Dell, impact of lead-time uncertainty): D = 2,500/day, σD = 500, L = 7 days, sL = 7 days
+  // → σL = 17,550; at CSL 90 % ss = NORMSINV(0.9) × 17,550 = 22,491.
+  // (The sL = 2 row of the book's table that follows gives 5,172 and 6,628; 17,550 needs sL = 7.)
+  it('reproduces Chopra & Meindl Example 12-6: σ = 17,550 and ss = 22,491 at CSL 90%', () => {
+    const sigma = demandStdDevOverProtection({ meanDemandPerPeriod: 2500, demandStdDevPerPeriod: 500, protectionPeriods: 7, leadTimeStdDevPeriods: 7 });
+    expect(Math.round(sigma)).toBe(17550);
+    expect(Math.round(safetyStockForCycleService(0.9, sigma))).toBe(22491);
+  });
+
+  // [C&M] table following Example 12-6: sL = 6 … 0 days → (σL, ss).
+  it.each([
+    [6, 15058, 19298],
+    [5, 12570, 16109],
+    [4, 10087, 12927],
+    [3, 7616, 9760],
+    [2, 5172, 6628],
+    [1, 2828, 3625],
+    [0, 1323, 1695],
+  ])('reproduces the Chopra & Meindl sL table: sL = %p days → σL = %p, ss = %p', (leadTimeStdDev, sigmaExpected, safetyExpected) => {
+    const sigma = demandStdDevOverProtection({ meanDemandPerPeriod: 2500, demandStdDevPerPeriod: 500, protectionPeriods: 7, leadTimeStdDevPeriods: leadTimeStdDev });
+    expect(Math.round(sigma)).toBe(sigmaExpected);
+    expect(Math.round(safetyStockForCycleService(0.9, sigma))).toBe(safetyExpected);
+  });
+
+  it('reduces to σd·√L when the lead time is certain', () => {
+    expect(demandStdDevOverProtection({ meanDemandPerPeriod: 40, demandStdDevPerPeriod: 10, protectionPeriods: 9, leadTimeStdDevPeriods: 0 })).toBeCloseTo(30, 12);
+  });
+
+  it('rejects a negative input by name', () => {
+    expect(() => demandStdDevOverProtection({ meanDemandPerPeriod: 1, demandStdDevPerPeriod: -1, protectionPeriods: 1, leadTimeStdDevPeriods: 0 })).toThrow(
+      'demandStdDevOverProtection: demandStdDevPerPeriod',
+    );
+  });
+});
+
+describe('cycle service level', () => {
+  // [C&M] Example 12-4 (Lego at Walmart): D = 2,500/week, σD = 500, L = 2 weeks, CSL = 0.90
+  // → σL = √2 × 500 = 707, ss = NORMSINV(0.9) × 707 = 906.
+  it('reproduces Chopra & Meindl Example 12-4: ss = 906 at CSL 90% with σL = 707', () => {
+    const sigma = demandStdDevOverProtection({ meanDemandPerPeriod: 2500, demandStdDevPerPeriod: 500, protectionPeriods: 2, leadTimeStdDevPeriods: 0 });
+    expect(Math.round(sigma)).toBe(707);
+    expect(Math.round(safetyStockForCycleService(0.9, sigma))).toBe(906);
+  });
+
+  // [N] §5.5, type 1 service: Harvey's mustard, lead-time demand mean 100, σ 25, 98 % of cycles without stock-out
+  // → z = 2.05, R = σz + μ = 151.
+  it('reproduces Nahmias §5.5 type 1 service: z(0.98) = 2.05 and R = 151', () => {
+    const z = safetyFactorForCycleService(0.98);
+    expect(z).toBeCloseTo(2.05, 2);
+    expect(Math.round(100 + safetyStockForCycleService(0.98, 25))).toBe(151);
+  });
+
+  it('gives zero safety stock when σ is zero', () => {
+    expect(safetyStockForCycleService(0.99, 0)).toBe(0);
+  });
+
+  it('floors the safety stock at zero below a 50% level', () => {
+    expect(safetyStockForCycleService(0.3, 100)).toBe(0);
+  });
+
+  it('rejects a level of 1 (infinite buffer) by name', () => {
+    expect(() => safetyFactorForCycleService(1)).toThrow('safetyFactorForCycleService: cycleServiceLevel must be in (0, 1)');
+  });
+
+  it('is non-decreasing in the service level (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.01, max: 0.999, noNaN: true }), fc.double({ min: 0.01, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 1e5, noNaN: true }), (a, b, sigma) => {
+        const [low, high] = a <= b ? [a, b] : [b, a];
+        return safetyStockForCycleService(low, sigma) <= safetyStockForCycleService(high, sigma);
+      }),
+    );
+  });
+});
+
+describe('fill rate through the normal loss function: G(k) = (1 − β)·Q / σ', () => {
+  // [C&M] Example 12-5: Q = 10,000, fill rate 0.975, σL = 707 → ESC = (1 − fr)·Q = 250 → ss = 67.
+  it('reproduces Chopra & Meindl Example 12-5: ss = 67 for a 97.5% fill rate with Q = 10,000', () => {
+    const sigma = Math.SQRT2 * 500;
+    const k = safetyFactorForFillRate(0.975, 10000, sigma);
+    expect(Math.round(k * sigma)).toBe(67);
+  });
+
+  // [C&M] Example 12-3 runs the other way: ss = 1,000, σL = 707, Q = 10,000 → ESC = 25.13, fill rate = 0.9975.
+  // Solving for the fill rate 1 − 25.13/10,000 must give back ss = 1,000.
+  it('inverts Chopra & Meindl Example 12-3: fill rate 0.9975 (ESC 25.13) gives back ss = 1,000', () => {
+    const sigma = Math.SQRT2 * 500;
+    expect(sigma * normalLoss(1000 / sigma)).toBeCloseTo(25.13, 2);
+    const fillRate = 1 - (sigma * normalLoss(1000 / sigma)) / 10000;
+    expect(safetyFactorForFillRate(fillRate, 10000, sigma) * sigma).toBeCloseTo(1000, 6);
+  });
+
+  // [N] §5.5, type 2 service: β = 0.98, Q = EOQ = 100, σ = 25 → L(z) = (1 − β)Q/σ = 0.08 → z = 1.02 → R = 126.
+  it('reproduces Nahmias §5.5 type 2 service: L(z) = 0.08 gives z = 1.02 and R = 126', () => {
+    const k = safetyFactorForFillRate(0.98, 100, 25);
+    expect(k).toBeCloseTo(1.02, 2);
+    expect(Math.round(100 + 25 * k)).toBe(126);
+    // Beyond the book's two decimals, R 4.2.2: uniroot(function(k) dnorm(k) - k*(1 - pnorm(k)) - 0.08, c(0, 3), tol = 1e-12) → 1.021239
+    expect(k).toBeCloseTo(1.021239, 6);
+  });
+
+  it('solves G(k) = target to 1e-10 across a range of targets (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.5, max: 0.9999, noNaN: true }), fc.double({ min: 1, max: 1e4, noNaN: true }), fc.double({ min: 1, max: 1e3, noNaN: true }), (fillRate, q, sigma) => {
+        const target = ((1 - fillRate) * q) / sigma;
+        fc.pre(target > 1e-9);
+        const k = safetyFactorForFillRate(fillRate, q, sigma);
+        return Math.abs(normalLoss(k) - target) <= 1e-10 * Math.max(1, target);
+      }),
+    );
+  });
+
+  it('gives a negative k when Q dwarfs σ (G(k) > G(0) = 0.3989)', () => {
+    const k = safetyFactorForFillRate(0.9, 1000, 10);
+    expect(k).toBeLessThan(0);
+    expect(normalLoss(k)).toBeCloseTo(10, 8);
+  });
+
+  it('is non-decreasing in the fill rate (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.5, max: 0.999, noNaN: true }), fc.double({ min: 0.5, max: 0.999, noNaN: true }), (a, b) => {
+        const [low, high] = a <= b ? [a, b] : [b, a];
+        return safetyFactorForFillRate(low, 200, 50) <= safetyFactorForFillRate(high, 200, 50) + 1e-12;
+      }),
+    );
+  });
+
+  it('refuses a target beyond k = 6 rather than return digits lost to rounding', () => {
+    expect(() => safetyFactorForFillRate(0.999999999, 1, 1000)).toThrow('safetyFactorForFillRate: target loss');
+  });
+
+  it('rejects σ = 0 and Q = 0 by name', () => {
+    expect(() => safetyFactorForFillRate(0.95, 10, 0)).toThrow('safetyFactorForFillRate: demandStdDev must be > 0');
+    expect(() => safetyFactorForFillRate(0.95, 0, 10)).toThrow('safetyFactorForFillRate: orderQuantity must be > 0');
+  });
+});
+
+describe('safetyStockFromSamples (intermittent and lumpy demand)', () => {
+  it('takes the inverse empirical quantile and subtracts the sample mean', () => {
+    // 10 samples, mean 3; 90 % → the 9th smallest (ceil(0.9 × 10) = 9) = 8; R 4.2.2: quantile(x, 0.9, type = 1) → 8.
+    const samples = [0, 0, 0, 0, 0, 2, 3, 5, 8, 12];
+    expect(safetyStockFromSamples(samples, 0.9)).toEqual({ quantile: 8, meanDemand: 3, safetyStock: 5 });
+  });
+
+  it('does not round 0.81 × 300 = 243.00000000000003 up to the 244th sample', () => {
+    const samples = Array.from({ length: 300 }, (_, i) => i);
+    expect(safetyStockFromSamples(samples, 0.81).quantile).toBe(242);
+  });
+
+  it('never returns a negative safety stock when the quantile lies below the mean (lumpy samples)', () => {
+    // Mean 10 over 10 samples; the 50 % quantile is 0, below the mean: the buffer is 0, not −10.
+    const samples = [0, 0, 0, 0, 0, 0, 0, 0, 0, 100];
+    expect(safetyStockFromSamples(samples, 0.5).safetyStock).toBe(0);
+    expect(safetyStockFromSamples(samples, 0.95).safetyStock).toBe(90);
+  });
+
+  it('rejects unsorted or empty samples by name', () => {
+    expect(() => safetyStockFromSamples([3, 1], 0.9)).toThrow('safetyStockFromSamples: samples must be sorted ascending');
+    expect(() => safetyStockFromSamples([], 0.9)).toThrow('safetyStockFromSamples: no samples');
+  });
+
+  it('is non-negative and non-decreasing in the service level (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 500 }), { minLength: 1, maxLength: 200 }),
+        fc.double({ min: 0.01, max: 0.999, noNaN: true }),
+        fc.double({ min: 0.01, max: 0.999, noNaN: true }),
+        (values, a, b) => {
+          const sorted = [...values].sort((x, y) => x - y);
+          const [low, high] = a <= b ? [a, b] : [b, a];
+          const lowStock = safetyStockFromSamples(sorted, low).safetyStock;
+          return lowStock >= 0 && lowStock <= safetyStockFromSamples(sorted, high).safetyStock;
+        },
+      ),
+    );
+  });
+});
+
+describe('serviceLevelFor', () => {
+  it('defaults to A 98%, B 95%, C 90%', () => {
+    expect(defaultServiceLevels).toEqual({ A: 0.98, B: 0.95, C: 0.9 });
+    expect(['A', 'B', 'C'].map((c) => serviceLevelFor(c as 'A' | 'B' | 'C'))).toEqual([0.98, 0.95, 0.9]);
+  });
+
+  it('takes configured class levels, and an item override over both', () => {
+    expect(serviceLevelFor('B', { B: 0.97 })).toBe(0.97);
+    expect(serviceLevelFor('B', { B: 0.97 }, 0.995)).toBe(0.995);
+  });
+
+  it('rejects an override outside (0, 1) by name', () => {
+    expect(() => serviceLevelFor('A', {}, 1.2)).toThrow('serviceLevelFor: service level must be in (0, 1)');
+  });
+});
