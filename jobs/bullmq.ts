@@ -1,0 +1,84 @@
+import { FlowProducer, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import IORedis from 'ioredis';
+import type { Logger } from '../src/logger';
+import type { ItemRange, RunDispatcher } from './dispatcher';
+import { processors, type JobName, type JobServices } from './processors';
+import type { Schedule } from './schedules';
+
+export const DEFAULT_QUEUE = 'replen';
+
+const retryPolicy = { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } as const;
+
+/** Workers block on Redis, so their connections must never give up on a request (BullMQ going-to-production guide). */
+export function redisConnection(redisUrl: string): IORedis {
+  return new IORedis(redisUrl, { maxRetriesPerRequest: null });
+}
+
+/** A run as a BullMQ flow: one child per chunk of items, the plan job as parent, released when every child is done. */
+export class BullmqDispatcher implements RunDispatcher {
+  private readonly flows: FlowProducer;
+
+  constructor(
+    connection: ConnectionOptions,
+    private readonly queueName = DEFAULT_QUEUE,
+  ) {
+    this.flows = new FlowProducer({ connection });
+  }
+
+  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
+    await this.flows.add({
+      name: 'plan-run',
+      queueName: this.queueName,
+      data: { runId },
+      opts: { jobId: `plan-run-${runId}`, ...retryPolicy },
+      children: chunks.map((range, index) => ({
+        name: 'forecast-chunk',
+        queueName: this.queueName,
+        data: { runId, firstItemId: range.firstItemId, lastItemId: range.lastItemId },
+        // A deterministic id: dispatching the same run twice cannot queue a chunk twice.
+        opts: { jobId: `forecast-chunk-${runId}-${index}`, failParentOnFailure: true, ...retryPolicy },
+      })),
+    });
+  }
+
+  close(): Promise<void> {
+    return this.flows.close();
+  }
+}
+
+/** Declares every schedule; upsertJobScheduler makes repeated start-ups idempotent. */
+export async function applySchedules(queue: Queue, list: Schedule[]): Promise<void> {
+  for (const schedule of list) {
+    await queue.upsertJobScheduler(schedule.id, { pattern: schedule.pattern, tz: 'UTC' }, { name: schedule.job, data: schedule.data, opts: retryPolicy });
+  }
+}
+
+/** The BullMQ adapter: every job is handed to the processor of the same name. */
+export function startWorker(options: {
+  connection: ConnectionOptions;
+  services: JobServices;
+  logger: Logger;
+  concurrency: number;
+  queueName?: string;
+}): Worker {
+  const { services, logger } = options;
+  const worker = new Worker(
+    options.queueName ?? DEFAULT_QUEUE,
+    async (job) => {
+      const processor = processors[job.name as JobName] as ((data: unknown, services: JobServices) => Promise<unknown>) | undefined;
+      if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}"`);
+      return processor(job.data, services);
+    },
+    { connection: options.connection, concurrency: options.concurrency },
+  );
+  worker.on('failed', (job, error) => {
+    logger.error({ err: error, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed');
+    const runId = (job?.data as { runId?: number } | undefined)?.runId;
+    if (!job || runId === undefined) return;
+    const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (exhausted || error instanceof UnrecoverableError) {
+      services.pipeline.failRun(runId, `${job.name}: ${error.message}`).catch((failError: unknown) => logger.error({ err: failError }, 'could not mark run failed'));
+    }
+  });
+  return worker;
+}

@@ -1,0 +1,10 @@
+/** A consecutive range of item ids: the unit of work of one forecast job. */
+export interface ItemRange {
+  firstItemId: number;
+  lastItemId: number;
+}
+
+/** Hands a run's work to whatever executes jobs: the in-process runner or BullMQ. */
+export interface RunDispatcher {
+  dispatchRun(runId: number, chunks: ItemRange[]): Promise<void>;
+}

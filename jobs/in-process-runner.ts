@@ -1,0 +1,78 @@
+import { CronExpressionParser } from 'cron-parser';
+import type { Logger } from '../src/logger';
+import type { ItemRange, RunDispatcher } from './dispatcher';
+import { processors, type JobServices } from './processors';
+import type { Schedule } from './schedules';
+
+/**
+ * The embedded default when no Redis is configured: the same processors, one job at a time in this process,
+ * and the same schedules on timers. Work is chained on one promise, so runs never overlap.
+ */
+export class InProcessRunner implements RunDispatcher {
+  private tail: Promise<unknown> = Promise.resolve();
+  private timers = new Map<string, NodeJS.Timeout>();
+  private services?: JobServices;
+  private closed = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** The services are built after the runner (they need it as their dispatcher), so they are attached here. */
+  attach(services: JobServices): void {
+    this.services = services;
+  }
+
+  startSchedules(list: Schedule[]): void {
+    for (const schedule of list) this.arm(schedule);
+  }
+
+  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
+    this.enqueue(async () => {
+      const services = this.requireServices();
+      try {
+        for (const range of chunks) await processors['forecast-chunk']({ runId, ...range }, services);
+        await processors['plan-run']({ runId }, services);
+      } catch (error) {
+        this.logger.error({ err: error, runId }, 'run failed');
+        await services.pipeline.failRun(runId, error instanceof Error ? error.message : String(error));
+      }
+    });
+  }
+
+  /** Resolves when every job queued so far has finished. */
+  idle(): Promise<void> {
+    return this.tail.then(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await this.idle();
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.tail = this.tail.then(work, work);
+  }
+
+  private arm(schedule: Schedule): void {
+    if (this.closed) return;
+    const next = CronExpressionParser.parse(schedule.pattern, { tz: 'UTC' }).next().getTime();
+    // setTimeout holds at most 2^31-1 ms (~24.8 days): wake up early and re-arm when the next time is further out.
+    const delay = Math.min(Math.max(next - Date.now(), 0), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      if (Date.now() >= next) {
+        processors[schedule.job](schedule.data, this.requireServices()).catch((error: unknown) =>
+          this.logger.warn({ err: error, schedule: schedule.id }, 'scheduled job did not start'),
+        );
+      }
+      this.arm(schedule);
+    }, delay);
+    timer.unref();
+    this.timers.set(schedule.id, timer);
+  }
+
+  private requireServices(): JobServices {
+    if (!this.services) throw new Error('InProcessRunner: attach(services) before running jobs');
+    return this.services;
+  }
+}

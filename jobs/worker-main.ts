@@ -1,0 +1,52 @@
+import { ConfigError, loadConfig } from '../src/config';
+import { buildContainer } from '../src/container';
+import { createLogger } from '../src/logger';
+import { redisConnection, startWorker } from './bullmq';
+
+/**
+ * `npm run worker`: one worker process. Any number of them, on any number of machines, share one Redis and
+ * one Postgres. SIGTERM lets the current jobs finish (their locks are released) before the process exits.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`replen worker: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!config.REDIS_URL) {
+    process.stderr.write('replen worker: REDIS_URL is not set; without Redis, `npm start` runs the jobs in-process.\n');
+    process.exit(1);
+  }
+  if (!config.DATABASE_URL) {
+    process.stderr.write('replen worker: DATABASE_URL is not set; workers share one PostgreSQL database with the API.\n');
+    process.exit(1);
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const container = await buildContainer(config, logger);
+  const connection = redisConnection(config.REDIS_URL);
+  const worker = startWorker({ connection, services: container.services, logger, concurrency: config.WORKER_CONCURRENCY });
+  logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping after its current jobs');
+    await worker.close();
+    connection.disconnect();
+    await container.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`replen worker: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

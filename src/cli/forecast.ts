@@ -1,0 +1,116 @@
+/**
+ * replen forecast --input FILE --output FILE --horizon H --season-length M [--levels 80,95] [--method auto|…]
+ * Reads series_id,period,value rows (src/cli/csv.ts), forecasts every series with autoForecast and writes
+ * series_id,step,mean,lo_<level>,hi_<level>…,method. The output appears only when every series succeeded: it is
+ * written to a temporary file beside the target and renamed at the end.
+ * Exit codes: 0 done; 2 bad flags, bad input (message on stderr, naming the line) or a file that cannot be read
+ * or written; 1 anything unexpected.
+ */
+import { rm, open, rename } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { autoForecast, forecastMethods, type ForecastMethod } from '../../models/forecast/auto';
+import { CsvInputError, csvField, csvNumber, readSeriesCsv } from './csv';
+
+export const forecastUsage =
+  'usage: replen forecast --input FILE --output FILE --horizon H --season-length M [--levels 80,95] [--method auto|ets|theta|arima|croston|sba|tsb|adida|snaive|naive|mean|drift|combo]';
+
+const positiveInteger = (flag: string) =>
+  z
+    .string({ error: `${flag} is required` })
+    .regex(/^\d+$/, `${flag} must be a positive integer`)
+    .transform(Number)
+    .refine((n) => n >= 1, `${flag} must be a positive integer`);
+
+const flagsSchema = z.object({
+  input: z.string({ error: '--input is required' }).min(1, '--input is required'),
+  output: z.string({ error: '--output is required' }).min(1, '--output is required'),
+  horizon: positiveInteger('--horizon'),
+  'season-length': positiveInteger('--season-length'),
+  levels: z
+    .string()
+    .default('80,95')
+    .transform((text) => text.split(',').map((part) => part.trim()))
+    .refine((parts) => parts.every((part) => /^\d+(\.\d+)?$/.test(part) && Number(part) > 0 && Number(part) < 100), {
+      message: '--levels must be comma-separated percentages between 0 and 100, e.g. 80,95',
+    })
+    .transform((parts) => parts.map(Number))
+    .refine((levels) => new Set(levels).size === levels.length, '--levels must not repeat a level'),
+  method: z.enum(forecastMethods as [ForecastMethod, ...ForecastMethod[]], {
+    error: `--method must be one of ${forecastMethods.join(', ')}`,
+  }).default('auto'),
+});
+
+class UsageError extends Error {}
+
+function parseFlags(argv: string[]): z.infer<typeof flagsSchema> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        input: { type: 'string' },
+        output: { type: 'string' },
+        horizon: { type: 'string' },
+        'season-length': { type: 'string' },
+        levels: { type: 'string' },
+        method: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const parsed = flagsSchema.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data;
+}
+
+/** Runs the forecast command; resolves to the process exit code. */
+export async function runForecastCommand(argv: string[]): Promise<number> {
+  let flags: z.infer<typeof flagsSchema>;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    process.stderr.write(`replen forecast: ${(error as Error).message}\n${forecastUsage}\n`);
+    return 2;
+  }
+  const temporary = join(dirname(flags.output), `.${basename(flags.output)}.${process.pid}.tmp`);
+  try {
+    const series = await readSeriesCsv(flags.input);
+    const file = await open(temporary, 'w');
+    try {
+      const bounds = flags.levels.flatMap((level) => [`lo_${level}`, `hi_${level}`]);
+      await file.write(['series_id', 'step', 'mean', ...bounds, 'method'].join(',') + '\n');
+      for (const { id, values } of series) {
+        let forecast;
+        try {
+          forecast = autoForecast(values, { seasonLength: flags['season-length'], horizon: flags.horizon, levels: flags.levels, method: flags.method });
+        } catch (error) {
+          throw new SeriesError(`series '${id}': ${(error as Error).message}`);
+        }
+        const lines = forecast.mean.map((mean, step) => {
+          const intervals = flags.levels.flatMap((_, i) => [csvNumber(forecast.lower[i][step]), csvNumber(forecast.upper[i][step])]);
+          return [csvField(id), String(step + 1), csvNumber(mean), ...intervals, csvField(forecast.method)].join(',');
+        });
+        await file.write(lines.join('\n') + '\n');
+      }
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, flags.output);
+    process.stdout.write(`replen forecast: ${series.length} series × ${flags.horizon} steps written to ${flags.output}\n`);
+    return 0;
+  } catch (error) {
+    await rm(temporary, { force: true });
+    // Bad input, a refused series, or a file that cannot be read or written (ENOENT, EISDIR, EACCES …).
+    const known = error instanceof CsvInputError || error instanceof SeriesError || /^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException).code));
+    process.stderr.write(`replen forecast: ${known ? '' : 'unexpected error: '}${(error as Error).message}\n`);
+    return known ? 2 : 1;
+  }
+}
+
+/** A series the models refused (e.g. every value missing). */
+class SeriesError extends Error {}

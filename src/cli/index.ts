@@ -1,0 +1,48 @@
+/**
+ * The replen command line: `replen <command> [flags]`. Each command is a function from its arguments to an exit code.
+ */
+import { configTable, keyUsage, runKeyCommand } from './admin';
+import { forecastUsage, runForecastCommand } from './forecast';
+import { runSimulateCommand, simulateUsage } from './simulate';
+
+const usage = [
+  'usage: replen <command> [flags]',
+  'commands:',
+  `  forecast   ${forecastUsage.replace('usage: replen forecast ', '')}`,
+  `  simulate   ${simulateUsage.replace('usage: replen simulate ', '')}`,
+  `  key        ${keyUsage.replace('usage: replen key ', '')}`,
+  '  config     prints the configuration settings as a table',
+].join('\n');
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'forecast':
+      return runForecastCommand(rest);
+    case 'simulate':
+      return runSimulateCommand(rest);
+    case 'key':
+      return runKeyCommand(rest);
+    case 'config':
+      process.stdout.write(`${configTable()}\n`);
+      return 0;
+    case undefined:
+    case '--help':
+    case 'help':
+      process.stdout.write(`${usage}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`replen: unknown command '${command}'\n${usage}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`replen: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

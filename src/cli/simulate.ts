@@ -1,0 +1,140 @@
+/**
+ * replen simulate --input FILE --output FILE --lead-time L --review-period R --service-level P
+ *                 [--season-length M] [--lead-time-sd S] [--warmup W] [--seed N]
+ * The policy backtest: reads series_id,period,value demand rows (src/cli/csv.ts), replays the periodic-review
+ * order-up-to policy over each series (models/policy/simulate.ts) and writes one row per series:
+ * series_id,target_csl,achieved_csl,fill_rate,avg_on_hand,avg_backordered,orders,cycles,demand_class,method
+ * (achieved_csl and fill_rate empty when a series has no complete cycle or no demand in the replay).
+ * The output appears only when every series succeeded: written to a temporary file beside the target, then renamed.
+ * Exit codes: 0 done; 2 bad flags or bad input (message on stderr, naming the line or the series); 1 anything unexpected.
+ */
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { simulateOrderUpTo } from '../../models/policy/simulate';
+import { CsvInputError, csvField, csvNumber, readSeriesCsv } from './csv';
+
+export const simulateUsage =
+  'usage: replen simulate --input FILE --output FILE --lead-time L --review-period R --service-level P [--season-length M] [--lead-time-sd S] [--warmup W] [--seed N]';
+
+const wholeNumber = (flag: string, minimum: number) =>
+  z
+    .string({ error: `${flag} is required` })
+    .regex(/^\d+$/, `${flag} must be a whole number ≥ ${minimum}`)
+    .transform(Number)
+    .refine((n) => n >= minimum, `${flag} must be a whole number ≥ ${minimum}`);
+
+const flagsSchema = z
+  .object({
+    input: z.string({ error: '--input is required' }).min(1, '--input is required'),
+    output: z.string({ error: '--output is required' }).min(1, '--output is required'),
+    'lead-time': wholeNumber('--lead-time', 0),
+    'review-period': wholeNumber('--review-period', 1),
+    // A share (0.95) or a percentage (95): both say 95 %.
+    'service-level': z
+      .string({ error: '--service-level is required' })
+      .regex(/^\d*\.?\d+$/, '--service-level must be a number such as 0.95 or 95')
+      .transform(Number)
+      .transform((level) => (level > 1 ? level / 100 : level))
+      .refine((level) => level > 0 && level < 1, '--service-level must be in (0, 1), or a percentage in (1, 100)'),
+    'season-length': wholeNumber('--season-length', 1).default(1),
+    'lead-time-sd': z
+      .string()
+      .regex(/^\d*\.?\d+$/, '--lead-time-sd must be a number ≥ 0')
+      .transform(Number)
+      .default(0),
+    warmup: wholeNumber('--warmup', 1).optional(),
+    seed: wholeNumber('--seed', 0).default(1),
+  })
+  .refine((flags) => flags['lead-time-sd'] === 0 || flags['lead-time'] >= 1, '--lead-time-sd needs --lead-time ≥ 1');
+
+type Flags = z.infer<typeof flagsSchema>;
+
+class UsageError extends Error {}
+
+/** A series the replay refused (too short for the warm-up, missing or negative demand). */
+class SeriesError extends Error {}
+
+function parseFlags(argv: string[]): Flags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(
+        ['input', 'output', 'lead-time', 'review-period', 'service-level', 'season-length', 'lead-time-sd', 'warmup', 'seed'].map((name) => [name, { type: 'string' }]),
+      ) as Record<string, { type: 'string' }>,
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const parsed = flagsSchema.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data;
+}
+
+const header = 'series_id,target_csl,achieved_csl,fill_rate,avg_on_hand,avg_backordered,orders,cycles,demand_class,method';
+
+/** One output row; the warm-up defaults to half of the series (rounded down), so every series has a replay. */
+function simulateSeries(id: string, values: number[], flags: Flags): string {
+  const missing = values.findIndex((value) => !(value >= 0));
+  if (missing >= 0) throw new SeriesError(`series '${id}': demand must be a number ≥ 0, got ${values[missing]} in its period ${missing + 1} (in period order)`);
+  const warmup = flags.warmup ?? Math.floor(values.length / 2);
+  if (warmup < 1 || warmup >= values.length) {
+    throw new SeriesError(`series '${id}' has ${values.length} periods: the warm-up of ${warmup} leaves none to replay (needs at least ${warmup + 1})`);
+  }
+  const result = simulateOrderUpTo(values, {
+    leadTime: flags['lead-time'],
+    reviewPeriod: flags['review-period'],
+    serviceLevel: flags['service-level'],
+    seasonLength: flags['season-length'],
+    leadTimeStdDev: flags['lead-time-sd'],
+    warmup,
+    seed: flags.seed,
+  });
+  const optional = (value: number | null) => (value === null ? '' : csvNumber(value));
+  return [
+    csvField(id),
+    csvNumber(result.targetCycleServiceLevel),
+    optional(result.achievedCycleServiceLevel),
+    optional(result.fillRate),
+    csvNumber(result.averageOnHand),
+    csvNumber(result.averageBackordered),
+    String(result.orders),
+    String(result.cycles),
+    result.demandClass,
+    csvField(result.method),
+  ].join(',');
+}
+
+/** Runs the simulate command; resolves to the process exit code. */
+export async function runSimulateCommand(argv: string[]): Promise<number> {
+  let flags: Flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    process.stderr.write(`replen simulate: ${(error as Error).message}\n${simulateUsage}\n`);
+    return 2;
+  }
+  const temporary = join(dirname(flags.output), `.${basename(flags.output)}.${process.pid}.tmp`);
+  try {
+    const series = await readSeriesCsv(flags.input);
+    const file = await open(temporary, 'w');
+    try {
+      await file.write(`${header}\n`);
+      for (const { id, values } of series) await file.write(`${simulateSeries(id, values, flags)}\n`);
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, flags.output);
+    process.stdout.write(`replen simulate: ${series.length} series replayed, written to ${flags.output}\n`);
+    return 0;
+  } catch (error) {
+    await rm(temporary, { force: true });
+    const known = error instanceof CsvInputError || error instanceof SeriesError || (error as NodeJS.ErrnoException).code === 'ENOENT';
+    process.stderr.write(`replen simulate: ${known ? '' : 'unexpected error: '}${(error as Error).message}\n`);
+    return known ? 2 : 1;
+  }
+}

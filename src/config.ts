@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const serviceLevel = z.coerce.number().gt(0.5).lt(1);
+
+/**
+ * Every setting replen reads, with its default and what it does. This table is the single source:
+ * the README's configuration table is printed from it by `npx replen config`.
+ */
+export const settings = {
+  HOST: { schema: z.string().min(1).default('127.0.0.1'), description: 'Address the HTTP server listens on.' },
+  PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), description: 'Port the HTTP server listens on.' },
+  DATABASE_URL: {
+    schema: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    description: 'PostgreSQL connection string. Unset: embedded PGlite in DATA_DIR/pglite.',
+  },
+  DATA_DIR: { schema: z.string().min(1).default('./.data'), description: 'Folder for the embedded database and the generated admin key.' },
+  REDIS_URL: {
+    schema: z.url({ protocol: /^rediss?$/ }).optional(),
+    description: 'Redis connection string. Set: jobs run on BullMQ workers. Unset: the in-process runner runs them.',
+  },
+  REPLEN_ADMIN_KEY: {
+    schema: z.string().min(24, 'must be at least 24 characters').optional(),
+    description: 'Admin API key. Unset: one is generated once and kept in DATA_DIR/admin-key.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'Log level of the JSON logs (pino).',
+  },
+  SEED_DEMO_DATA: { schema: booleanFlag.default(true), description: 'Load the demo catalogue when the database is empty.' },
+  RUN_ON_START: { schema: booleanFlag.default(true), description: 'Run the planning pipeline once at start-up (npm start).' },
+  PIPELINE_SCHEDULE: {
+    schema: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression').default('0 2 * * *'),
+    description: 'When the nightly pipeline runs (cron, UTC).',
+  },
+  FORECAST_CHUNK_SIZE: { schema: z.coerce.number().int().min(1).max(10000).default(500), description: 'SKUs per forecast job.' },
+  FORECAST_HORIZON_WEEKS: { schema: z.coerce.number().int().min(1).max(104).default(26), description: 'How many weeks ahead to forecast.' },
+  HISTORY_WEEKS: { schema: z.coerce.number().int().min(8).max(520).default(156), description: 'Weeks of sales history each forecast uses.' },
+  WORKER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(2), description: 'Jobs one worker process runs at once.' },
+  SERVICE_LEVEL_A: { schema: serviceLevel.default(0.98), description: 'Target cycle service level for A items.' },
+  SERVICE_LEVEL_B: { schema: serviceLevel.default(0.95), description: 'Target cycle service level for B items.' },
+  SERVICE_LEVEL_C: { schema: serviceLevel.default(0.9), description: 'Target cycle service level for C items.' },
+} as const;
+
+type Settings = typeof settings;
+export type Config = Readonly<{ [K in keyof Settings]: z.output<Settings[K]['schema']> }>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; an invalid setting throws one line naming the variable and the problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(settings)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const result = (setting.schema as z.ZodType).safeParse(raw);
+    if (!result.success) {
+      const problem = result.error.issues[0]?.message ?? 'invalid';
+      throw new ConfigError(`Invalid setting ${name}=${JSON.stringify(raw)}: ${problem}`);
+    }
+    parsed[name] = result.data;
+  }
+  return Object.freeze(parsed) as Config;
+}

@@ -1,0 +1,131 @@
+import type { Knex } from 'knex';
+import type IORedis from 'ioredis';
+import { Queue } from 'bullmq';
+import { closeDb, createDb } from '../db/connection';
+import { migrateLatest, migrationsPending } from '../db/migrate';
+import { isDatabaseEmpty, seedDemoData } from '../db/seeds/demo';
+import { applySchedules, BullmqDispatcher, DEFAULT_QUEUE, redisConnection } from '../jobs/bullmq';
+import type { RunDispatcher } from '../jobs/dispatcher';
+import { InProcessRunner } from '../jobs/in-process-runner';
+import { schedules } from '../jobs/schedules';
+import type { Config } from './config';
+import { ConflictError } from './errors';
+import type { Logger } from './logger';
+import type { Services } from './services';
+import { createApiKeyService } from './services/api-key-service';
+import { createForecastStage } from './services/forecast-stage';
+import { createHealthService, type Probe } from './services/health-service';
+import { createPipelineService } from './services/pipeline-service';
+import { createPurchaseOrderService } from './services/purchase-order-service';
+import { createRecommendationService } from './services/recommendation-service';
+import { createSkuService } from './services/sku-service';
+import { createSupplierService } from './services/supplier-service';
+import { createPlanStage } from './services/plan-stage';
+
+export interface Container {
+  db: Knex;
+  services: Services;
+  adminKey: string;
+  /** Seeds an empty database with the demo catalogue, starts the schedules and runs the pipeline once. */
+  startBackgroundWork(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds every service on a migrated database; the tests call this with their own database and dispatcher. */
+export function createServices(deps: { db: Knex; config: Config; logger: Logger; dispatcher: RunDispatcher; redis?: IORedis }): Services {
+  const { db, config, logger, redis } = deps;
+  const probes: Probe[] = [
+    { name: 'database', check: async () => void (await db.raw('select 1')) },
+    {
+      name: 'migrations',
+      check: async () => {
+        const pending = await migrationsPending(db);
+        if (pending > 0) throw new Error(`${pending} migrations pending`);
+      },
+    },
+  ];
+  if (redis) probes.push({ name: 'redis', check: async () => void (await redis.ping()) });
+  return {
+    health: createHealthService(probes),
+    apiKeys: createApiKeyService(db),
+    recommendations: createRecommendationService(db),
+    purchaseOrders: createPurchaseOrderService(db),
+    suppliers: createSupplierService(db),
+    skus: createSkuService(db),
+    pipeline: createPipelineService({
+      db,
+      logger,
+      dispatcher: deps.dispatcher,
+      chunkSize: config.FORECAST_CHUNK_SIZE,
+      forecastStage: createForecastStage({ db, horizonWeeks: config.FORECAST_HORIZON_WEEKS, historyWeeks: config.HISTORY_WEEKS }),
+      runStages: [
+        {
+          name: 'plan',
+          stage: createPlanStage({
+            db,
+            logger,
+            historyWeeks: config.HISTORY_WEEKS,
+            serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
+          }),
+        },
+      ],
+    }),
+  };
+}
+
+/**
+ * The composition root of a process: reads the configuration once and wires the database (PostgreSQL or
+ * embedded PGlite), the job runner (BullMQ or in-process) and the services together.
+ */
+export async function buildContainer(config: Config, logger: Logger, options: { queueName?: string } = {}): Promise<Container> {
+  const db = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const applied = await migrateLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+  const queueName = options.queueName ?? DEFAULT_QUEUE;
+  const redis = config.REDIS_URL ? redisConnection(config.REDIS_URL) : undefined;
+  const inProcess = redis ? undefined : new InProcessRunner(logger);
+  const bullmq = redis ? new BullmqDispatcher(redis, queueName) : undefined;
+  const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis });
+  if (inProcess) {
+    inProcess.attach(services);
+    const interrupted = await services.pipeline.failInterruptedRuns();
+    if (interrupted.length > 0) logger.warn({ runIds: interrupted }, 'runs interrupted by the last shutdown marked failed');
+  }
+  const adminKey = await services.apiKeys.ensureAdminKey({ configuredKey: config.REPLEN_ADMIN_KEY, dataDir: config.DATA_DIR });
+
+  let queue: Queue | undefined;
+  return {
+    db,
+    services,
+    adminKey,
+    async startBackgroundWork() {
+      if (config.SEED_DEMO_DATA && (await isDatabaseEmpty(db))) {
+        const started = Date.now();
+        const seeded = await seedDemoData(db, { endDate: new Date().toISOString().slice(0, 10) });
+        logger.info({ ...seeded.counts, ms: Date.now() - started }, 'demo data loaded');
+      }
+      const list = schedules(config);
+      if (inProcess) inProcess.startSchedules(list);
+      if (redis) {
+        queue = new Queue(queueName, { connection: redis });
+        await applySchedules(queue, list);
+      }
+      if (config.RUN_ON_START) {
+        try {
+          await services.pipeline.startRun('startup');
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+          logger.info({ details: error.details }, 'a run is already going; not starting another');
+        }
+      }
+    },
+    async close() {
+      await inProcess?.close();
+      await bullmq?.close();
+      await queue?.close();
+      redis?.disconnect();
+      await closeDb(db);
+    },
+  };
+}

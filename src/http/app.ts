@@ -1,0 +1,51 @@
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+import { errorMiddleware, notFoundHandler } from './error-middleware';
+import { healthRoutes } from './routes/health';
+import { runRoutes } from './routes/runs';
+import { recommendationRoutes } from './routes/recommendations';
+import { purchaseOrderRoutes } from './routes/purchase-orders';
+import { supplierRoutes } from './routes/suppliers';
+import { skuRoutes } from './routes/skus';
+import { keyRoutes } from './routes/keys';
+import { openApiRoutes } from './routes/openapi';
+
+export interface AppDependencies {
+  services: Services;
+  logger: Logger;
+}
+
+/** The Express app: thin handlers over services; no database or queue is touched here directly. */
+export function createApp({ services, logger }: AppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
+    }),
+  );
+  app.use(express.json({ limit: '10mb' }));
+  app.use(healthRoutes(services.health));
+  app.use(runRoutes(services.pipeline, services.apiKeys));
+  app.use(recommendationRoutes(services.recommendations, services.apiKeys));
+  app.use(purchaseOrderRoutes(services.purchaseOrders, services.apiKeys));
+  app.use(supplierRoutes(services.suppliers, services.apiKeys));
+  app.use(skuRoutes(services.skus, services.apiKeys));
+  app.use(keyRoutes(services.apiKeys));
+  app.use(openApiRoutes());
+  app.use(notFoundHandler);
+  app.use(errorMiddleware);
+  return app;
+}

@@ -1,0 +1,344 @@
+import { z } from 'zod';
+import type { Permission } from './auth';
+import {
+  acknowledgeBody,
+  apiKeyListResponse,
+  apiKeyResponse,
+  bulkApproveBody,
+  bulkApproveResponse,
+  createdApiKeyResponse,
+  createKeyBody,
+  idParams,
+  idempotencyKeyHeader,
+  recommendationDecisionResponse,
+  recommendationDetailResponse,
+  recommendationListQuery,
+  recommendationPageResponse,
+  recommendationPatchBody,
+  skuDetailQuery,
+  skuDetailResponse,
+  skuListQuery,
+  skuPageResponse,
+  skuParams,
+  suggestedPurchaseOrderPageResponse,
+  suggestedPurchaseOrderQuery,
+  suggestedPurchaseOrderResponse,
+  supplierDetailResponse,
+  supplierListQuery,
+  supplierPageResponse,
+} from './schemas';
+
+type JsonSchema = Record<string, unknown>;
+
+/** One documented route: the same zod schemas the handler parses with, and who may call it. */
+export interface RouteDoc {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** Express form: /recommendations/:id */
+  path: string;
+  summary: string;
+  description?: string;
+  /** null: no key needed. */
+  permission: Permission | null;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  headers?: Array<{ name: string; required: boolean; description: string; schema: z.ZodType }>;
+  responses: Record<number, string>;
+  /** Shape of the success answer (JSON). */
+  result?: z.ZodType;
+  /** Media types of the 200 answer besides application/json. */
+  alsoProduces?: string[];
+}
+
+const rolesWith: Record<Permission, string> = {
+  read: 'viewer, buyer, erp, admin',
+  decide: 'buyer, admin',
+  import: 'erp, admin',
+  export: 'erp, admin',
+  admin: 'admin',
+};
+
+const ifMatch = {
+  name: 'If-Match',
+  required: true,
+  description: 'The ETag of the recommendation as last read (W/"<id>-<version>"). Missing: 428. Stale: 412.',
+  schema: z.string(),
+};
+
+export const routeDocs: RouteDoc[] = [
+  { method: 'get', path: '/health', summary: 'Liveness', permission: null, responses: { 200: 'The process answers' } },
+  { method: 'get', path: '/ready', summary: 'Readiness: database reachable, no migration pending', permission: null, responses: { 200: 'Ready', 503: 'Not ready' } },
+  {
+    method: 'get',
+    path: '/runs',
+    summary: 'Pipeline runs, newest first',
+    description: 'Query: before (a run id), limit (1..200, default 50). Response: { data, nextCursor }.',
+    permission: 'read',
+    responses: { 200: '{ data: Run[], nextCursor }' },
+  },
+  { method: 'get', path: '/runs/:id', summary: 'One run: status, counts per stage, error', permission: 'read', params: idParams, responses: { 200: 'The run', 404: 'No such run' } },
+  {
+    method: 'post',
+    path: '/runs',
+    summary: 'Start a pipeline run',
+    description: 'Body (optional): { trigger }. 409 names the run already going.',
+    permission: 'admin',
+    responses: { 202: '{ runId }', 409: 'A run is already going' },
+  },
+  {
+    method: 'get',
+    path: '/recommendations',
+    summary: 'List recommendations of a run',
+    description: 'Filtered and sorted; cursor pagination (pass nextCursor back as cursor with the same sort).',
+    permission: 'read',
+    query: recommendationListQuery,
+    result: recommendationPageResponse,
+    responses: { 200: '{ runId, data: Recommendation[], nextCursor }' },
+  },
+  {
+    method: 'get',
+    path: '/recommendations/:id',
+    summary: 'One recommendation with its explanation and history',
+    description: 'The ETag header (W/"<id>-<version>") is what PATCH needs in If-Match.',
+    permission: 'read',
+    params: idParams,
+    result: recommendationDetailResponse,
+    responses: { 200: 'The recommendation', 404: 'No such recommendation' },
+  },
+  {
+    method: 'patch',
+    path: '/recommendations/:id',
+    summary: 'Approve, reject or set the quantity of a recommendation',
+    description:
+      'set-quantity rounds up to the order multiple of the supplier item; the response lists warnings (rounding, below MOQ). ' +
+      'Each change is an event in the history. Exported recommendations cannot change (409).',
+    permission: 'decide',
+    params: idParams,
+    body: recommendationPatchBody,
+    result: recommendationDecisionResponse,
+    headers: [ifMatch],
+    responses: {
+      200: 'The recommendation after the change, with warnings',
+      404: 'No such recommendation',
+      409: 'Not allowed in its status',
+      412: 'If-Match is stale: someone changed it since',
+      422: 'Nothing to order, or no supplier',
+      428: 'If-Match missing',
+    },
+  },
+  {
+    method: 'post',
+    path: '/recommendations/approve',
+    summary: 'Approve every proposed line of one supplier × location draft order',
+    permission: 'decide',
+    body: bulkApproveBody,
+    result: bulkApproveResponse,
+    responses: { 200: '{ runId, approvedIds }', 404: 'No succeeded run' },
+  },
+  {
+    method: 'get',
+    path: '/purchase-orders/suggested',
+    summary: 'Pull suggested purchase orders changed since the last pull',
+    description:
+      'One order per supplier × location collects approved lines until the ERP acknowledges it. nextCursor is returned even on the ' +
+      'last page: keep it and pull again later. Accept: text/csv gives one row per line, the cursor in X-Next-Cursor.',
+    permission: 'export',
+    query: suggestedPurchaseOrderQuery,
+    result: suggestedPurchaseOrderPageResponse,
+    responses: { 200: '{ data: SuggestedPurchaseOrder[], nextCursor, hasMore }' },
+    alsoProduces: ['text/csv'],
+  },
+  {
+    method: 'post',
+    path: '/purchase-orders/suggested/:id/ack',
+    summary: 'Acknowledge a suggested order with the ERP purchase-order number',
+    description: 'Its recommendations become exported. A retry with the same Idempotency-Key answers the same.',
+    permission: 'export',
+    params: idParams,
+    body: acknowledgeBody,
+    result: suggestedPurchaseOrderResponse,
+    headers: [{ name: 'Idempotency-Key', required: true, description: 'Unique per acknowledgement; reuse it on retries.', schema: idempotencyKeyHeader }],
+    responses: { 200: 'The acknowledged order', 404: 'No such order', 409: 'Acknowledged with another number, cancelled, or key reused' },
+  },
+  { method: 'get', path: '/suppliers', summary: 'List suppliers', permission: 'read', query: supplierListQuery, result: supplierPageResponse, responses: { 200: '{ data, nextCursor }' } },
+  {
+    method: 'get',
+    path: '/suppliers/:id',
+    summary: 'One supplier with its items and learned lead times',
+    permission: 'read',
+    params: idParams,
+    result: supplierDetailResponse,
+    responses: { 200: 'The supplier', 404: 'No such supplier' },
+  },
+  { method: 'get', path: '/skus', summary: 'List SKUs', permission: 'read', query: skuListQuery, result: skuPageResponse, responses: { 200: '{ data, nextCursor }' } },
+  {
+    method: 'get',
+    path: '/skus/:sku',
+    summary: 'One SKU: weekly history, forecast with intervals, policy, stock position, projected stock-out, accuracy',
+    permission: 'read',
+    params: skuParams,
+    query: skuDetailQuery,
+    result: skuDetailResponse,
+    responses: { 200: 'The SKU per location', 404: 'No such SKU or run' },
+  },
+  {
+    method: 'post',
+    path: '/keys',
+    summary: 'Create an API key',
+    description: 'The key is in this response only; the service keeps its hash.',
+    permission: 'admin',
+    body: createKeyBody,
+    result: createdApiKeyResponse,
+    responses: { 201: 'The key record and the key' },
+  },
+  { method: 'get', path: '/keys', summary: 'List API keys (without secrets)', permission: 'admin', result: apiKeyListResponse, responses: { 200: '{ data }' } },
+  {
+    method: 'delete',
+    path: '/keys/:id',
+    summary: 'Revoke an API key',
+    permission: 'admin',
+    params: idParams,
+    result: apiKeyResponse,
+    responses: { 200: 'The revoked key record', 404: 'No such key' },
+  },
+  { method: 'get', path: '/openapi.json', summary: 'This document', permission: null, responses: { 200: 'OpenAPI 3.1' } },
+  { method: 'get', path: '/docs', summary: 'This document as a page', permission: null, responses: { 200: 'HTML' } },
+];
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+function parametersOf(where: 'path' | 'query', schema: z.ZodObject | undefined) {
+  if (!schema) return [];
+  const object = jsonSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (object.required ?? []).includes(name),
+    ...(property.description ? { description: property.description } : {}),
+    schema: property,
+  }));
+}
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of the API, built from routeDocs. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routeDocs) {
+    const path = route.path.replace(/:(\w+)/g, '{$1}');
+    const responses: Record<string, unknown> = {};
+    for (const [status, description] of Object.entries(route.responses)) {
+      const ok = Number(status) < 400;
+      const media = ok ? ['application/json', ...(route.alsoProduces ?? [])] : ['application/json'];
+      responses[status] = {
+        description,
+        content: Object.fromEntries(
+          media.map((type) => [
+            type,
+            !ok ? { schema: { $ref: '#/components/schemas/Error' } } : type === 'application/json' && route.result ? { schema: jsonSchema(route.result, 'output') } : {},
+          ]),
+        ),
+      };
+    }
+    if (route.permission) {
+      responses['401'] = { description: 'Missing or invalid API key', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      responses['403'] = { description: 'The key\'s role may not do this', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    if (route.params || route.query || route.body) {
+      responses['400'] = { description: 'Invalid input (unknown fields are invalid too)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    paths[path] ??= {};
+    paths[path][route.method] = {
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      ...(route.permission
+        ? { security: [{ bearer: [] }], 'x-permission': route.permission, 'x-roles': rolesWith[route.permission].split(', ') }
+        : { security: [] }),
+      parameters: [
+        ...parametersOf('path', route.params),
+        ...parametersOf('query', route.query),
+        ...(route.headers ?? []).map((header) => ({
+          name: header.name,
+          in: 'header',
+          required: header.required,
+          description: header.description,
+          schema: jsonSchema(header.schema),
+        })),
+      ],
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'replen',
+      version: '0.1.0',
+      description: 'Purchase-order recommendations for buyers and the ERP. Authenticate with Authorization: Bearer <API key>.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key (POST /keys, or the admin key printed at start-up).' } },
+      schemas: { Error: errorSchema },
+    },
+    paths,
+  };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A self-contained page listing every path with its parameters, body schema and answers: no script, no CDN. */
+export function docsPage(document: Record<string, unknown>): string {
+  const paths = document.paths as Record<string, Record<string, Record<string, unknown>>>;
+  const sections = Object.entries(paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => {
+      const parameters = (operation.parameters as Array<Record<string, unknown>>)
+        .map(
+          (p) =>
+            `<tr><td><code>${escapeHtml(String(p.name))}</code></td><td>${p.in}</td><td>${p.required ? 'yes' : ''}</td>` +
+            `<td><code>${escapeHtml(JSON.stringify(p.schema))}</code></td><td>${escapeHtml(String(p.description ?? ''))}</td></tr>`,
+        )
+        .join('');
+      const body = (operation.requestBody as { content: Record<string, { schema: unknown }> } | undefined)?.content['application/json'].schema;
+      const responses = Object.entries(operation.responses as Record<string, { description: string; content: Record<string, { schema?: unknown }> }>)
+        .map(([status, response]) => {
+          const schema = Number(status) < 400 ? response.content['application/json']?.schema : undefined;
+          const shape = schema ? `<details><summary>body</summary><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre></details>` : '';
+          return `<li><b>${status}</b> ${escapeHtml(response.description)}${shape}</li>`;
+        })
+        .join('');
+      const roles = operation['x-roles'] ? `roles: ${(operation['x-roles'] as string[]).join(', ')}` : 'no key needed';
+      return `<section id="${escapeHtml(method + path)}">
+<h2><span class="method">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h2>
+<p>${escapeHtml(String(operation.summary))} <i>(${roles})</i></p>
+${operation.description ? `<p>${escapeHtml(String(operation.description))}</p>` : ''}
+${parameters ? `<table><tr><th>name</th><th>in</th><th>required</th><th>schema</th><th></th></tr>${parameters}</table>` : ''}
+${body ? `<h3>Body</h3><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre>` : ''}
+<ul>${responses}</ul>
+</section>`;
+    }),
+  );
+  const info = document.info as { title: string; description: string };
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)} API</title>
+<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}section{border-top:1px solid #ccc}
+.method{display:inline-block;min-width:4.5rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .4rem;text-align:left;vertical-align:top}
+pre{background:#f6f6f6;padding:.5rem;overflow:auto}</style></head>
+<body><h1>${escapeHtml(info.title)} API</h1><p>${escapeHtml(info.description)} The machine-readable document: <a href="/openapi.json">/openapi.json</a>.</p>
+${sections.join('\n')}
+</body></html>`;
+}

@@ -1,0 +1,35 @@
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: ReadinessCheck[];
+}
+
+export interface HealthService {
+  readiness(): Promise<ReadinessReport>;
+}
+
+/** A named probe: resolves with an optional detail when healthy, throws when not. */
+export type Probe = { name: string; check: () => Promise<string | void> };
+
+export function createHealthService(probes: Probe[]): HealthService {
+  return {
+    async readiness() {
+      const checks = await Promise.all(
+        probes.map(async ({ name, check }): Promise<ReadinessCheck> => {
+          try {
+            const detail = await check();
+            return { name, ok: true, ...(detail ? { detail } : {}) };
+          } catch (error) {
+            return { name, ok: false, detail: error instanceof Error ? error.message : String(error) };
+          }
+        }),
+      );
+      return { ready: checks.every((check) => check.ok), checks };
+    },
+  };
+}

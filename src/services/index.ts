@@ -1,0 +1,18 @@
+import type { ApiKeyService } from './api-key-service';
+import type { HealthService } from './health-service';
+import type { PipelineService } from './pipeline-service';
+import type { PurchaseOrderService } from './purchase-order-service';
+import type { RecommendationService } from './recommendation-service';
+import type { SkuService } from './sku-service';
+import type { SupplierService } from './supplier-service';
+
+/** Everything the HTTP layer and the job processors may call. Built once in src/container.ts. */
+export interface Services {
+  health: HealthService;
+  apiKeys: ApiKeyService;
+  pipeline: PipelineService;
+  recommendations: RecommendationService;
+  purchaseOrders: PurchaseOrderService;
+  suppliers: SupplierService;
+  skus: SkuService;
+}

@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+import { activeItemIdRanges } from '../../db/repositories/items';
+import { addRunCounts, closeRun, failRunningRuns, findRun, listRuns, openRun, setRunCounts, type Run } from '../../db/repositories/runs';
+import type { ItemRange, RunDispatcher } from '../../jobs/dispatcher';
+import { ConflictError, NotFoundError } from '../errors';
+import type { Logger } from '../logger';
+
+export const PIPELINE_RUN_KIND = 'pipeline';
+
+/** A stage that works on a whole run once every forecast chunk is written (planning, backorder allocation, …). */
+export type RunStage = (runId: number, asOfDate: string) => Promise<Record<string, number>>;
+/** The forecast stage for one chunk of items. */
+export type ChunkStage = (runId: number, asOfDate: string, range: ItemRange) => Promise<Record<string, number>>;
+
+export interface PipelineService {
+  /** Opens a run and dispatches its chunks; a ConflictError names the run already going. */
+  startRun(trigger: string): Promise<{ runId: number; chunks: number }>;
+  forecastChunk(runId: number, range: ItemRange): Promise<Record<string, number>>;
+  /** The stages after forecasting, then the run is closed as succeeded. */
+  planRun(runId: number): Promise<Record<string, number>>;
+  failRun(runId: number, message: string): Promise<void>;
+  /** Fails runs left running by a process that died (in-process mode, where a run lives and dies with its process). */
+  failInterruptedRuns(): Promise<number[]>;
+  getRun(runId: number): Promise<Run>;
+  listRuns(options: { beforeId?: number; limit: number }): Promise<Run[]>;
+}
+
+export function createPipelineService(deps: {
+  db: Knex;
+  logger: Logger;
+  dispatcher: RunDispatcher;
+  chunkSize: number;
+  forecastStage: ChunkStage;
+  runStages: Array<{ name: string; stage: RunStage }>;
+}): PipelineService {
+  const { db, logger } = deps;
+
+  async function requireRun(runId: number): Promise<Run> {
+    const run = await findRun(db, runId);
+    if (!run) throw new NotFoundError(`run ${runId}`);
+    return run;
+  }
+
+  return {
+    async startRun(trigger) {
+      const opened = await openRun(db, { kind: PIPELINE_RUN_KIND, trigger });
+      if ('runningId' in opened) {
+        throw new ConflictError(`run ${opened.runningId} is still running`, { runningRunId: opened.runningId });
+      }
+      const { run } = opened;
+      const chunks = await activeItemIdRanges(db, deps.chunkSize);
+      await setRunCounts(db, run.id, { chunks: chunks.length, chunksDone: 0, items: chunks.reduce((sum, chunk) => sum + chunk.itemCount, 0) });
+      logger.info({ runId: run.id, trigger, chunks: chunks.length, asOfDate: run.asOfDate }, 'run started');
+      await deps.dispatcher.dispatchRun(
+        run.id,
+        chunks.map(({ firstItemId, lastItemId }) => ({ firstItemId, lastItemId })),
+      );
+      return { runId: run.id, chunks: chunks.length };
+    },
+
+    async forecastChunk(runId, range) {
+      const run = await requireRun(runId);
+      const counts = await deps.forecastStage(runId, run.asOfDate!, range);
+      await addRunCounts(db, runId, { ...counts, chunksDone: 1 });
+      return counts;
+    },
+
+    async planRun(runId) {
+      const run = await requireRun(runId);
+      const totals: Record<string, number> = {};
+      for (const { name, stage } of deps.runStages) {
+        const started = Date.now();
+        Object.assign(totals, await stage(runId, run.asOfDate!));
+        logger.info({ runId, stage: name, ms: Date.now() - started }, 'stage done');
+      }
+      await setRunCounts(db, runId, totals);
+      await closeRun(db, runId, { status: 'succeeded' });
+      logger.info({ runId, ...totals }, 'run succeeded');
+      return totals;
+    },
+
+    async failRun(runId, message) {
+      await closeRun(db, runId, { status: 'failed', error: message });
+    },
+
+    failInterruptedRuns: () => failRunningRuns(db, PIPELINE_RUN_KIND, 'interrupted: the process running it stopped'),
+
+    getRun: requireRun,
+    listRuns: (options) => listRuns(db, options),
+  };
+}

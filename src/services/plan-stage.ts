@@ -1,0 +1,384 @@
+import type { Knex } from 'knex';
+import { addDays } from '../../db/dates';
+import { forecastsForItems, type ItemForecast } from '../../db/repositories/forecasts';
+import { backorderedQuantities, latestOnHand, openPurchaseQuantities } from '../../db/repositories/inventory';
+import { activeItemIdRanges, listActiveItemLocations, type ItemIdRange, type ItemLocation } from '../../db/repositories/items';
+import {
+  activeItemRevenues,
+  approvedNotExportedQuantities,
+  draftLinesForRun,
+  previousDecisions,
+  replaceDraftPurchaseOrders,
+  replacePlanChunk,
+  type PolicyRow,
+  type PreviousDecision,
+  type RecommendationRow,
+} from '../../db/repositories/planning';
+import { weeklySales } from '../../db/repositories/sales';
+import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../db/repositories/suppliers';
+import { uncensorDemand } from '../../models/forecast/censored';
+import type { DemandClass } from '../../models/forecast/classify';
+import { leadTimeDemandSamples } from '../../models/forecast/lead-time-demand';
+import { abcClassify } from '../../models/policy/classification';
+import type { LeadTimeStats } from '../../models/policy/lead-time';
+import { planItem, type PlanItemInput } from '../../models/policy/plan';
+import type { PullForwardCandidate } from '../../models/policy/purchase-orders';
+import type { AbcClass } from '../../models/policy/safety-stock';
+import type { SupplierItem } from '../../models/policy/supplier-choice';
+import type { Logger } from '../logger';
+import type { RunStage } from './pipeline-service';
+import { buildDraftPurchaseOrders } from './planning/draft-orders';
+import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
+import { urgencyOf } from './planning/urgency';
+
+/** Forecasts are weekly. */
+const PERIOD_DAYS = 7;
+/** Review period of an item nobody supplies (the suppliers table's default). */
+const DEFAULT_REVIEW_PERIOD_DAYS = 7;
+/** Lead-time spread assumed where only a promise is known: a quarter of it (learnLeadTimes' default). */
+const PROMISED_SPREAD_FRACTION = 0.25;
+
+export interface PlanStageDeps {
+  db: Knex;
+  /** Target cycle service level per ABC class (SERVICE_LEVEL_A/B/C). */
+  serviceLevels: Record<AbcClass, number>;
+  /** Weeks of sales history behind the forecasts (HISTORY_WEEKS): the history intermittent items are sampled from. */
+  historyWeeks: number;
+  /** Items per chunk: one query per chunk per kind of data, one transaction per chunk. Default 500. */
+  chunkSize?: number;
+  /** Receipts from this many days before the as-of date teach lead times. Default 730. */
+  leadTimeHistoryDays?: number;
+  /**
+   * Simulated protection intervals per intermittent or lumpy item. Default 2000: the 98% quantile then rests on the 40
+   * largest totals (standard error of its level ≈ 0.3 percentage points), and sampling stays most of the stage's time.
+   */
+  demandSampleCount?: number;
+  /** Yearly holding cost as a share of unit cost, for the EOQ shown beside the policy. Default 0.25. */
+  holdingCostRatePerYear?: number;
+  /** Lead time planned for an item without any supplier, so that its need is still sized. Default 14. */
+  unsourcedLeadTimeDays?: number;
+  logger?: Logger;
+}
+
+/** What a buyer sees of an earlier decision on the same SKU × location. */
+type PreviousDecisionShown = Omit<PreviousDecision, 'itemId' | 'locationId'>;
+
+/** Gathered over the chunks for the draft purchase orders: items not due yet that could fill a supplier's minimum. */
+interface DraftState {
+  candidates: PullForwardCandidate[];
+  skus: Map<number, string>;
+}
+
+const pairKey = (itemId: number, locationId: number) => `${itemId}/${locationId}`;
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+/**
+ * The planning stage of a run: applies the inventory policy (models/policy, planItem) to every item × location the
+ * run forecast, and writes inventory_policies, recommendations (status 'proposed') and draft_purchase_orders for the run.
+ *
+ * Once per run: ABC classes by the last 52 weeks' revenue and planning lead times per supplier × item (learnLeadTimes).
+ * Then per chunk of items: one query per kind of data, planItem per pair, one transaction replacing the chunk's rows.
+ * Last: the run's recommendations, as they stand, grouped into draft purchase orders per supplier × location.
+ *
+ * Buyers' earlier decisions are kept, never overwritten: quantities approved on earlier runs and not yet exported count
+ * as on order (so the same need is not proposed twice), and each new recommendation carries in its explanation the
+ * latest earlier recommendation a buyer acted on (`previousDecision`). Rerunning the same run rewrites its own rows,
+ * except recommendations of this run a buyer has already touched.
+ */
+export function createPlanStage(deps: PlanStageDeps): RunStage {
+  const { db } = deps;
+  const chunkSize = deps.chunkSize ?? 500;
+  const settings = {
+    serviceLevels: deps.serviceLevels,
+    historyWeeks: deps.historyWeeks,
+    demandSampleCount: deps.demandSampleCount ?? 2000,
+    holdingCostRatePerYear: deps.holdingCostRatePerYear ?? 0.25,
+    unsourcedLeadTimeDays: deps.unsourcedLeadTimeDays ?? 14,
+  };
+
+  return async (runId, asOfDate) => {
+    const abcClasses = await classifyByRevenue(db, asOfDate);
+    const leadTimes = await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)) });
+    const drafts: DraftState = { candidates: [], skus: new Map() };
+    const counts = { plannedItems: 0, recommendations: 0, criticalRecommendations: 0, unsourcedRecommendations: 0, previousDecisionsShown: 0, planErrors: 0 };
+
+    for (const range of await activeItemIdRanges(db, chunkSize)) {
+      const chunk = await planChunk(db, runId, asOfDate, range, { ...settings, abcClasses, leadTimes, drafts, logger: deps.logger });
+      for (const key of Object.keys(counts) as Array<keyof typeof counts>) counts[key] += chunk[key];
+    }
+
+    const orders = buildDraftPurchaseOrders(await draftLinesForRun(db, runId), drafts.candidates, drafts.skus);
+    await replaceDraftPurchaseOrders(db, runId, orders);
+    return {
+      ...counts,
+      draftPurchaseOrders: orders.length,
+      draftPurchaseOrdersBelowMinimum: orders.filter((order) => order.shortfall > 0).length,
+    };
+  };
+}
+
+/** ABC class of every active item by revenue over the 52 weeks up to the as-of date (sales × unit price). */
+async function classifyByRevenue(db: Knex, asOfDate: string): Promise<Map<number, AbcClass>> {
+  const revenues = await activeItemRevenues(db, { afterDate: addDays(asOfDate, -52 * 7), throughDate: asOfDate });
+  const itemIdOf = new Map(revenues.map((row) => [row.sku, row.itemId]));
+  return new Map(abcClassify(revenues.map(({ sku, revenue }) => ({ sku, revenue }))).map((row) => [itemIdOf.get(row.sku)!, row.abcClass]));
+}
+
+interface ChunkContext {
+  serviceLevels: Record<AbcClass, number>;
+  historyWeeks: number;
+  demandSampleCount: number;
+  holdingCostRatePerYear: number;
+  unsourcedLeadTimeDays: number;
+  abcClasses: Map<number, AbcClass>;
+  leadTimes: Map<string, LeadTimeStats>;
+  drafts: DraftState;
+  logger?: Logger;
+}
+
+async function planChunk(db: Knex, runId: number, asOfDate: string, range: ItemIdRange, context: ChunkContext) {
+  const { pairs } = await listActiveItemLocations(db, { afterItemId: range.firstItemId - 1, limit: range.itemCount, throughItemId: range.lastItemId });
+  const items = new Map<number, ItemLocation>(pairs.map((pair) => [pair.itemId, pair]));
+  const itemIds = [...new Set(pairs.map((pair) => pair.itemId))];
+
+  const forecasts = await forecastsForItems(db, runId, itemIds);
+  const onHand = new Map((await latestOnHand(db, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row.quantity]));
+  const open = new Map((await openPurchaseQuantities(db, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row]));
+  const backordered = new Map((await backorderedQuantities(db, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row.quantity]));
+  const approved = new Map((await approvedNotExportedQuantities(db, runId, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row.quantity]));
+  const decisions = new Map((await previousDecisions(db, runId, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row]));
+  const offersByItem = groupBy(await supplierItemsFor(db, itemIds), (row) => String(row.itemId));
+  const sampledIds = [...new Set(forecasts.filter((f) => isSampled(f.demandClass)).map((f) => f.itemId))];
+  const histories = new Map(
+    (await weeklySales(db, sampledIds, { endDate: asOfDate, weeks: context.historyWeeks })).series.map((series) => [
+      pairKey(series.itemId, series.locationId),
+      samplingHistory(series.quantities, series.outOfStockDays),
+    ]),
+  );
+
+  const policies: PolicyRow[] = [];
+  const recommendations: RecommendationRow[] = [];
+  let planErrors = 0;
+  let previousDecisionsShown = 0;
+  const planDate = addDays(asOfDate, 1);
+
+  for (const forecast of forecasts) {
+    const item = items.get(forecast.itemId);
+    if (!item) continue;
+    const key = pairKey(forecast.itemId, forecast.locationId);
+    const offers = offersByItem.get(String(forecast.itemId)) ?? [];
+    try {
+      const planned = planPair({
+        forecast,
+        item,
+        offers,
+        planDate,
+        context,
+        onHand: onHand.get(key) ?? 0,
+        openOrder: open.get(key),
+        backordered: backordered.get(key) ?? 0,
+        approvedNotExported: approved.get(key) ?? 0,
+        previousDecision: decisions.get(key),
+        history: histories.get(key),
+      });
+      policies.push(planned.policy);
+      if (planned.recommendation) recommendations.push(planned.recommendation);
+      if (planned.recommendation && decisions.has(key)) previousDecisionsShown += 1;
+      if (planned.pullForward) {
+        context.drafts.candidates.push(planned.pullForward);
+        context.drafts.skus.set(item.itemId, item.sku);
+      }
+    } catch (error) {
+      planErrors += 1;
+      context.logger?.warn({ runId, itemId: forecast.itemId, locationId: forecast.locationId, err: (error as Error).message }, 'item not planned');
+    }
+  }
+
+  await replacePlanChunk(db, runId, itemIds, { policies, recommendations });
+  return {
+    plannedItems: policies.length,
+    recommendations: recommendations.length,
+    criticalRecommendations: recommendations.filter((r) => r.urgency === 'critical').length,
+    unsourcedRecommendations: recommendations.filter((r) => r.supplierId === null).length,
+    previousDecisionsShown,
+    planErrors,
+  };
+}
+
+const isSampled = (demandClass: string) => demandClass === 'intermittent' || demandClass === 'lumpy';
+
+/**
+ * The weekly history lead-time demand is sampled from, prepared as the forecast stage prepares it: sales scaled up
+ * for days out of stock, starting at the first sale; weeks out of stock on every day say nothing and are left out.
+ */
+function samplingHistory(quantities: number[], outOfStockDays: number[]): number[] {
+  const demand = uncensorDemand(quantities, outOfStockDays, PERIOD_DAYS);
+  const first = demand.findIndex((value) => value > 0);
+  return (first < 0 ? demand : demand.slice(first)).filter(Number.isFinite);
+}
+
+/** A different, fixed seed per item × location, so a rerun draws the same samples. */
+const samplingSeed = (itemId: number, locationId: number) => (Math.imul(itemId, 2_654_435_761) ^ Math.imul(locationId, 40_503)) >>> 0;
+
+interface PairInput {
+  forecast: ItemForecast;
+  item: ItemLocation;
+  offers: SupplierTermsRow[];
+  planDate: string;
+  context: ChunkContext;
+  onHand: number;
+  openOrder: { quantity: number; earliestExpectedDate: string | null } | undefined;
+  backordered: number;
+  approvedNotExported: number;
+  previousDecision: PreviousDecision | undefined;
+  history: number[] | undefined;
+}
+
+/** Plans one item × location: builds planItem's input from the chunk's data and turns its result into rows. */
+function planPair(input: PairInput): { policy: PolicyRow; recommendation: RecommendationRow | null; pullForward: PullForwardCandidate | null } {
+  const { forecast, item, offers, context } = input;
+  const notes: string[] = [];
+
+  const abcClass = item.abcClassOverride ?? context.abcClasses.get(item.itemId) ?? 'C';
+  const serviceLevel = item.serviceLevelOverride ?? context.serviceLevels[abcClass];
+
+  const supplierItems: SupplierItem[] = offers.map((offer) => {
+    const learned = context.leadTimes.get(leadTimeKey(offer.supplierId, offer.itemId));
+    return {
+      supplierId: String(offer.supplierId),
+      unitCost: offer.unitCost,
+      moq: offer.moq,
+      orderMultiple: offer.orderMultiple,
+      leadTimeDays: learned?.plannedMeanDays ?? offer.promisedLeadTimeDays,
+      leadTimeStdDevDays: learned?.plannedStdDevDays ?? PROMISED_SPREAD_FRACTION * offer.promisedLeadTimeDays,
+      priority: offer.priority,
+    };
+  });
+  // supplierItemsFor lists the primary (lowest priority number) first, as chooseSupplier ranks them.
+  const primary = offers[0];
+  const leadTime = supplierItems[0]
+    ? { meanDays: supplierItems[0].leadTimeDays, stdDevDays: supplierItems[0].leadTimeStdDevDays ?? 0 }
+    : { meanDays: context.unsourcedLeadTimeDays, stdDevDays: PROMISED_SPREAD_FRACTION * context.unsourcedLeadTimeDays };
+  if (!primary) notes.push(`no supplier: planned at a lead time of ${context.unsourcedLeadTimeDays} days`);
+  const reviewPeriodDays = primary?.reviewPeriodDays ?? DEFAULT_REVIEW_PERIOD_DAYS;
+
+  const forecastMean = forecast.mean.map((value) => Math.max(0, value));
+  if (forecast.mean.some((value) => value < 0)) notes.push('negative forecast periods taken as zero demand');
+  const meanDemand = forecastMean.reduce((sum, value) => sum + value, 0) / forecastMean.length;
+  const hasResidualSd = forecast.errorSd !== null && Number.isFinite(forecast.errorSd) && forecast.errorSd >= 0;
+  const forecastStdDev = hasResidualSd ? (forecast.errorSd as number) : Math.sqrt(meanDemand);
+  if (!hasResidualSd) notes.push('the forecast has no residual standard deviation: σ per week = √(mean weekly demand), as for Poisson demand');
+
+  const demandClass = forecast.demandClass as DemandClass;
+  const demandSamples =
+    isSampled(demandClass) && input.history
+      ? leadTimeDemandSamples(input.history, {
+          horizon: { mean: (leadTime.meanDays + reviewPeriodDays) / PERIOD_DAYS, sd: leadTime.stdDevDays / PERIOD_DAYS },
+          samples: context.demandSampleCount,
+          seed: samplingSeed(item.itemId, forecast.locationId),
+        })
+      : undefined;
+
+  if (input.onHand < 0) notes.push(`on hand ${input.onHand} taken as 0`);
+  const onOrder = (input.openOrder?.quantity ?? 0) + input.approvedNotExported;
+  if (input.approvedNotExported > 0) notes.push(`${input.approvedNotExported} approved on earlier runs and not yet exported counted as on order`);
+
+  const costs =
+    primary && primary.orderCost > 0 && primary.unitCost > 0
+      ? { orderingCost: primary.orderCost, holdingCostPerUnitPerYear: primary.unitCost * context.holdingCostRatePerYear }
+      : undefined;
+
+  const planInput: PlanItemInput = {
+    sku: String(item.itemId),
+    locationId: String(forecast.locationId),
+    startDate: input.planDate,
+    periodDays: PERIOD_DAYS,
+    forecastMean,
+    forecastStdDev,
+    demandSamples,
+    demandClass,
+    leadTime,
+    reviewPeriodDays,
+    service: { measure: 'cycle', level: serviceLevel },
+    stock: { onHand: Math.max(0, input.onHand), onOrder, backordered: input.backordered, allocated: 0 },
+    supplierItems,
+    costs,
+  };
+  const result = planItem(planInput);
+
+  const decision = input.previousDecision;
+  const previousDecision: PreviousDecisionShown | null = decision
+    ? { runId: decision.runId, status: decision.status, quantity: decision.quantity, suggested: decision.suggested, reasonCode: decision.reasonCode, decidedBy: decision.decidedBy, decidedAt: decision.decidedAt }
+    : null;
+  const explanation = {
+    ...result.explanation,
+    notes: [...result.explanation.notes, ...notes],
+    policyKind: result.policy.kind,
+    planDate: input.planDate,
+    abcClass,
+    abcClassSource: item.abcClassOverride ? 'item-override' : 'revenue-52-weeks',
+    serviceLevelSource: item.serviceLevelOverride !== null ? 'item-override' : `class-${abcClass}`,
+    forecastMethod: forecast.method,
+    demandClass: forecast.demandClass,
+    forecastStdDevSource: hasResidualSd ? 'forecast-residuals' : 'poisson',
+    leadTimes: offers.map((offer) => {
+      const learned = context.leadTimes.get(leadTimeKey(offer.supplierId, offer.itemId));
+      return {
+        supplierId: offer.supplierId,
+        promisedDays: offer.promisedLeadTimeDays,
+        plannedMeanDays: learned?.plannedMeanDays ?? offer.promisedLeadTimeDays,
+        plannedStdDevDays: learned?.plannedStdDevDays ?? PROMISED_SPREAD_FRACTION * offer.promisedLeadTimeDays,
+        source: learned?.source ?? 'promised',
+        receiptCount: learned?.observed.receiptCount ?? 0,
+        meanLatenessDays: learned?.observed.meanLatenessDays ?? null,
+      };
+    }),
+    openPurchaseQuantity: input.openOrder?.quantity ?? 0,
+    openPurchaseEarliestExpectedDate: input.openOrder?.earliestExpectedDate ?? null,
+    approvedNotExportedQuantity: input.approvedNotExported,
+    previousDecision,
+  };
+
+  const recommendation = result.recommendation;
+  const chosenSupplierId = recommendation?.supplierId ?? result.pullForward?.supplierId ?? (primary ? String(primary.supplierId) : null);
+  const policy: PolicyRow = {
+    itemId: item.itemId,
+    locationId: forecast.locationId,
+    supplierId: chosenSupplierId === null ? null : Number(chosenSupplierId),
+    serviceLevel,
+    safetyStock: result.policy.safetyStock,
+    reorderPoint: result.policy.reorderPoint,
+    orderUpTo: result.policy.orderUpTo,
+    eoq: result.explanation.economicOrderQuantity,
+    explanation: { ...explanation, pullForward: result.pullForward },
+  };
+  if (!recommendation) return { policy, recommendation: null, pullForward: result.pullForward };
+
+  const urgency = urgencyOf(result.explanation.daysOfCover, result.explanation.leadTimeMeanDays, reviewPeriodDays);
+  return {
+    policy,
+    pullForward: null,
+    recommendation: {
+      itemId: item.itemId,
+      locationId: forecast.locationId,
+      supplierId: recommendation.supplierId === null ? null : Number(recommendation.supplierId),
+      quantity: recommendation.quantity,
+      unitCost: recommendation.unitCost,
+      // The goods are needed by the projected stock-out; with none in sight, by the arrival of a normal order.
+      needByDate: recommendation.projectedStockoutDate ?? recommendation.expectedArrivalDate,
+      projectedStockoutDate: recommendation.projectedStockoutDate,
+      urgency,
+      explanation: { ...explanation, urgency, reasonCode: recommendation.reasonCode, reason: recommendation.reason },
+    },
+  };
+}

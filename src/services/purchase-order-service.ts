@@ -1,0 +1,86 @@
+import type { Knex } from 'knex';
+import { insertRecommendationEvents, markRecommendationsExported } from '../../db/repositories/recommendations';
+import {
+  acknowledgePurchaseOrder,
+  findAcknowledgedByKey,
+  findPurchaseOrder,
+  listChangedPurchaseOrders,
+  lockPurchaseOrderChanges,
+  type SuggestedPurchaseOrder,
+} from '../../db/repositories/suggested-purchase-orders';
+import { ConflictError, NotFoundError } from '../errors';
+
+export interface PurchaseOrderService {
+  /**
+   * Suggested orders changed after `after` (the lastKey of the previous pull), oldest change first. lastKey is
+   * returned even on the last page, so the ERP keeps it and asks again later for what changed since.
+   */
+  pull(options: { after?: [string, number]; limit: number }): Promise<{
+    data: SuggestedPurchaseOrder[];
+    lastKey: [string, number] | null;
+    hasMore: boolean;
+  }>;
+  /**
+   * The ERP took the order as `erpPoNumber`: the order is acknowledged and its recommendations exported.
+   * Retrying with the same Idempotency-Key (or the same number) answers the same; another number is a 409.
+   */
+  acknowledge(id: number, input: { erpPoNumber: string; idempotencyKey: string; actor: string }): Promise<SuggestedPurchaseOrder>;
+}
+
+const uniqueViolation = '23505';
+
+export function createPurchaseOrderService(db: Knex): PurchaseOrderService {
+  async function acknowledgeOnce(id: number, input: { erpPoNumber: string; idempotencyKey: string; actor: string }) {
+    return db.transaction(async (trx) => {
+      await lockPurchaseOrderChanges(trx);
+      const order = await findPurchaseOrder(trx, id, { forUpdate: true });
+      if (!order) throw new NotFoundError(`suggested purchase order ${id}`);
+      if (order.status === 'acknowledged') {
+        if (order.erpPoNumber !== input.erpPoNumber) {
+          throw new ConflictError(`purchase order ${id} was already acknowledged as ${order.erpPoNumber}`, { erpPoNumber: order.erpPoNumber });
+        }
+        return order;
+      }
+      if (order.status !== 'pending') throw new ConflictError(`purchase order ${id} is ${order.status}`, { status: order.status });
+      await acknowledgePurchaseOrder(trx, id, input);
+      const exported = await markRecommendationsExported(
+        trx,
+        order.lines.map((line) => line.recommendationId),
+        input.actor,
+      );
+      await insertRecommendationEvents(
+        trx,
+        exported.map((row) => ({
+          recommendationId: row.id,
+          actor: input.actor,
+          action: 'export',
+          before: { status: 'approved', version: row.version - 1 },
+          after: { status: 'exported', version: row.version, erpPoNumber: input.erpPoNumber },
+          reason: null,
+        })),
+      );
+      return (await findPurchaseOrder(trx, id))!;
+    });
+  }
+
+  return {
+    async pull({ after, limit }) {
+      const data = await listChangedPurchaseOrders(db, { after, limit });
+      return { data, lastKey: data.length > 0 ? data[data.length - 1].changeKey : (after ?? null), hasMore: data.length === limit };
+    },
+
+    async acknowledge(id, input) {
+      const earlier = await findAcknowledgedByKey(db, input.idempotencyKey);
+      if (earlier && (earlier.id !== id || earlier.erpPoNumber !== input.erpPoNumber)) {
+        throw new ConflictError('Idempotency-Key was already used for another acknowledgement', { purchaseOrderId: earlier.id, erpPoNumber: earlier.erpPoNumber });
+      }
+      try {
+        return await acknowledgeOnce(id, input);
+      } catch (error) {
+        // Two different orders raced with one key: the unique index lets one through.
+        if ((error as { code?: string }).code === uniqueViolation) throw new ConflictError('Idempotency-Key was already used for another acknowledgement');
+        throw error;
+      }
+    },
+  };
+}

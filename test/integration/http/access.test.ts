@@ -1,0 +1,167 @@
+import request from 'supertest';
+import type { Permission } from '../../../src/http/auth';
+import { routeDocs } from '../../../src/http/openapi';
+import { apiKeyListResponse, apiKeyResponse, createdApiKeyResponse } from '../../../src/http/schemas';
+import { testEngines } from '../../helpers/database';
+import { expectShape, insertRun, openTestApp, type Role, type TestApp } from '../../helpers/catalogue';
+
+interface RouteCase {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** As documented (Express form), to check the table covers every documented route. */
+  route: string;
+  url: string;
+  permission: Permission;
+  /** The answer to an allowed role: the request is valid, so it is never 400, 401 or 403. */
+  allowedStatus: number;
+  body?: object;
+  headers?: Record<string, string>;
+}
+
+const routes: RouteCase[] = [
+  { method: 'get', route: '/recommendations', url: '/recommendations', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/recommendations/:id', url: '/recommendations/999999', permission: 'read', allowedStatus: 404 },
+  {
+    method: 'patch', route: '/recommendations/:id', url: '/recommendations/999999', permission: 'decide', allowedStatus: 404,
+    body: { action: 'approve' }, headers: { 'If-Match': 'W/"999999-1"' },
+  },
+  {
+    method: 'post', route: '/recommendations/approve', url: '/recommendations/approve', permission: 'decide', allowedStatus: 200,
+    body: { supplierId: 999999, locationId: 999999 },
+  },
+  { method: 'get', route: '/purchase-orders/suggested', url: '/purchase-orders/suggested', permission: 'export', allowedStatus: 200 },
+  {
+    method: 'post', route: '/purchase-orders/suggested/:id/ack', url: '/purchase-orders/suggested/999999/ack', permission: 'export',
+    allowedStatus: 404, body: { erpPoNumber: 'PO-1' }, headers: { 'Idempotency-Key': 'role-table-0001' },
+  },
+  { method: 'get', route: '/suppliers', url: '/suppliers', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/suppliers/:id', url: '/suppliers/999999', permission: 'read', allowedStatus: 404 },
+  { method: 'get', route: '/skus', url: '/skus', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/skus/:sku', url: '/skus/NO-SUCH-SKU', permission: 'read', allowedStatus: 404 },
+  { method: 'post', route: '/keys', url: '/keys', permission: 'admin', allowedStatus: 201, body: { name: 'from-role-table', role: 'viewer' } },
+  { method: 'get', route: '/keys', url: '/keys', permission: 'admin', allowedStatus: 200 },
+  { method: 'delete', route: '/keys/:id', url: '/keys/999999', permission: 'admin', allowedStatus: 404 },
+  { method: 'get', route: '/runs', url: '/runs', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/runs/:id', url: '/runs/999999', permission: 'read', allowedStatus: 404 },
+  { method: 'post', route: '/runs', url: '/runs', permission: 'admin', allowedStatus: 202 },
+];
+
+const allowedRoles: Record<Permission, Role[]> = {
+  read: ['viewer', 'buyer', 'erp', 'admin'],
+  decide: ['buyer', 'admin'],
+  import: ['erp', 'admin'],
+  export: ['erp', 'admin'],
+  admin: ['admin'],
+};
+
+const callers = ['no key', 'viewer', 'buyer', 'erp', 'admin'] as const;
+const table = routes.flatMap((route) =>
+  callers.map((caller) => ({
+    ...route,
+    caller,
+    expected: caller === 'no key' ? 401 : allowedRoles[route.permission].includes(caller) ? route.allowedStatus : 403,
+  })),
+);
+
+describe.each(testEngines())('access control, API keys and the API description over HTTP on %s', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await openTestApp(engine);
+    await insertRun(t.db);
+  });
+  afterAll(() => t.testDb.drop());
+
+  const call = (method: RouteCase['method'], url: string, key?: string) => {
+    const pending = request(t.app)[method](url);
+    return key ? pending.set('Authorization', `Bearer ${key}`) : pending;
+  };
+
+  it.each(table)('$method $url as $caller answers $expected', async ({ method, url, caller, expected, body, headers }) => {
+    let pending = call(method, url, caller === 'no key' ? undefined : t.keys[caller]);
+    for (const [name, value] of Object.entries(headers ?? {})) pending = pending.set(name, value);
+    const response = await (body ? pending.send(body) : pending);
+    expect(response.status).toBe(expected);
+    if (expected === 401) expect(response.body.error.code).toBe('unauthorized');
+    if (expected === 403) expect(response.body.error.code).toBe('forbidden');
+  });
+
+  it('covers every documented route that needs a key, with the documented permission', () => {
+    const documented = routeDocs.filter((doc) => doc.permission !== null).map((doc) => `${doc.method} ${doc.path} ${doc.permission}`);
+    const tested = new Set(routes.map((route) => `${route.method} ${route.route} ${route.permission}`));
+    expect(documented.filter((route) => !tested.has(route))).toEqual([]);
+  });
+
+  describe('API keys', () => {
+    it('creates a key shown once, lists keys without secrets, and a revoked key is refused', async () => {
+      const created = await call('post', '/keys', t.keys.admin).send({ name: 'nightly export', role: 'erp' }).expect(201);
+      expect(created.body).toMatchObject({ name: 'nightly export', role: 'erp', revokedAt: null });
+      expectShape(createdApiKeyResponse, created.body);
+      expect(created.body.key).toMatch(/^rpl_[A-Za-z0-9_-]{43}$/);
+      expect(created.body.prefix).toBe(created.body.key.slice(0, 12));
+      expect(created.headers['cache-control']).toBe('no-store');
+
+      const listed = await call('get', '/keys', t.keys.admin).expect(200);
+      expectShape(apiKeyListResponse, listed.body);
+      const entry = listed.body.data.find((key: { id: number }) => key.id === created.body.id);
+      expect(Object.keys(entry).sort()).toEqual(['createdAt', 'id', 'name', 'prefix', 'revokedAt', 'role']);
+      expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+
+      await call('get', '/purchase-orders/suggested', created.body.key).expect(200);
+      const revoked = await call('delete', `/keys/${created.body.id}`, t.keys.admin).expect(200);
+      expectShape(apiKeyResponse, revoked.body);
+      expect(revoked.body.revokedAt).toEqual(expect.any(String));
+      await call('get', '/purchase-orders/suggested', created.body.key).expect(401);
+      const again = await call('delete', `/keys/${created.body.id}`, t.keys.admin).expect(200);
+      expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
+    });
+
+    it.each([
+      ['no body', undefined],
+      ['an unknown role', { name: 'x', role: 'root' }],
+      ['an empty name', { name: '  ', role: 'viewer' }],
+      ['no role', { name: 'x' }],
+      ['an extra field', { name: 'x', role: 'viewer', key: 'rpl_chosen_by_client' }],
+    ])('answers 400 to a key with %s', async (_name, body) => {
+      const response = await call('post', '/keys', t.keys.admin).send(body as object).expect(400);
+      expect(response.body.error.code).toBe('validation_failed');
+    });
+
+    it('answers 400 to a malformed key id', async () => {
+      await call('delete', '/keys/first', t.keys.admin).expect(400);
+    });
+  });
+
+  describe('API description', () => {
+    it('serves an OpenAPI 3.1 document without a key, generated from the request schemas', async () => {
+      const response = await request(t.app).get('/openapi.json').expect(200);
+      const document = response.body;
+      expect(document.openapi).toBe('3.1.0');
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/recommendations/{id}', '/purchase-orders/suggested/{id}/ack', '/skus/{sku}']));
+      const patch = document.paths['/recommendations/{id}'].patch;
+      expect(patch['x-roles']).toEqual(['buyer', 'admin']);
+      expect(patch.parameters).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'id', in: 'path', required: true }),
+          expect.objectContaining({ name: 'If-Match', in: 'header', required: true }),
+        ]),
+      );
+      const body = patch.requestBody.content['application/json'].schema;
+      expect(body.oneOf.map((option: { properties: { action: { const: string } } }) => option.properties.action.const)).toEqual([
+        'approve',
+        'reject',
+        'set-quantity',
+      ]);
+      expect(body.oneOf.every((option: { additionalProperties: boolean }) => option.additionalProperties === false)).toBe(true);
+      expect(Object.keys(patch.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '412', '422', '428']);
+      const limit = document.paths['/recommendations'].get.parameters.find((p: { name: string }) => p.name === 'limit');
+      expect(limit).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } });
+      expect(Object.keys(document.paths['/purchase-orders/suggested'].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+    });
+
+    it('serves a self-contained HTML page listing every documented route', async () => {
+      const response = await request(t.app).get('/docs').expect(200);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      for (const doc of routeDocs) expect(response.text).toContain(`<code>${doc.path.replace(/:(\w+)/g, '{$1}')}</code>`);
+      expect(response.text).not.toMatch(/<script|<link|src="http/);
+    });
+  });
+});

@@ -1,0 +1,89 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { loadConfig } from '../../../src/config';
+import { createServices } from '../../../src/container';
+import { createApp } from '../../../src/http/app';
+import { createLogger } from '../../../src/logger';
+import type { ItemRange, RunDispatcher } from '../../../jobs/dispatcher';
+import { openTestDb, testEngines, type TestDb } from '../../helpers/database';
+
+/** Records dispatched runs instead of running them, so a run stays "running" for the conflict test. */
+class RecordingDispatcher implements RunDispatcher {
+  readonly dispatched: Array<{ runId: number; chunks: ItemRange[] }> = [];
+  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
+    this.dispatched.push({ runId, chunks });
+  }
+}
+
+describe.each(testEngines())('health, readiness and runs over HTTP on %s', (engine) => {
+  let testDb: TestDb;
+  let app: Express;
+  let keys: Record<'viewer' | 'admin', string>;
+  const dispatcher = new RecordingDispatcher();
+
+  beforeAll(async () => {
+    testDb = await openTestDb(engine);
+    const logger = createLogger('silent');
+    const services = createServices({ db: testDb.db, config: loadConfig({}), logger, dispatcher });
+    app = createApp({ services, logger });
+    keys = {
+      viewer: (await services.apiKeys.create({ name: 'v', role: 'viewer' })).key,
+      admin: (await services.apiKeys.create({ name: 'a', role: 'admin' })).key,
+    };
+  });
+  afterAll(() => testDb.drop());
+
+  it('GET /health answers without a key', async () => {
+    const response = await request(app).get('/health').expect(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it('GET /ready reports the database reachable and no migration pending', async () => {
+    const response = await request(app).get('/ready').expect(200);
+    expect(response.body.ready).toBe(true);
+    expect(response.body.checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok])).toEqual([
+      ['database', true],
+      ['migrations', true],
+    ]);
+  });
+
+  it('GET /runs needs a key (401) and POST /runs needs the admin role (403)', async () => {
+    const missing = await request(app).get('/runs').expect(401);
+    expect(missing.body.error.code).toBe('unauthorized');
+    await request(app).get('/runs').set('Authorization', 'Bearer rpl_not_a_key').expect(401);
+    const forbidden = await request(app).post('/runs').set('Authorization', `Bearer ${keys.viewer}`).expect(403);
+    expect(forbidden.body.error.code).toBe('forbidden');
+  });
+
+  it('POST /runs starts a run and a second start gets 409 naming the running run', async () => {
+    const started = await request(app).post('/runs').set('Authorization', `Bearer ${keys.admin}`).send({ trigger: 'test' }).expect(202);
+    expect(started.body.runId).toEqual(expect.any(Number));
+    expect(dispatcher.dispatched.map((run) => run.runId)).toContain(started.body.runId);
+
+    const second = await request(app).post('/runs').set('Authorization', `Bearer ${keys.admin}`).expect(409);
+    expect(second.body.error.details).toEqual({ runningRunId: started.body.runId });
+
+    const shown = await request(app).get(`/runs/${started.body.runId}`).set('Authorization', `Bearer ${keys.viewer}`).expect(200);
+    expect(shown.body).toMatchObject({ id: started.body.runId, status: 'running', trigger: 'test', counts: { chunks: 0, items: 0 } });
+    const listed = await request(app).get('/runs').set('Authorization', `Bearer ${keys.viewer}`).expect(200);
+    expect(listed.body.data[0].id).toBe(started.body.runId);
+  });
+
+  it('answers 404 for an unknown run and 400 for a malformed id or query', async () => {
+    await request(app).get('/runs/999999').set('Authorization', `Bearer ${keys.viewer}`).expect(404);
+    const malformed = await request(app).get('/runs/abc').set('Authorization', `Bearer ${keys.viewer}`).expect(400);
+    expect(malformed.body.error.code).toBe('validation_failed');
+    await request(app).get('/runs?limit=100000').set('Authorization', `Bearer ${keys.viewer}`).expect(400);
+    await request(app).get('/runs?unknown=1').set('Authorization', `Bearer ${keys.viewer}`).expect(400);
+  });
+
+  it('rejects a body that is not JSON with a 400 and no stack trace', async () => {
+    const response = await request(app)
+      .post('/runs')
+      .set('Authorization', `Bearer ${keys.admin}`)
+      .set('Content-Type', 'application/json')
+      .send('{not json')
+      .expect(400);
+    expect(JSON.stringify(response.body)).not.toMatch(/at .*\.ts/);
+  });
+});

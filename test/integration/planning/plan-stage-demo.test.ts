@@ -1,0 +1,119 @@
+import type { Knex } from 'knex';
+import type { ItemRange, RunDispatcher } from '../../../jobs/dispatcher';
+import { draftPurchaseOrdersForRun } from '../../../db/repositories/planning';
+import { seedDemoData } from '../../../db/seeds/demo';
+import { loadConfig } from '../../../src/config';
+import { createServices } from '../../../src/container';
+import { createLogger } from '../../../src/logger';
+import type { Services } from '../../../src/services';
+import { openTestDb, type TestDb, testEngines } from '../../helpers/database';
+
+/** Keeps the chunks of a started run, so the test runs them itself. */
+class RecordingDispatcher implements RunDispatcher {
+  readonly runs = new Map<number, ItemRange[]>();
+  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
+    this.runs.set(runId, chunks);
+  }
+}
+
+async function rows<T>(db: Knex, sql: string, bindings: unknown[]): Promise<T[]> {
+  return (await db.raw(sql, bindings as Knex.RawBinding[])).rows;
+}
+
+describe.each(testEngines())('plan stage on the seeded demo catalogue, after the forecast stage, on %s', (engine) => {
+  let testDb: TestDb;
+  let services: Services;
+  let runId: number;
+  let counts: Record<string, number>;
+
+  beforeAll(async () => {
+    testDb = await openTestDb(engine);
+    await seedDemoData(testDb.db, { endDate: '2026-11-22', skuCount: 24 });
+    const dispatcher = new RecordingDispatcher();
+    services = createServices({ db: testDb.db, config: loadConfig({}), logger: createLogger('silent'), dispatcher });
+    ({ runId } = await services.pipeline.startRun('test'));
+    for (const range of dispatcher.runs.get(runId)!) await services.pipeline.forecastChunk(runId, range);
+    counts = await services.pipeline.planRun(runId);
+  }, 300_000);
+  afterAll(() => testDb.drop());
+
+  it('plans every forecast series without an error and closes the run as succeeded', async () => {
+    const run = await services.pipeline.getRun(runId);
+    expect(run.status).toBe('succeeded');
+    expect(counts.planErrors).toBe(0);
+    expect(counts.plannedItems).toBe(run.counts.forecastedSeries);
+    expect(counts.plannedItems).toBeGreaterThan(24);
+    expect(counts.recommendations).toBeGreaterThan(0);
+  });
+
+  it('writes finite, non-negative policies, sampled buffers for intermittent and lumpy items, normal ones for the rest', async () => {
+    const policies = await rows<{ safety_stock: number; order_up_to: number; demand_class: string; method: string }>(
+      testDb.db,
+      `select safety_stock, order_up_to, explanation ->> 'demandClass' as demand_class, explanation ->> 'safetyStockMethod' as method
+         from inventory_policies where run_id = ?`,
+      [runId],
+    );
+    expect(policies).toHaveLength(counts.plannedItems);
+    for (const policy of policies) {
+      expect(Number.isFinite(policy.safety_stock) && policy.safety_stock >= 0).toBe(true);
+      expect(Number.isFinite(policy.order_up_to) && policy.order_up_to >= policy.safety_stock).toBe(true);
+      const sampled = policy.demand_class === 'intermittent' || policy.demand_class === 'lumpy';
+      if (sampled) expect(policy.method).toBe('samples-quantile');
+      else expect(['normal-cycle', 'none']).toContain(policy.method);
+    }
+    expect(policies.some((policy) => policy.method === 'samples-quantile')).toBe(true);
+  });
+
+  it('orders quantities that respect the chosen supplier’s MOQ and case multiple', async () => {
+    const lines = await rows<{ quantity: number; moq: number; order_multiple: number; urgency: string }>(
+      testDb.db,
+      `select r.quantity::float8 as quantity, si.moq::float8 as moq, si.order_multiple::float8 as order_multiple, r.urgency
+         from recommendations r join supplier_items si on si.supplier_id = r.supplier_id and si.item_id = r.item_id
+        where r.run_id = ?`,
+      [runId],
+    );
+    expect(lines).toHaveLength(counts.recommendations - counts.unsourcedRecommendations);
+    for (const line of lines) {
+      expect(line.quantity).toBeGreaterThanOrEqual(line.moq);
+      const cases = line.quantity / line.order_multiple;
+      expect(Math.abs(cases - Math.round(cases))).toBeLessThan(1e-9);
+    }
+  });
+
+  it('plans the supplier that promises 28 days and delivers in about 42 at its delivered lead time', async () => {
+    const planned = await rows<{ planned: number }>(
+      testDb.db,
+      `select (entry ->> 'plannedMeanDays')::float8 as planned
+         from inventory_policies p, jsonb_array_elements(p.explanation -> 'leadTimes') entry
+        where p.run_id = ? and (entry ->> 'supplierId')::int = 3`,
+      [runId],
+    );
+    expect(planned.length).toBeGreaterThan(0);
+    for (const { planned: days } of planned) expect(days).toBeGreaterThan(36);
+  });
+
+  it('puts every sourced recommendation on one draft purchase order whose value and shortfall add up', async () => {
+    const orders = await draftPurchaseOrdersForRun(testDb.db, runId);
+    expect(orders).toHaveLength(counts.draftPurchaseOrders);
+    expect(orders.reduce((sum, order) => sum + order.lines.length, 0)).toBe(counts.recommendations - counts.unsourcedRecommendations);
+    for (const order of orders) {
+      const value = order.lines.reduce((sum, line) => sum + line.quantity * line.unitCost, 0);
+      expect(order.orderValue).toBeCloseTo(value, 6);
+      expect(order.shortfall).toBeCloseTo(Math.max(0, (order.minimumOrderValue ?? 0) - value), 6);
+      if (order.shortfall === 0) expect(order.pullForward).toEqual([]);
+    }
+  });
+
+  it('planning the same run again changes no counts and duplicates nothing', async () => {
+    const again = await services.pipeline.planRun(runId);
+    expect(again).toEqual(counts);
+    const [written] = await rows<{ policies: number; recommendations: number; drafts: number }>(
+      testDb.db,
+      `select (select count(*) from inventory_policies where run_id = ?)::int as policies,
+              (select count(*) from recommendations where run_id = ?)::int as recommendations,
+              (select count(*) from draft_purchase_orders where run_id = ?)::int as drafts`,
+      [runId, runId, runId],
+    );
+    expect(written).toEqual({ policies: counts.plannedItems, recommendations: counts.recommendations, drafts: counts.draftPurchaseOrders });
+  });
+});
