@@ -6,6 +6,7 @@ import { addDays } from '../../db/dates';
 import { autoForecast } from '../../models/forecast/auto';
 import { uncensorDemand } from '../../models/forecast/censored';
 import { mase } from '../../models/forecast/accuracy';
+import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
 import type { ChunkStage } from './pipeline-service';
 
 const WEEKLY_SEASON = 52;
@@ -18,14 +19,19 @@ const LEVELS = [80, 95];
 export function createForecastStage(deps: { db: Knex; horizonWeeks: number; historyWeeks: number }): ChunkStage {
   const { db } = deps;
   return async (runId, asOfDate, range) => {
-    const chunk = await listActiveItemLocations(db, { afterItemId: range.firstItemId - 1, limit: range.lastItemId - range.firstItemId + 1 });
-    const itemIds = [...new Set(chunk.pairs.filter((pair) => pair.itemId <= range.lastItemId).map((pair) => pair.itemId))];
+    const chunk = await listActiveItemLocations(db, {
+      afterItemId: range.firstItemId - 1,
+      throughItemId: range.lastItemId,
+      limit: range.lastItemId - range.firstItemId + 1,
+    });
+    const itemIds = [...new Set(chunk.pairs.map((pair) => pair.itemId))];
     const sales = await weeklySales(db, itemIds, { endDate: asOfDate, weeks: deps.historyWeeks });
     const firstPeriodStart = addDays(sales.weekEnds[sales.weekEnds.length - 1], 1);
 
     const forecasts: ForecastRow[] = [];
     const fits: ForecastFitRow[] = [];
-    for (const series of sales.series) {
+    for (const [index, series] of sales.series.entries()) {
+      if (index % ITEMS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
       const demand = sinceFirstSale(uncensorDemand(series.quantities, series.outOfStockDays, 7));
       const result = autoForecast(demand, { seasonLength: WEEKLY_SEASON, horizon: deps.horizonWeeks, levels: LEVELS });
       result.mean.forEach((mean, step) => {

@@ -28,6 +28,7 @@ import type { SupplierItem } from '../../models/policy/supplier-choice';
 import type { Logger } from '../logger';
 import type { RunStage } from './pipeline-service';
 import { buildDraftPurchaseOrders } from './planning/draft-orders';
+import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
 import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
 import { urgencyOf } from './planning/urgency';
 
@@ -172,7 +173,8 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, range: ItemI
   let previousDecisionsShown = 0;
   const planDate = addDays(asOfDate, 1);
 
-  for (const forecast of forecasts) {
+  for (const [index, forecast] of forecasts.entries()) {
+    if (index % ITEMS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
     const item = items.get(forecast.itemId);
     if (!item) continue;
     const key = pairKey(forecast.itemId, forecast.locationId);
