@@ -60,6 +60,10 @@ export function startWorker(options: {
   logger: Logger;
   concurrency: number;
   queueName?: string;
+  /** How long a job's lock lives without renewal (BullMQ default 30 s): a dead worker's job is freed after this. */
+  lockDuration?: number;
+  /** How often this worker looks for jobs whose lock expired and puts them back in the queue (BullMQ default 30 s). */
+  stalledInterval?: number;
 }): Worker {
   const { services, logger } = options;
   const worker = new Worker(
@@ -69,7 +73,12 @@ export function startWorker(options: {
       if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}"`);
       return processor(job.data, services);
     },
-    { connection: options.connection, concurrency: options.concurrency },
+    {
+      connection: options.connection,
+      concurrency: options.concurrency,
+      ...(options.lockDuration !== undefined && { lockDuration: options.lockDuration }),
+      ...(options.stalledInterval !== undefined && { stalledInterval: options.stalledInterval }),
+    },
   );
   worker.on('failed', (job, error) => {
     logger.error({ err: error, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade }, 'job failed');

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfigOrExit } from '../src/config';
 import { buildContainer } from '../src/container';
 import { createLogger } from '../src/logger';
 import { redisConnection, startWorker } from './bullmq';
@@ -8,16 +8,7 @@ import { redisConnection, startWorker } from './bullmq';
  * one Postgres. SIGTERM lets the current jobs finish (their locks are released) before the process exits.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`replen worker: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit('replen worker');
   if (!config.REDIS_URL) {
     process.stderr.write('replen worker: REDIS_URL is not set; without Redis, `npm start` runs the jobs in-process.\n');
     process.exit(1);
@@ -29,8 +20,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const container = await buildContainer(config, logger);
   const connection = redisConnection(config.REDIS_URL);
-  const worker = startWorker({ connection, services: container.services, logger, concurrency: config.WORKER_CONCURRENCY });
-  logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  const worker = startWorker({
+    connection,
+    services: container.services,
+    logger,
+    concurrency: config.WORKER_CONCURRENCY,
+    queueName: config.QUEUE_NAME,
+  });
+  logger.info({ concurrency: config.WORKER_CONCURRENCY, queue: config.QUEUE_NAME }, 'worker started');
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -22,6 +22,7 @@ export const settings = {
     schema: z.url({ protocol: /^rediss?$/ }).optional(),
     description: 'Redis connection string. Set: jobs run on BullMQ workers. Unset: the in-process runner runs them.',
   },
+  QUEUE_NAME: { schema: z.string().min(1).default('replen'), description: 'BullMQ queue the API and the workers share.' },
   REPLEN_ADMIN_KEY: {
     schema: z.string().min(24, 'must be at least 24 characters').optional(),
     description: 'Admin API key. Unset: one is generated once and kept in DATA_DIR/admin-key.',
@@ -63,4 +64,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parsed[name] = result.data;
   }
   return Object.freeze(parsed) as Config;
+}
+
+/** For process entry points: the configuration, or one line on stderr naming the bad setting and exit code 1. */
+export function loadConfigOrExit(program: string): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${program}: ${error.message}\n`);
+    process.exit(1);
+  }
 }

@@ -1,20 +1,26 @@
 import type { Knex } from 'knex';
+import type { Router } from 'express';
 import type IORedis from 'ioredis';
 import { Queue } from 'bullmq';
 import { closeDb, createDb } from '../db/connection';
 import { migrateLatest, migrationsPending } from '../db/migrate';
 import { isDatabaseEmpty, seedDemoData } from '../db/seeds/demo';
-import { applySchedules, BullmqDispatcher, DEFAULT_QUEUE, redisConnection } from '../jobs/bullmq';
+import { applySchedules, BullmqDispatcher, redisConnection } from '../jobs/bullmq';
+import { queueBoardRouter } from '../jobs/queue-board';
+import { ForecastPool } from '../jobs/forecast-pool';
 import type { RunDispatcher } from '../jobs/dispatcher';
 import { InProcessRunner } from '../jobs/in-process-runner';
 import { schedules } from '../jobs/schedules';
 import type { Config } from './config';
 import { ConflictError } from './errors';
 import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import { countRecommendationsByStatus } from '../db/repositories/recommendations';
 import type { Services } from './services';
 import { createApiKeyService } from './services/api-key-service';
-import { createForecastStage } from './services/forecast-stage';
+import { createForecastStage, type SeriesForecaster } from './services/forecast-stage';
 import { createHealthService, type Probe } from './services/health-service';
+import { createImportService } from './services/import-service';
 import { createPipelineService } from './services/pipeline-service';
 import { createPurchaseOrderService } from './services/purchase-order-service';
 import { createRecommendationService } from './services/recommendation-service';
@@ -26,13 +32,15 @@ export interface Container {
   db: Knex;
   services: Services;
   adminKey: string;
+  /** Bull Board for createApp, when jobs run on BullMQ. */
+  queueBoard?: Router;
   /** Seeds an empty database with the demo catalogue, starts the schedules and runs the pipeline once. */
   startBackgroundWork(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Builds every service on a migrated database; the tests call this with their own database and dispatcher. */
-export function createServices(deps: { db: Knex; config: Config; logger: Logger; dispatcher: RunDispatcher; redis?: IORedis }): Services {
+export function createServices(deps: { db: Knex; config: Config; logger: Logger; dispatcher: RunDispatcher; redis?: IORedis; forecaster?: SeriesForecaster }): Services {
   const { db, config, logger, redis } = deps;
   const probes: Probe[] = [
     { name: 'database', check: async () => void (await db.raw('select 1')) },
@@ -45,19 +53,23 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     },
   ];
   if (redis) probes.push({ name: 'redis', check: async () => void (await redis.ping()) });
+  const metrics = createMetrics({ recommendationsByStatus: () => countRecommendationsByStatus(db) });
   return {
+    metrics,
     health: createHealthService(probes),
     apiKeys: createApiKeyService(db),
     recommendations: createRecommendationService(db),
     purchaseOrders: createPurchaseOrderService(db),
     suppliers: createSupplierService(db),
     skus: createSkuService(db),
+    imports: createImportService({ db }),
     pipeline: createPipelineService({
       db,
       logger,
+      metrics,
       dispatcher: deps.dispatcher,
       chunkSize: config.FORECAST_CHUNK_SIZE,
-      forecastStage: createForecastStage({ db, horizonWeeks: config.FORECAST_HORIZON_WEEKS, historyWeeks: config.HISTORY_WEEKS }),
+      forecastStage: createForecastStage({ db, horizonWeeks: config.FORECAST_HORIZON_WEEKS, historyWeeks: config.HISTORY_WEEKS, forecaster: deps.forecaster }),
       runStages: [
         {
           name: 'plan',
@@ -77,16 +89,18 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
  * The composition root of a process: reads the configuration once and wires the database (PostgreSQL or
  * embedded PGlite), the job runner (BullMQ or in-process) and the services together.
  */
-export async function buildContainer(config: Config, logger: Logger, options: { queueName?: string } = {}): Promise<Container> {
+export async function buildContainer(config: Config, logger: Logger): Promise<Container> {
   const db = await createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const applied = await migrateLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
-  const queueName = options.queueName ?? DEFAULT_QUEUE;
+  const queueName = config.QUEUE_NAME;
   const redis = config.REDIS_URL ? redisConnection(config.REDIS_URL) : undefined;
   const inProcess = redis ? undefined : new InProcessRunner(logger);
   const bullmq = redis ? new BullmqDispatcher(redis, queueName) : undefined;
-  const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis });
+  // Model fits run on worker threads, one per job this process may run at once, so they never block the event loop.
+  const forecastPool = new ForecastPool(config.WORKER_CONCURRENCY);
+  const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis, forecaster: forecastPool });
   if (inProcess) {
     inProcess.attach(services);
     const interrupted = await services.pipeline.failInterruptedRuns();
@@ -94,11 +108,12 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   }
   const adminKey = await services.apiKeys.ensureAdminKey({ configuredKey: config.REPLEN_ADMIN_KEY, dataDir: config.DATA_DIR });
 
-  let queue: Queue | undefined;
+  const queue = redis ? new Queue(queueName, { connection: redis }) : undefined;
   return {
     db,
     services,
     adminKey,
+    queueBoard: queue && queueBoardRouter(queue),
     async startBackgroundWork() {
       if (config.SEED_DEMO_DATA && (await isDatabaseEmpty(db))) {
         const started = Date.now();
@@ -107,10 +122,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       }
       const list = schedules(config);
       if (inProcess) inProcess.startSchedules(list);
-      if (redis) {
-        queue = new Queue(queueName, { connection: redis });
-        await applySchedules(queue, list);
-      }
+      if (queue) await applySchedules(queue, list);
       if (config.RUN_ON_START) {
         try {
           await services.pipeline.startRun('startup');
@@ -122,6 +134,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     },
     async close() {
       await inProcess?.close();
+      await forecastPool.close();
       await bullmq?.close();
       await queue?.close();
       redis?.disconnect();

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
 import { buildContainer } from './container';
 import { createApp } from './http/app';
@@ -9,19 +9,10 @@ import { createApp } from './http/app';
  * and run the pipeline once. Stops cleanly on SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`replen: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit('replen');
   const logger = createLogger(config.LOG_LEVEL);
   const container = await buildContainer(config, logger);
-  const app = createApp({ services: container.services, logger });
+  const app = createApp({ services: container.services, logger, queueBoard: container.queueBoard });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
   });

@@ -6,6 +6,8 @@ import * as apiKeys from './20261127_004_api_keys';
 import * as oneRunningRun from './20261127_005_one_running_run';
 import * as draftPurchaseOrders from './20261127_006_draft_purchase_orders';
 import * as dailySalesByDate from './20261127_007_daily_sales_by_date';
+import * as recommendationSortIndexes from './20261127_008_recommendation_sort_indexes';
+import * as runChunks from './20261127_009_run_chunks';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -20,4 +22,6 @@ export const migrations: Migration[] = [
   { name: '20261127_005_one_running_run', ...oneRunningRun },
   { name: '20261127_006_draft_purchase_orders', ...draftPurchaseOrders },
   { name: '20261127_007_daily_sales_by_date', ...dailySalesByDate },
+  { name: '20261127_008_recommendation_sort_indexes', ...recommendationSortIndexes },
+  { name: '20261127_009_run_chunks', ...runChunks },
 ];

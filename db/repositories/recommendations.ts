@@ -305,3 +305,16 @@ export async function markRecommendationsExported(db: Db, recommendationIds: num
   );
   return rows.map((row: Record<string, unknown>) => ({ id: Number(row.id), version: row.version as number }));
 }
+
+/** Recommendations of the latest succeeded pipeline run by status (every status present, zero when none). */
+export async function countRecommendationsByStatus(db: Db): Promise<Record<RecommendationStatus, number>> {
+  const { rows } = await db.raw(
+    `select s.status, count(r.id)::int as count
+       from unnest(array['proposed', 'approved', 'rejected', 'exported']) as s(status)
+       left join recommendations r
+         on r.status = s.status
+        and r.run_id = (select max(id) from forecast_runs where kind = 'pipeline' and status = 'succeeded')
+      group by s.status`,
+  );
+  return Object.fromEntries(rows.map((row: { status: string; count: number }) => [row.status, row.count])) as Record<RecommendationStatus, number>;
+}

@@ -48,16 +48,27 @@ export async function openRun(db: Db, input: { kind: string; trigger: string }):
   return { runningId: Number(running.rows[0]?.id) };
 }
 
-/** Adds to a run's counters (e.g. { forecastedSeries: 480 }), atomically, so that parallel chunks don't overwrite each other. */
-export async function addRunCounts(db: Db, runId: number, counts: Record<string, number>): Promise<void> {
-  const keys = Object.keys(counts);
-  if (keys.length === 0) return;
+/**
+ * Records a finished chunk and recomputes the run's progress counts (chunksDone and the sum of each chunk counter)
+ * from all its chunks. Call it in the transaction that writes the chunk's rows: a retried chunk then replaces its
+ * own record, and locking the run row first makes parallel chunks see each other's records.
+ */
+export async function completeChunk(db: Db, runId: number, firstItemId: number, counts: Record<string, number>): Promise<void> {
+  await db.raw(`select id from forecast_runs where id = ? for update`, [runId]);
   await db.raw(
-    `update forecast_runs r set counts = r.counts || (
-       select jsonb_object_agg(k, coalesce((r.counts ->> k)::float8, 0) + v)
-         from unnest(?::text[], ?::float8[]) as c(k, v))
-     where id = ?`,
-    [keys, keys.map((key) => counts[key]), runId],
+    `insert into forecast_run_chunks (run_id, first_item_id, counts) values (?, ?, ?::jsonb)
+     on conflict (run_id, first_item_id) do update set counts = excluded.counts, finished_at = now()`,
+    [runId, firstItemId, JSON.stringify(counts)],
+  );
+  await db.raw(
+    `update forecast_runs r set counts = r.counts
+       || coalesce((select jsonb_object_agg(key, total)
+                      from (select e.key, sum(e.value::float8) as total
+                              from forecast_run_chunks c, jsonb_each_text(c.counts) e
+                             where c.run_id = r.id group by e.key) totals), '{}'::jsonb)
+       || jsonb_build_object('chunksDone', (select count(*) from forecast_run_chunks c where c.run_id = r.id))
+     where r.id = ?`,
+    [runId],
   );
 }
 

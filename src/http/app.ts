@@ -13,18 +13,25 @@ import { supplierRoutes } from './routes/suppliers';
 import { skuRoutes } from './routes/skus';
 import { keyRoutes } from './routes/keys';
 import { openApiRoutes } from './routes/openapi';
+import { requirePermission } from './auth';
+import { QUEUE_BOARD_PATH } from '../../jobs/queue-board';
+import { metricsRoutes } from './routes/metrics';
+import { importRoutes } from './routes/imports';
 
 export interface AppDependencies {
   services: Services;
   logger: Logger;
+  /** Bull Board over the job queue (only with Redis); mounted for admin keys. */
+  queueBoard?: express.Router;
 }
 
 /** The Express app: thin handlers over services; no database or queue is touched here directly. */
-export function createApp({ services, logger }: AppDependencies): express.Express {
+export function createApp({ services, logger, queueBoard }: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
+  app.use(services.metrics.httpMiddleware);
   app.use(
     pinoHttp({
       logger,
@@ -45,6 +52,9 @@ export function createApp({ services, logger }: AppDependencies): express.Expres
   app.use(skuRoutes(services.skus, services.apiKeys));
   app.use(keyRoutes(services.apiKeys));
   app.use(openApiRoutes());
+  app.use(metricsRoutes(services.metrics, services.apiKeys));
+  app.use(importRoutes(services.imports, services.apiKeys));
+  if (queueBoard) app.use(QUEUE_BOARD_PATH, requirePermission(services.apiKeys, 'admin'), queueBoard);
   app.use(notFoundHandler);
   app.use(errorMiddleware);
   return app;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Permission } from './auth';
+import { runIdParams, runListQuery, runPageResponse, runResponse, startRunBody, startedRunResponse } from './routes/runs';
 import {
   acknowledgeBody,
   apiKeyListResponse,
@@ -72,18 +73,29 @@ export const routeDocs: RouteDoc[] = [
     method: 'get',
     path: '/runs',
     summary: 'Pipeline runs, newest first',
-    description: 'Query: before (a run id), limit (1..200, default 50). Response: { data, nextCursor }.',
     permission: 'read',
+    query: runListQuery,
+    result: runPageResponse,
     responses: { 200: '{ data: Run[], nextCursor }' },
   },
-  { method: 'get', path: '/runs/:id', summary: 'One run: status, counts per stage, error', permission: 'read', params: idParams, responses: { 200: 'The run', 404: 'No such run' } },
+  {
+    method: 'get',
+    path: '/runs/:id',
+    summary: 'One run: status, counts per stage, error',
+    permission: 'read',
+    params: runIdParams,
+    result: runResponse,
+    responses: { 200: 'The run', 404: 'No such run' },
+  },
   {
     method: 'post',
     path: '/runs',
     summary: 'Start a pipeline run',
-    description: 'Body (optional): { trigger }. 409 names the run already going.',
+    description: 'The body is optional. The run goes on in the background: poll GET /runs/{id} (the Location header).',
     permission: 'admin',
-    responses: { 202: '{ runId }', 409: 'A run is already going' },
+    body: startRunBody,
+    result: startedRunResponse,
+    responses: { 202: '{ runId, chunks }', 409: 'A run is already going: details.runningRunId names it' },
   },
   {
     method: 'get',
@@ -152,13 +164,24 @@ export const routeDocs: RouteDoc[] = [
     method: 'post',
     path: '/purchase-orders/suggested/:id/ack',
     summary: 'Acknowledge a suggested order with the ERP purchase-order number',
-    description: 'Its recommendations become exported. A retry with the same Idempotency-Key answers the same.',
+    description:
+      'Its recommendations become exported. A retry with the same Idempotency-Key answers the same. If-Match names the order as ' +
+      'pulled: if a buyer changed its lines since, the ERP has not seen them and the answer is 412 (pull again).',
     permission: 'export',
     params: idParams,
     body: acknowledgeBody,
     result: suggestedPurchaseOrderResponse,
-    headers: [{ name: 'Idempotency-Key', required: true, description: 'Unique per acknowledgement; reuse it on retries.', schema: idempotencyKeyHeader }],
-    responses: { 200: 'The acknowledged order', 404: 'No such order', 409: 'Acknowledged with another number, cancelled, or key reused' },
+    headers: [
+      { name: 'Idempotency-Key', required: true, description: 'Unique per acknowledgement; reuse it on retries.', schema: idempotencyKeyHeader },
+      { name: 'If-Match', required: true, description: 'The etag of the order as pulled (W/"<id>-<change time>"). Missing: 428. Stale: 412.', schema: z.string() },
+    ],
+    responses: {
+      200: 'The acknowledged order',
+      404: 'No such order',
+      409: 'Acknowledged with another number, cancelled, or key reused',
+      412: 'The order changed since it was pulled, or If-Match names another order',
+      428: 'If-Match missing',
+    },
   },
   { method: 'get', path: '/suppliers', summary: 'List suppliers', permission: 'read', query: supplierListQuery, result: supplierPageResponse, responses: { 200: '{ data, nextCursor }' } },
   {
@@ -200,6 +223,14 @@ export const routeDocs: RouteDoc[] = [
     params: idParams,
     result: apiKeyResponse,
     responses: { 200: 'The revoked key record', 404: 'No such key' },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics: request latency, job durations, SKUs planned, recommendations by status',
+    permission: 'read',
+    alsoProduces: ['text/plain'],
+    responses: { 200: 'Prometheus text format (text/plain; version=0.0.4)' },
   },
   { method: 'get', path: '/openapi.json', summary: 'This document', permission: null, responses: { 200: 'OpenAPI 3.1' } },
   { method: 'get', path: '/docs', summary: 'This document as a page', permission: null, responses: { 200: 'HTML' } },

@@ -206,6 +206,7 @@ export const suggestedPurchaseOrderResponse = z.strictObject({
   updatedAt: instant,
   exportedAt: instant.nullable(),
   acknowledgedAt: instant.nullable(),
+  etag: z.string().describe('The order as pulled: send it in If-Match when acknowledging.'),
 });
 
 export const suggestedPurchaseOrderPageResponse = z.strictObject({

@@ -1,22 +1,25 @@
 import type { Knex } from 'knex';
 import { listActiveItemLocations } from '../../db/repositories/items';
-import { replaceChunkForecasts, type ForecastFitRow, type ForecastRow } from '../../db/repositories/forecasts';
-import { weeklySales } from '../../db/repositories/sales';
+import { replaceChunkForecasts } from '../../db/repositories/forecasts';
+import { completeChunk } from '../../db/repositories/runs';
+import { weeklySales, type WeeklySeries } from '../../db/repositories/sales';
 import { addDays } from '../../db/dates';
-import { autoForecast } from '../../models/forecast/auto';
-import { uncensorDemand } from '../../models/forecast/censored';
-import { mase } from '../../models/forecast/accuracy';
 import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
+import { appendSeriesForecast, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
 import type { ChunkStage } from './pipeline-service';
 
-const WEEKLY_SEASON = 52;
-const LEVELS = [80, 95];
+/** Runs forecastSeries somewhere other than this thread (jobs/forecast-pool.ts: a pool of worker threads). */
+export interface SeriesForecaster {
+  forecast(list: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows>;
+}
 
 /**
  * The forecast stage for one chunk of items: one query for the chunk's weekly sales, one model choice per
- * item × location, one transaction that replaces the chunk's rows for the run.
+ * item × location, one transaction that replaces the chunk's rows for the run. With a forecaster the model work
+ * runs off this thread, so BullMQ lock renewal and HTTP requests are never held up; without one it runs here,
+ * yielding to the event loop every few items.
  */
-export function createForecastStage(deps: { db: Knex; horizonWeeks: number; historyWeeks: number }): ChunkStage {
+export function createForecastStage(deps: { db: Knex; horizonWeeks: number; historyWeeks: number; forecaster?: SeriesForecaster }): ChunkStage {
   const { db } = deps;
   return async (runId, asOfDate, range) => {
     const chunk = await listActiveItemLocations(db, {
@@ -26,57 +29,22 @@ export function createForecastStage(deps: { db: Knex; horizonWeeks: number; hist
     });
     const itemIds = [...new Set(chunk.pairs.map((pair) => pair.itemId))];
     const sales = await weeklySales(db, itemIds, { endDate: asOfDate, weeks: deps.historyWeeks });
-    const firstPeriodStart = addDays(sales.weekEnds[sales.weekEnds.length - 1], 1);
-
-    const forecasts: ForecastRow[] = [];
-    const fits: ForecastFitRow[] = [];
-    for (const [index, series] of sales.series.entries()) {
-      if (index % ITEMS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
-      const demand = sinceFirstSale(uncensorDemand(series.quantities, series.outOfStockDays, 7));
-      const result = autoForecast(demand, { seasonLength: WEEKLY_SEASON, horizon: deps.horizonWeeks, levels: LEVELS });
-      result.mean.forEach((mean, step) => {
-        forecasts.push({
-          itemId: series.itemId,
-          locationId: series.locationId,
-          method: result.method,
-          demandClass: result.demandClass,
-          periodStart: addDays(firstPeriodStart, 7 * step),
-          step: step + 1,
-          mean,
-          lo80: result.lower[0][step],
-          hi80: result.upper[0][step],
-          lo95: result.lower[1][step],
-          hi95: result.upper[1][step],
-        });
-      });
-      fits.push({
-        itemId: series.itemId,
-        locationId: series.locationId,
-        method: result.method,
-        demandClass: result.demandClass,
-        accuracy: { inSampleMase: finiteOrNull(inSampleMase(demand, result.fitted)) },
-        errorSd: finiteOrNull(result.residualSd),
-        params: { selection: result.selection, candidates: result.candidates, historyWeeks: demand.length },
-      });
-    }
-    await replaceChunkForecasts(db, runId, itemIds, { forecasts, fits });
-    return { forecastedSeries: sales.series.length };
+    const options = { horizonWeeks: deps.horizonWeeks, firstPeriodStart: addDays(sales.weekEnds[sales.weekEnds.length - 1], 1) };
+    const rows = deps.forecaster ? await deps.forecaster.forecast(sales.series, options) : await forecastHere(sales.series, options);
+    const counts = { forecastedSeries: sales.series.length };
+    await db.transaction(async (trx) => {
+      await replaceChunkForecasts(trx, runId, itemIds, rows);
+      await completeChunk(trx, runId, range.firstItemId, counts);
+    });
+    return counts;
   };
 }
 
-/** History starts at an item's first sale: the zeros before it are weeks it was not sold yet, not weeks without demand. */
-function sinceFirstSale(demand: number[]): number[] {
-  const first = demand.findIndex((value) => value > 0);
-  return first <= 0 ? demand : demand.slice(first);
-}
-
-function inSampleMase(actual: number[], fitted: number[]): number {
-  const pairs = actual.map((value, index) => [value, fitted[index]]).filter(([value, fit]) => Number.isFinite(value) && Number.isFinite(fit));
-  if (pairs.length < 3) return Number.NaN;
-  const observed = pairs.map(([value]) => value);
-  return mase(observed, pairs.map(([, fit]) => fit), observed, 1);
-}
-
-function finiteOrNull(value: number | undefined): number | null {
-  return value !== undefined && Number.isFinite(value) ? value : null;
+async function forecastHere(list: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows> {
+  const rows: SeriesForecastRows = { forecasts: [], fits: [] };
+  for (const [index, series] of list.entries()) {
+    if (index % ITEMS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
+    appendSeriesForecast(rows, series, options);
+  }
+  return rows;
 }

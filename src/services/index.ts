@@ -1,5 +1,7 @@
+import type { Metrics } from '../metrics';
 import type { ApiKeyService } from './api-key-service';
 import type { HealthService } from './health-service';
+import type { ImportService } from './import-service';
 import type { PipelineService } from './pipeline-service';
 import type { PurchaseOrderService } from './purchase-order-service';
 import type { RecommendationService } from './recommendation-service';
@@ -15,4 +17,6 @@ export interface Services {
   purchaseOrders: PurchaseOrderService;
   suppliers: SupplierService;
   skus: SkuService;
+  metrics: Metrics;
+  imports: ImportService;
 }

@@ -1,15 +1,16 @@
 import type { Knex } from 'knex';
 import { activeItemIdRanges } from '../../db/repositories/items';
-import { addRunCounts, closeRun, failRunningRuns, findRun, listRuns, openRun, setRunCounts, type Run } from '../../db/repositories/runs';
+import { closeRun, failRunningRuns, findRun, listRuns, openRun, setRunCounts, type Run } from '../../db/repositories/runs';
 import type { ItemRange, RunDispatcher } from '../../jobs/dispatcher';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 
 export const PIPELINE_RUN_KIND = 'pipeline';
 
 /** A stage that works on a whole run once every forecast chunk is written (planning, backorder allocation, …). */
 export type RunStage = (runId: number, asOfDate: string) => Promise<Record<string, number>>;
-/** The forecast stage for one chunk of items. */
+/** The forecast stage for one chunk of items; it records the chunk done (completeChunk) with its rows. */
 export type ChunkStage = (runId: number, asOfDate: string, range: ItemRange) => Promise<Record<string, number>>;
 
 export interface PipelineService {
@@ -28,12 +29,13 @@ export interface PipelineService {
 export function createPipelineService(deps: {
   db: Knex;
   logger: Logger;
+  metrics: Metrics;
   dispatcher: RunDispatcher;
   chunkSize: number;
   forecastStage: ChunkStage;
   runStages: Array<{ name: string; stage: RunStage }>;
 }): PipelineService {
-  const { db, logger } = deps;
+  const { db, logger, metrics } = deps;
 
   async function requireRun(runId: number): Promise<Run> {
     const run = await findRun(db, runId);
@@ -41,7 +43,7 @@ export function createPipelineService(deps: {
     return run;
   }
 
-  return {
+  const service: PipelineService = {
     async startRun(trigger) {
       const opened = await openRun(db, { kind: PIPELINE_RUN_KIND, trigger });
       if ('runningId' in opened) {
@@ -60,9 +62,8 @@ export function createPipelineService(deps: {
 
     async forecastChunk(runId, range) {
       const run = await requireRun(runId);
-      const counts = await deps.forecastStage(runId, run.asOfDate!, range);
-      await addRunCounts(db, runId, { ...counts, chunksDone: 1 });
-      return counts;
+      // The stage records the chunk (and so the run's progress) in the transaction that writes its rows.
+      return deps.forecastStage(runId, run.asOfDate!, range);
     },
 
     async planRun(runId) {
@@ -76,6 +77,7 @@ export function createPipelineService(deps: {
       await setRunCounts(db, runId, totals);
       await closeRun(db, runId, { status: 'succeeded' });
       logger.info({ runId, ...totals }, 'run succeeded');
+      metrics.countPlanned(totals.plannedItems ?? 0);
       return totals;
     },
 
@@ -87,5 +89,11 @@ export function createPipelineService(deps: {
 
     getRun: requireRun,
     listRuns: (options) => listRuns(db, options),
+  };
+  // The two job steps are timed for /metrics, failures included.
+  return {
+    ...service,
+    forecastChunk: (runId, range) => metrics.timeJob('forecast-chunk', () => service.forecastChunk(runId, range)),
+    planRun: (runId) => metrics.timeJob('plan-run', () => service.planRun(runId)),
   };
 }

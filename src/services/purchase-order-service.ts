@@ -8,7 +8,7 @@ import {
   lockPurchaseOrderChanges,
   type SuggestedPurchaseOrder,
 } from '../../db/repositories/suggested-purchase-orders';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors';
 
 export interface PurchaseOrderService {
   /**
@@ -22,15 +22,24 @@ export interface PurchaseOrderService {
   }>;
   /**
    * The ERP took the order as `erpPoNumber`: the order is acknowledged and its recommendations exported.
+   * `pulledChangeKey` is the order's changeKey time as the ERP pulled it: if lines changed since (a buyer approved
+   * one more), the ERP never saw them and the acknowledgement is refused (412) rather than exporting them unseen.
    * Retrying with the same Idempotency-Key (or the same number) answers the same; another number is a 409.
    */
-  acknowledge(id: number, input: { erpPoNumber: string; idempotencyKey: string; actor: string }): Promise<SuggestedPurchaseOrder>;
+  acknowledge(id: number, input: AcknowledgeInput): Promise<SuggestedPurchaseOrder>;
+}
+
+export interface AcknowledgeInput {
+  erpPoNumber: string;
+  idempotencyKey: string;
+  actor: string;
+  pulledChangeKey: string;
 }
 
 const uniqueViolation = '23505';
 
 export function createPurchaseOrderService(db: Knex): PurchaseOrderService {
-  async function acknowledgeOnce(id: number, input: { erpPoNumber: string; idempotencyKey: string; actor: string }) {
+  async function acknowledgeOnce(id: number, input: AcknowledgeInput) {
     return db.transaction(async (trx) => {
       await lockPurchaseOrderChanges(trx);
       const order = await findPurchaseOrder(trx, id, { forUpdate: true });
@@ -42,6 +51,10 @@ export function createPurchaseOrderService(db: Knex): PurchaseOrderService {
         return order;
       }
       if (order.status !== 'pending') throw new ConflictError(`purchase order ${id} is ${order.status}`, { status: order.status });
+      // Every line change bumps updated_at under the lock held here, so an unchanged time means unchanged lines.
+      if (order.changeKey[0] !== input.pulledChangeKey) {
+        throw new PreconditionFailedError(`purchase order ${id} changed since it was pulled: pull it again and acknowledge what it now holds`);
+      }
       await acknowledgePurchaseOrder(trx, id, input);
       const exported = await markRecommendationsExported(
         trx,

@@ -4,18 +4,33 @@ import type { ApiKeyService } from '../../services/api-key-service';
 import type { PipelineService } from '../../services/pipeline-service';
 import { requirePermission } from '../auth';
 
-const runIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
-const listQuery = z.strictObject({
-  before: z.coerce.number().int().positive().optional(),
+/** Request and response schemas of /runs: the handlers parse with them and src/http/openapi.ts documents them. */
+export const runIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+export const runListQuery = z.strictObject({
+  before: z.coerce.number().int().positive().optional().describe('A run id: list the runs before it (nextCursor of the previous page).'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-const startBody = z.strictObject({ trigger: z.string().min(1).max(64).default('api') }).default({ trigger: 'api' });
+export const startRunBody = z.strictObject({ trigger: z.string().min(1).max(64).default('api') }).default({ trigger: 'api' });
+
+export const runResponse = z.strictObject({
+  id: z.number().int(),
+  kind: z.string(),
+  trigger: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  asOfDate: z.string().nullable().describe('Last day of history the run used.'),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  counts: z.record(z.string(), z.number()).describe('Progress and counts per stage: chunks, chunksDone, items, plannedItems, recommendations, …'),
+  error: z.string().nullable(),
+});
+export const runPageResponse = z.strictObject({ data: z.array(runResponse), nextCursor: z.number().int().nullable() });
+export const startedRunResponse = z.strictObject({ runId: z.number().int(), chunks: z.number().int() });
 
 /** Pipeline runs: progress while running, counts per stage, errors. Starting one is for admins. */
 export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService): Router {
   const router = Router();
   router.get('/runs', requirePermission(apiKeys, 'read'), async (req, res) => {
-    const query = listQuery.parse(req.query);
+    const query = runListQuery.parse(req.query);
     const runs = await pipeline.listRuns({ beforeId: query.before, limit: query.limit });
     const nextCursor = runs.length === query.limit ? runs[runs.length - 1].id : null;
     res.json({ data: runs, nextCursor });
@@ -25,7 +40,7 @@ export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService): Ro
     res.json(await pipeline.getRun(id));
   });
   router.post('/runs', requirePermission(apiKeys, 'admin'), async (req, res) => {
-    const { trigger } = startBody.parse(req.body ?? undefined);
+    const { trigger } = startRunBody.parse(req.body ?? undefined);
     const started = await pipeline.startRun(trigger);
     res.status(202).location(`/runs/${started.runId}`).json(started);
   });

@@ -31,7 +31,7 @@ const routes: RouteCase[] = [
   { method: 'get', route: '/purchase-orders/suggested', url: '/purchase-orders/suggested', permission: 'export', allowedStatus: 200 },
   {
     method: 'post', route: '/purchase-orders/suggested/:id/ack', url: '/purchase-orders/suggested/999999/ack', permission: 'export',
-    allowedStatus: 404, body: { erpPoNumber: 'PO-1' }, headers: { 'Idempotency-Key': 'role-table-0001' },
+    allowedStatus: 404, body: { erpPoNumber: 'PO-1' }, headers: { 'Idempotency-Key': 'role-table-0001', 'If-Match': 'W/"999999-2026-11-27T00:00:00.000000Z"' },
   },
   { method: 'get', route: '/suppliers', url: '/suppliers', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/suppliers/:id', url: '/suppliers/999999', permission: 'read', allowedStatus: 404 },
@@ -43,6 +43,7 @@ const routes: RouteCase[] = [
   { method: 'get', route: '/runs', url: '/runs', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/runs/:id', url: '/runs/999999', permission: 'read', allowedStatus: 404 },
   { method: 'post', route: '/runs', url: '/runs', permission: 'admin', allowedStatus: 202 },
+  { method: 'get', route: '/metrics', url: '/metrics', permission: 'read', allowedStatus: 200 },
 ];
 
 const allowedRoles: Record<Permission, Role[]> = {

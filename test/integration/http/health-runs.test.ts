@@ -4,8 +4,10 @@ import { loadConfig } from '../../../src/config';
 import { createServices } from '../../../src/container';
 import { createApp } from '../../../src/http/app';
 import { createLogger } from '../../../src/logger';
+import { runPageResponse, runResponse, startedRunResponse } from '../../../src/http/routes/runs';
 import type { ItemRange, RunDispatcher } from '../../../jobs/dispatcher';
 import { openTestDb, testEngines, type TestDb } from '../../helpers/database';
+import { expectShape } from '../../helpers/catalogue';
 
 /** Records dispatched runs instead of running them, so a run stays "running" for the conflict test. */
 class RecordingDispatcher implements RunDispatcher {
@@ -58,6 +60,7 @@ describe.each(testEngines())('health, readiness and runs over HTTP on %s', (engi
   it('POST /runs starts a run and a second start gets 409 naming the running run', async () => {
     const started = await request(app).post('/runs').set('Authorization', `Bearer ${keys.admin}`).send({ trigger: 'test' }).expect(202);
     expect(started.body.runId).toEqual(expect.any(Number));
+    expectShape(startedRunResponse, started.body);
     expect(dispatcher.dispatched.map((run) => run.runId)).toContain(started.body.runId);
 
     const second = await request(app).post('/runs').set('Authorization', `Bearer ${keys.admin}`).expect(409);
@@ -65,8 +68,10 @@ describe.each(testEngines())('health, readiness and runs over HTTP on %s', (engi
 
     const shown = await request(app).get(`/runs/${started.body.runId}`).set('Authorization', `Bearer ${keys.viewer}`).expect(200);
     expect(shown.body).toMatchObject({ id: started.body.runId, status: 'running', trigger: 'test', counts: { chunks: 0, items: 0 } });
+    expectShape(runResponse, shown.body);
     const listed = await request(app).get('/runs').set('Authorization', `Bearer ${keys.viewer}`).expect(200);
     expect(listed.body.data[0].id).toBe(started.body.runId);
+    expectShape(runPageResponse, listed.body);
   });
 
   it('answers 404 for an unknown run and 400 for a malformed id or query', async () => {

@@ -18,8 +18,10 @@ describe.each(testEngines())('suggested purchase orders over HTTP on %s', (engin
   let runId: number;
   const auth = (role: Role) => `Bearer ${t.keys[role]}`;
   const pull = (query = '') => request(t.app).get(`/purchase-orders/suggested${query}`).set('Authorization', auth('erp'));
-  const ack = (id: number, body: unknown, key?: string) => {
-    const call = request(t.app).post(`/purchase-orders/suggested/${id}/ack`).set('Authorization', auth('erp'));
+  /** Acknowledges order `id` as pulled with `etag` (sent in If-Match when given). */
+  const ack = (id: number, etag: string | undefined, body: unknown, key?: string) => {
+    let call = request(t.app).post(`/purchase-orders/suggested/${id}/ack`).set('Authorization', auth('erp'));
+    if (etag) call = call.set('If-Match', etag);
     return (key ? call.set('Idempotency-Key', key) : call).send(body as object);
   };
   const decide = async (id: number, body: object) => {
@@ -107,7 +109,7 @@ describe.each(testEngines())('suggested purchase orders over HTTP on %s', (engin
     expect(response.headers['x-next-cursor']).toEqual(expect.any(String));
     const rows = response.text.trim().split('\r\n');
     expect(rows[0]).toBe(
-      'purchase_order_id,status,supplier_id,supplier_name,currency,location_code,line_id,recommendation_id,sku,supplier_sku,quantity,unit_cost,line_value,need_by_date,erp_po_number',
+      'purchase_order_id,status,supplier_id,supplier_name,currency,location_code,line_id,recommendation_id,sku,supplier_sku,quantity,unit_cost,line_value,need_by_date,erp_po_number,etag',
     );
     const row = rows.find((line) => line.split(',')[7] === String(draft.recommendationIds[0]))!;
     expect(row.split(',').slice(10, 14)).toEqual(['5', '3', '15', '2026-12-11']);
@@ -139,15 +141,15 @@ describe.each(testEngines())('suggested purchase orders over HTTP on %s', (engin
       await request(t.app).post('/recommendations/approve').set('Authorization', auth('buyer'))
         .send({ supplierId: draft.supplierId, locationId: draft.locationId }).expect(200);
       const [order] = orderOf((await pull('?limit=200')).body, draft);
-      return { ...draft, orderId: order.id as number };
+      return { ...draft, orderId: order.id as number, etag: order.etag as string };
     }
 
     it('marks the order acknowledged and its recommendations exported, and a retry with the same key answers the same', async () => {
-      const { orderId, recommendationIds } = await approvedOrder();
-      const first = await ack(orderId, { erpPoNumber: 'PO-1001' }, 'ack-key-0001').expect(200);
+      const { orderId, etag, recommendationIds } = await approvedOrder();
+      const first = await ack(orderId, etag, { erpPoNumber: 'PO-1001' }, 'ack-key-0001').expect(200);
       expect(first.body).toMatchObject({ id: orderId, status: 'acknowledged', erpPoNumber: 'PO-1001' });
       expectShape(suggestedPurchaseOrderResponse, first.body);
-      const retry = await ack(orderId, { erpPoNumber: 'PO-1001' }, 'ack-key-0001').expect(200);
+      const retry = await ack(orderId, etag, { erpPoNumber: 'PO-1001' }, 'ack-key-0001').expect(200);
       expect(retry.body).toEqual(first.body);
       const recommendation = await request(t.app).get(`/recommendations/${recommendationIds[0]}`).set('Authorization', auth('viewer')).expect(200);
       expect(recommendation.body.status).toBe('exported');
@@ -158,10 +160,10 @@ describe.each(testEngines())('suggested purchase orders over HTTP on %s', (engin
     });
 
     it('answers two simultaneous retries of one acknowledgement alike, exporting each line once', async () => {
-      const { orderId, recommendationIds } = await approvedOrder();
+      const { orderId, etag, recommendationIds } = await approvedOrder();
       const [first, second] = await Promise.all([
-        ack(orderId, { erpPoNumber: 'PO-1501' }, 'ack-key-0015'),
-        ack(orderId, { erpPoNumber: 'PO-1501' }, 'ack-key-0015'),
+        ack(orderId, etag, { erpPoNumber: 'PO-1501' }, 'ack-key-0015'),
+        ack(orderId, etag, { erpPoNumber: 'PO-1501' }, 'ack-key-0015'),
       ]);
       expect([first.status, second.status]).toEqual([200, 200]);
       expect(second.body).toEqual(first.body);
@@ -170,25 +172,25 @@ describe.each(testEngines())('suggested purchase orders over HTTP on %s', (engin
     });
 
     it('answers 409 to a second acknowledgement with another PO number, with either key', async () => {
-      const { orderId } = await approvedOrder();
-      await ack(orderId, { erpPoNumber: 'PO-2001' }, 'ack-key-0002').expect(200);
-      const sameKey = await ack(orderId, { erpPoNumber: 'PO-2002' }, 'ack-key-0002').expect(409);
+      const { orderId, etag } = await approvedOrder();
+      await ack(orderId, etag, { erpPoNumber: 'PO-2001' }, 'ack-key-0002').expect(200);
+      const sameKey = await ack(orderId, etag, { erpPoNumber: 'PO-2002' }, 'ack-key-0002').expect(409);
       expect(sameKey.body.error.code).toBe('conflict');
-      const otherKey = await ack(orderId, { erpPoNumber: 'PO-2002' }, 'ack-key-0003').expect(409);
+      const otherKey = await ack(orderId, etag, { erpPoNumber: 'PO-2002' }, 'ack-key-0003').expect(409);
       expect(otherKey.body.error.details).toEqual({ erpPoNumber: 'PO-2001' });
     });
 
     it('answers 409 when one Idempotency-Key is reused for another order', async () => {
       const first = await approvedOrder();
       const second = await approvedOrder();
-      await ack(first.orderId, { erpPoNumber: 'PO-3001' }, 'ack-key-0004').expect(200);
-      await ack(second.orderId, { erpPoNumber: 'PO-3002' }, 'ack-key-0004').expect(409);
+      await ack(first.orderId, first.etag, { erpPoNumber: 'PO-3001' }, 'ack-key-0004').expect(200);
+      await ack(second.orderId, second.etag, { erpPoNumber: 'PO-3002' }, 'ack-key-0004').expect(409);
       expect((await pull('?limit=200')).body.data.find((order: { id: number }) => order.id === second.orderId).status).toBe('pending');
     });
 
     it('starts a new order for the supplier × location once the last one was acknowledged, and refuses edits to exported lines', async () => {
       const draft = await approvedOrder();
-      await ack(draft.orderId, { erpPoNumber: 'PO-4001' }, 'ack-key-0005').expect(200);
+      await ack(draft.orderId, draft.etag, { erpPoNumber: 'PO-4001' }, 'ack-key-0005').expect(200);
       const itemId = await insertSourcedItem(t.db, { supplierId: draft.supplierId });
       const later = await insertRecommendation(t.db, { runId, itemId, locationId: draft.locationId, supplierId: draft.supplierId });
       await decide(later, { action: 'approve' });
@@ -199,14 +201,44 @@ describe.each(testEngines())('suggested purchase orders over HTTP on %s', (engin
         .set('If-Match', exported.headers.etag).send({ action: 'reject', reasonCode: 'price' }).expect(409);
     });
 
+    it('refuses (412) an acknowledgement of an order that gained a line after the pull, and takes it with the new etag', async () => {
+      const draft = await draftOrder([{ quantity: 2, unitCost: 3, needByDate: '2026-12-12' }, { quantity: 4, unitCost: 3, needByDate: '2026-12-12' }]);
+      await decide(draft.recommendationIds[0], { action: 'approve' });
+      const [pulled] = orderOf((await pull('?limit=200')).body, draft);
+      expect(pulled.etag).toMatch(new RegExp(`^W/"${pulled.id}-.+"$`));
+      // The buyer approves a second line between the ERP's pull and its acknowledgement.
+      await decide(draft.recommendationIds[1], { action: 'approve' });
+      const stale = await ack(pulled.id, pulled.etag, { erpPoNumber: 'PO-6001' }, 'ack-key-0061').expect(412);
+      expect(stale.body.error.code).toBe('precondition_failed');
+      const unseen = await request(t.app).get(`/recommendations/${draft.recommendationIds[1]}`).set('Authorization', auth('viewer')).expect(200);
+      expect(unseen.body.status).toBe('approved');
+
+      const [fresh] = orderOf((await pull('?limit=200')).body, draft);
+      expect(fresh.etag).not.toBe(pulled.etag);
+      expect(fresh.lines).toHaveLength(2);
+      const acknowledged = await ack(fresh.id, fresh.etag, { erpPoNumber: 'PO-6001' }, 'ack-key-0062').expect(200);
+      expect(acknowledged.body.lines.map((line: { recommendationId: number }) => line.recommendationId)).toEqual(draft.recommendationIds);
+      // A retry of the acknowledgement still answers 200 although the order's etag moved with it.
+      await ack(fresh.id, fresh.etag, { erpPoNumber: 'PO-6001' }, 'ack-key-0062').expect(200);
+    });
+
+    it('answers 428 without If-Match and 412 to the etag of another order', async () => {
+      const first = await approvedOrder();
+      const second = await approvedOrder();
+      expect((await ack(first.orderId, undefined, { erpPoNumber: 'PO-7001' }, 'ack-key-0071').expect(428)).body.error.code).toBe('precondition_required');
+      await ack(first.orderId, second.etag, { erpPoNumber: 'PO-7001' }, 'ack-key-0071').expect(412);
+      await ack(first.orderId, 'not an etag', { erpPoNumber: 'PO-7001' }, 'ack-key-0071').expect(412);
+      expect((await pull('?limit=200')).body.data.find((order: { id: number }) => order.id === first.orderId).status).toBe('pending');
+    });
+
     it('answers 404 for an unknown order and 400 without Idempotency-Key or with a malformed body', async () => {
-      const { orderId } = await approvedOrder();
-      await ack(999999, { erpPoNumber: 'PO-5001' }, 'ack-key-0006').expect(404);
-      expect((await ack(orderId, { erpPoNumber: 'PO-5001' }).expect(400)).body.error.details[0].path).toBe('idempotency-key');
-      await ack(orderId, {}, 'ack-key-0007').expect(400);
-      await ack(orderId, { erpPoNumber: '' }, 'ack-key-0007').expect(400);
-      await ack(orderId, { erpPoNumber: 42 }, 'ack-key-0007').expect(400);
-      await ack(orderId, { erpPoNumber: 'PO-5001', note: 'x' }, 'ack-key-0007').expect(400);
+      const { orderId, etag } = await approvedOrder();
+      await ack(999999, 'W/"999999-2026-11-27T00:00:00.000000Z"', { erpPoNumber: 'PO-5001' }, 'ack-key-0006').expect(404);
+      expect((await ack(orderId, etag, { erpPoNumber: 'PO-5001' }).expect(400)).body.error.details[0].path).toBe('idempotency-key');
+      await ack(orderId, etag, {}, 'ack-key-0007').expect(400);
+      await ack(orderId, etag, { erpPoNumber: '' }, 'ack-key-0007').expect(400);
+      await ack(orderId, etag, { erpPoNumber: 42 }, 'ack-key-0007').expect(400);
+      await ack(orderId, etag, { erpPoNumber: 'PO-5001', note: 'x' }, 'ack-key-0007').expect(400);
       await pull('?cursor=nonsense').expect(400);
       await pull('?limit=500').expect(400);
     });

@@ -1,0 +1,84 @@
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type JobName = 'forecast-chunk' | 'plan-run';
+
+/**
+ * The Prometheus metrics of one process. Each container (and each test app) makes its own registry rather than
+ * using prom-client's global one, so two apps in one process never register a metric twice.
+ */
+export interface Metrics {
+  registry: Registry;
+  /** Express middleware timing every request by method, route pattern (never the raw URL) and status. */
+  httpMiddleware: RequestHandler;
+  /** Times `work` as one `job` run, labelled succeeded or failed, and passes its result or error through. */
+  timeJob<T>(job: JobName, work: () => Promise<T>): Promise<T>;
+  /** Adds the SKU × location pairs a run planned. */
+  countPlanned(skus: number): void;
+}
+
+/** Seconds: from a fast API call to a long forecast chunk. */
+const httpBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const jobBuckets = [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800];
+
+export function createMetrics(deps: { recommendationsByStatus: () => Promise<Record<string, number>> }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'replen_' });
+
+  const httpDuration = new Histogram({
+    name: 'replen_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: httpBuckets,
+    registers: [registry],
+  });
+  const jobDuration = new Histogram({
+    name: 'replen_job_duration_seconds',
+    help: 'Pipeline job duration by job and outcome',
+    labelNames: ['job', 'outcome'] as const,
+    buckets: jobBuckets,
+    registers: [registry],
+  });
+  const skusPlanned = new Counter({
+    name: 'replen_skus_planned_total',
+    help: 'SKU × location pairs planned by succeeded runs',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'replen_recommendations',
+    help: 'Recommendations of the latest succeeded run by status (read from the database on scrape)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await deps.recommendationsByStatus();
+      this.reset();
+      for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+    },
+  });
+
+  return {
+    registry,
+    httpMiddleware: (req, res, next) => {
+      const stop = httpDuration.startTimer();
+      res.on('finish', () => {
+        // req.route is the matched route; baseUrl is where its router is mounted. Unmatched URLs share one label
+        // so that scanners probing random paths cannot grow the series without bound.
+        const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+        stop({ method: req.method, route, status: String(res.statusCode) });
+      });
+      next();
+    },
+    async timeJob(job, work) {
+      const stop = jobDuration.startTimer({ job });
+      try {
+        const result = await work();
+        stop({ outcome: 'succeeded' });
+        return result;
+      } catch (error) {
+        stop({ outcome: 'failed' });
+        throw error;
+      }
+    },
+    countPlanned: (skus) => skusPlanned.inc(skus),
+  };
+}

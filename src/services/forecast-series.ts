@@ -1,0 +1,77 @@
+import type { ForecastFitRow, ForecastRow } from '../../db/repositories/forecasts';
+import type { WeeklySeries } from '../../db/repositories/sales';
+import { addDays } from '../../db/dates';
+import { autoForecast } from '../../models/forecast/auto';
+import { uncensorDemand } from '../../models/forecast/censored';
+import { mase } from '../../models/forecast/accuracy';
+
+const WEEKLY_SEASON = 52;
+const LEVELS = [80, 95];
+
+export interface SeriesForecastOptions {
+  horizonWeeks: number;
+  /** The Monday after the last week of history: the start of forecast step 1. */
+  firstPeriodStart: string;
+}
+
+export interface SeriesForecastRows {
+  forecasts: ForecastRow[];
+  fits: ForecastFitRow[];
+}
+
+/**
+ * The CPU-heavy part of the forecast stage, free of I/O so that a worker thread can run it: one automatic model
+ * choice per weekly series, as the rows the forecast repository writes.
+ */
+export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOptions): SeriesForecastRows {
+  const rows: SeriesForecastRows = { forecasts: [], fits: [] };
+  for (const series of list) appendSeriesForecast(rows, series, options);
+  return rows;
+}
+
+/** Forecasts one series and appends its horizon rows and its fit row. */
+export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
+  const demand = sinceFirstSale(uncensorDemand(series.quantities, series.outOfStockDays, 7));
+  const result = autoForecast(demand, { seasonLength: WEEKLY_SEASON, horizon: options.horizonWeeks, levels: LEVELS });
+  result.mean.forEach((mean, step) => {
+    rows.forecasts.push({
+      itemId: series.itemId,
+      locationId: series.locationId,
+      method: result.method,
+      demandClass: result.demandClass,
+      periodStart: addDays(options.firstPeriodStart, 7 * step),
+      step: step + 1,
+      mean,
+      lo80: result.lower[0][step],
+      hi80: result.upper[0][step],
+      lo95: result.lower[1][step],
+      hi95: result.upper[1][step],
+    });
+  });
+  rows.fits.push({
+    itemId: series.itemId,
+    locationId: series.locationId,
+    method: result.method,
+    demandClass: result.demandClass,
+    accuracy: { inSampleMase: finiteOrNull(inSampleMase(demand, result.fitted)) },
+    errorSd: finiteOrNull(result.residualSd),
+    params: { selection: result.selection, candidates: result.candidates, historyWeeks: demand.length },
+  });
+}
+
+/** History starts at an item's first sale: the zeros before it are weeks it was not sold yet, not weeks without demand. */
+function sinceFirstSale(demand: number[]): number[] {
+  const first = demand.findIndex((value) => value > 0);
+  return first <= 0 ? demand : demand.slice(first);
+}
+
+function inSampleMase(actual: number[], fitted: number[]): number {
+  const pairs = actual.map((value, index) => [value, fitted[index]]).filter(([value, fit]) => Number.isFinite(value) && Number.isFinite(fit));
+  if (pairs.length < 3) return Number.NaN;
+  const observed = pairs.map(([value]) => value);
+  return mase(observed, pairs.map(([, fit]) => fit), observed, 1);
+}
+
+function finiteOrNull(value: number | undefined): number | null {
+  return value !== undefined && Number.isFinite(value) ? value : null;
+}

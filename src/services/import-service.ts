@@ -1,0 +1,183 @@
+import type { Knex } from 'knex';
+import {
+  existingKeys,
+  type ImportTable,
+  itemsBySku,
+  purchaseOrderOfLines,
+  stageAndUpsert,
+  stagingColumns,
+  supplierItemsByPair,
+  type UpsertCounts,
+} from '../../db/repositories/imports';
+import { AppError } from '../errors';
+import { type Format, importKinds, type ImportKind, type ImportKindName, type StagedRow, toCamel, toSnake } from './imports/kinds';
+import { parseRecords } from './imports/parse';
+
+export interface ImportError {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+export type ImportResult = { [table in ImportTable]?: UpsertCounts } & { errors: ImportError[] };
+
+export interface ImportService {
+  /**
+   * Validates a batch (rows, then references against the database) and upserts it in one transaction. Any bad row
+   * rejects the whole batch (422, nothing applied) unless `partial`, which commits the good rows and returns the bad.
+   */
+  importRecords(kind: ImportKindName, input: { format: Format; body: unknown; partial: boolean }): Promise<ImportResult>;
+}
+
+export const DEFAULT_MAX_IMPORT_ROWS = 50_000;
+
+/** The natural keys that must be unique within one batch, per table. */
+const batchKeys: Record<ImportTable, string[][]> = {
+  items: [['externalId'], ['sku']],
+  suppliers: [['externalId']],
+  supplier_items: [['externalId'], ['supplier', 'sku']],
+  daily_sales: [['sku', 'location', 'salesDate']],
+  on_hand_snapshots: [['sku', 'location', 'snapshotDate']],
+  purchase_orders: [['externalId']],
+  purchase_order_lines: [['externalId']],
+  receipts: [['externalId']],
+  sales_orders: [['externalId']],
+  sales_order_lines: [['externalId']],
+};
+/** Order headers repeat on every CSV line of the order: identical repeats are one header, differing ones an error. */
+const repeatableHeaders = new Set<ImportTable>(['purchase_orders', 'sales_orders']);
+/** Dates of things that happened: they cannot be after today. */
+const pastDateFields = ['salesDate', 'snapshotDate', 'receivedDate'];
+
+export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?: number }): ImportService {
+  const { db, now = () => new Date(), maxRows = DEFAULT_MAX_IMPORT_ROWS } = deps;
+
+  return {
+    async importRecords(kindName, { format, body, partial }) {
+      const kind: ImportKind = importKinds[kindName];
+      const fieldName = (name: string) => (format === 'json' ? name : toSnake(kind.csvColumn?.(name) ?? name));
+      const errors: ImportError[] = [];
+      const rejectedGroups = new Set<string>();
+      const fail = (staged: StagedRow, name: string, reason: string) => {
+        errors.push({ row: staged.row, field: fieldName(staged.field(name)), reason });
+        rejectedGroups.add(staged.group);
+      };
+
+      let staged: StagedRow[] = [];
+      for (const { row, data } of parseRecords(format, body, maxRows)) {
+        const parsed = kind.schema.safeParse(format === 'csv' && kind.fromCsv ? kind.fromCsv(data as Record<string, unknown>) : data);
+        if (parsed.success) {
+          staged.push(...kind.flatten(parsed.data as never, row, format));
+          continue;
+        }
+        for (const issue of parsed.error.issues) {
+          const path = issue.path.join('.') || ('keys' in issue ? (issue.keys as string[]).join(',') : '');
+          errors.push({ row, field: fieldName(path), reason: issue.message });
+        }
+        // An order with one unreadable line is dropped whole in partial mode, like an order with a bad reference.
+        const externalId = (data as { externalId?: unknown } | null)?.externalId;
+        if (kind.fromCsv && typeof externalId === 'string') rejectedGroups.add(externalId);
+      }
+
+      staged = withoutRepeatedHeaders(staged, fail);
+      const today = now().toISOString().slice(0, 10);
+      for (const row of staged) {
+        for (const name of pastDateFields) {
+          const value = row.values[name];
+          if (typeof value === 'string' && value > today) fail(row, name, `date ${value} is in the future (today is ${today} UTC)`);
+        }
+      }
+
+      return db.transaction(async (trx) => {
+        await checkReferences(trx, staged, fail);
+        errors.sort((a, b) => a.row - b.row || a.field.localeCompare(b.field));
+        if (errors.length > 0 && !partial) {
+          throw new AppError(422, 'import_rejected', `${new Set(errors.map((error) => error.row)).size} rows rejected; nothing was imported`, errors);
+        }
+        const good = staged.filter((row) => !rejectedGroups.has(row.group));
+        const result: ImportResult = { errors };
+        for (const table of kind.tables) {
+          const rows = good
+            .filter((row) => row.table === table)
+            .map((row) => stagingColumns(table).map((column) => (row.values[toCamel(column)] ?? null) as string | number | boolean | null));
+          result[table] = await stageAndUpsert(trx, table, rows);
+        }
+        return result;
+      });
+    },
+  };
+}
+
+/** Flags keys repeated inside the batch; drops identical repeats of an order header (CSV: one line per row). */
+function withoutRepeatedHeaders(staged: StagedRow[], fail: (row: StagedRow, name: string, reason: string) => void): StagedRow[] {
+  const seen = new Map<string, StagedRow>();
+  return staged.filter((row) => {
+    for (const key of batchKeys[row.table]) {
+      const id = [row.table, ...key, ...key.map((name) => String(row.values[name]))].join('\t');
+      const first = seen.get(id);
+      if (!first) {
+        seen.set(id, row);
+        continue;
+      }
+      if (repeatableHeaders.has(row.table) && JSON.stringify(first.values) === JSON.stringify(row.values)) return false;
+      const value = key.map((name) => row.values[name]).join(' / ');
+      fail(row, key[key.length - 1], `duplicate key ${value} in this batch (first on row ${first.row})`);
+      return false;
+    }
+    return true;
+  });
+}
+
+const distinct = (values: unknown[]) => [...new Set(values.filter((value): value is string => typeof value === 'string'))];
+
+/** Set-based checks against the database: one query per kind of reference for the whole batch. */
+async function checkReferences(trx: Knex.Transaction, staged: StagedRow[], fail: (row: StagedRow, name: string, reason: string) => void) {
+  const referencing = staged.filter((row) => row.table !== 'items');
+  // One after another: a transaction is one connection, and node-postgres deprecates overlapping queries on it.
+  const items = await itemsBySku(trx, distinct(referencing.map((row) => row.values.sku)));
+  const locations = await existingKeys(trx, 'locations', 'code', distinct(staged.map((row) => row.values.location)));
+  const suppliers = await existingKeys(trx, 'suppliers', 'external_id', distinct(staged.map((row) => row.values.supplier)));
+  for (const row of referencing) {
+    const { sku, unit, location, supplier } = row.values as Record<string, string | undefined>;
+    if (sku !== undefined) {
+      const item = items.get(sku);
+      if (!item) fail(row, 'sku', `unknown SKU ${sku}`);
+      else if (unit !== undefined && unit !== item.unitOfMeasure) {
+        fail(row, 'unit', `unit ${unit} differs from the unit of measure ${item.unitOfMeasure} of SKU ${sku}`);
+      }
+    }
+    if (location !== undefined && !locations.has(location)) fail(row, 'location', `unknown location ${location}`);
+    if (supplier !== undefined && !suppliers.has(supplier)) fail(row, 'supplier', `unknown supplier ${supplier}`);
+  }
+
+  const itemRows = staged.filter((row) => row.table === 'items');
+  const existingItems = await itemsBySku(trx, distinct(itemRows.map((row) => row.values.sku)));
+  for (const row of itemRows) {
+    const owner = existingItems.get(row.values.sku as string)?.externalId;
+    if (owner !== undefined && owner !== row.values.externalId) fail(row, 'sku', `SKU ${row.values.sku} already belongs to item ${owner}`);
+  }
+
+  const offers = staged.filter((row) => row.table === 'supplier_items');
+  const offered = await supplierItemsByPair(trx, offers.map((row) => [row.values.supplier as string, row.values.sku as string]));
+  for (const row of offers) {
+    const owner = offered.get(`${row.values.supplier}\t${row.values.sku}`);
+    if (owner !== undefined && owner !== row.values.externalId) {
+      fail(row, 'sku', `supplier ${row.values.supplier} already offers SKU ${row.values.sku} as supplier item ${owner}`);
+    }
+  }
+
+  // Receipts nested in a posted purchase order reference lines of the same batch; standalone ones need stored lines.
+  const batchLines = new Set(staged.filter((row) => row.table === 'purchase_order_lines').map((row) => row.values.externalId));
+  const receipts = staged.filter((row) => row.table === 'receipts' && !batchLines.has(row.values.purchaseOrderLine));
+  const lineOrders = await purchaseOrderOfLines(trx, distinct(receipts.map((row) => row.values.purchaseOrderLine)));
+  const orders = await existingKeys(trx, 'purchase_orders', 'external_id', distinct(receipts.map((row) => row.values.purchaseOrder)));
+  for (const row of receipts) {
+    const { purchaseOrder, purchaseOrderLine } = row.values as Record<string, string>;
+    const lineOrder = lineOrders.get(purchaseOrderLine);
+    if (!orders.has(purchaseOrder)) fail(row, 'purchaseOrder', `unknown purchase order ${purchaseOrder}`);
+    else if (lineOrder === undefined) fail(row, 'purchaseOrderLine', `unknown line ${purchaseOrderLine} on purchase order ${purchaseOrder}`);
+    else if (lineOrder !== purchaseOrder) {
+      fail(row, 'purchaseOrderLine', `line ${purchaseOrderLine} belongs to purchase order ${lineOrder}, not ${purchaseOrder}`);
+    }
+  }
+}

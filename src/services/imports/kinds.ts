@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import type { ImportTable } from '../../../db/repositories/imports';
+
+/** One row bound for a table, with where it came from so that any later check can name the row and field. */
+export interface StagedRow {
+  table: ImportTable;
+  /** 1-based: the array index for JSON, the line number for CSV. */
+  row: number;
+  /** Rows of one group are kept or dropped together in partial mode (a purchase order with its lines). */
+  group: string;
+  /** Values under the camelCase names of the table's staging columns, plus an optional stated `unit`. */
+  values: Record<string, unknown>;
+  /** The name a value had in the request, e.g. 'lines.2.sku' (JSON) or 'line_external_id' (CSV). */
+  field: (name: string) => string;
+}
+
+export type Format = 'json' | 'csv';
+
+export interface ImportKind {
+  tables: ImportTable[];
+  /** The record as posted in JSON; CSV rows are mapped onto it by `fromCsv` first. */
+  schema: z.ZodType;
+  /** A CSV row (camelCase column names) to the JSON shape; absent when they are the same. */
+  fromCsv?: (row: Record<string, unknown>) => Record<string, unknown>;
+  /** CSV column of a value whose JSON name differs, e.g. a line's externalId is the column line_external_id. */
+  csvColumn?: (name: string) => string;
+  /** `record` is the schema's output; each kind names its own type, hence `never` here. */
+  flatten(record: never, row: number, format: Format): StagedRow[];
+}
+
+export const toSnake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+export const toCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+
+// CSV cells are strings; JSON may carry numbers and booleans or their strings. Both go through the same schema.
+const numberFrom = (schema: z.ZodNumber) => z.preprocess((value) => (typeof value === 'string' ? Number(value) : value), schema);
+const booleanWords: Record<string, boolean> = { true: true, t: true, yes: true, '1': true, false: false, f: false, no: false, '0': false };
+const flag = z.preprocess((value) => (typeof value === 'string' ? (booleanWords[value.toLowerCase()] ?? value) : value), z.boolean());
+const text = z.string().trim().min(1, 'must not be empty').max(200);
+const isoDate = z.iso.date('expected a date YYYY-MM-DD');
+const quantity = numberFrom(z.number().min(0, 'negative quantity'));
+const money = numberFrom(z.number().min(0, 'negative amount'));
+const status = z.enum(['open', 'closed', 'cancelled']);
+
+const item = z.strictObject({
+  externalId: text.optional(),
+  sku: text,
+  description: z.string().max(2000).default(''),
+  unitOfMeasure: text.default('EA'),
+  unitCost: money.default(0),
+  unitPrice: money.default(0),
+  active: flag.default(true),
+});
+
+const supplier = z.strictObject({
+  externalId: text,
+  name: text,
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
+  minOrderValue: money.default(0),
+  reviewPeriodDays: numberFrom(z.number().int().positive()).default(7),
+  orderCost: money.default(0),
+  active: flag.default(true),
+});
+
+const supplierItem = z.strictObject({
+  externalId: text,
+  supplier: text,
+  sku: text,
+  supplierSku: text.optional(),
+  unitCost: money,
+  moq: numberFrom(z.number().positive()).default(1),
+  orderMultiple: numberFrom(z.number().positive()).default(1),
+  promisedLeadTimeDays: numberFrom(z.number().int().min(0, 'negative lead time')),
+  priority: numberFrom(z.number().int().min(1)).default(1),
+  unit: text.optional(),
+});
+
+const dailySale = z.strictObject({
+  sku: text,
+  location: text,
+  salesDate: isoDate,
+  quantity,
+  outOfStock: flag.default(false),
+  unit: text.optional(),
+});
+
+const onHand = z.strictObject({ sku: text, location: text, snapshotDate: isoDate, quantity, unit: text.optional() });
+
+const receipt = z.strictObject({ externalId: text, receivedDate: isoDate, quantity });
+const standaloneReceipt = receipt.extend({ purchaseOrder: text, purchaseOrderLine: text });
+
+const purchaseOrderLine = z.strictObject({
+  externalId: text,
+  sku: text,
+  quantityOrdered: quantity,
+  quantityReceived: quantity.default(0),
+  promisedDate: isoDate.optional(),
+  unit: text.optional(),
+  receipts: z.array(receipt).default([]),
+});
+
+const purchaseOrder = z.strictObject({
+  externalId: text,
+  supplier: text,
+  location: text,
+  orderDate: isoDate,
+  promisedDate: isoDate.optional(),
+  expectedDate: isoDate.optional(),
+  status: status.default('open'),
+  lines: z.array(purchaseOrderLine).default([]),
+});
+
+const salesOrderLine = z.strictObject({
+  externalId: text,
+  sku: text,
+  quantityOrdered: quantity,
+  quantityShipped: quantity.default(0),
+  quantityBackordered: quantity.default(0),
+  promisedDate: isoDate.optional(),
+  eta: isoDate.optional(),
+  unit: text.optional(),
+});
+
+const salesOrder = z.strictObject({
+  externalId: text,
+  customerRef: text,
+  location: text,
+  orderDate: isoDate,
+  promisedDate: isoDate.optional(),
+  status: status.default('open'),
+  lines: z.array(salesOrderLine).default([]),
+});
+
+/** The CSV row of an order is one line: header columns repeat, line columns that clash with header names are prefixed line_. */
+const lineColumns = new Set(['lineExternalId', 'linePromisedDate', 'sku', 'quantityOrdered', 'quantityReceived', 'quantityShipped', 'quantityBackordered', 'eta', 'unit']);
+function orderFromCsv(row: Record<string, unknown>): Record<string, unknown> {
+  const header: Record<string, unknown> = {};
+  const line: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(row)) {
+    if (!lineColumns.has(name)) header[name] = value;
+    else if (name === 'lineExternalId') line.externalId = value;
+    else if (name === 'linePromisedDate') line.promisedDate = value;
+    else line[name] = value;
+  }
+  return { ...header, lines: [line] };
+}
+/** The CSV column of a value of an order read from CSV: 'lines.0.externalId' was line_external_id, 'lines.0.sku' was sku. */
+function orderCsvColumn(name: string): string {
+  if (!name.startsWith('lines.0.')) return name;
+  const field = name.slice('lines.0.'.length);
+  return field === 'externalId' ? 'lineExternalId' : field === 'promisedDate' ? 'linePromisedDate' : field;
+}
+
+const flat =
+  (table: ImportTable) =>
+  (record: Record<string, unknown>, row: number): StagedRow[] => [{ table, row, group: String(row), values: record, field: (name) => name }];
+
+type PurchaseOrder = z.output<typeof purchaseOrder>;
+type SalesOrder = z.output<typeof salesOrder>;
+
+/** Every import: its tables, its record schema and how a record becomes rows of those tables. */
+export const importKinds = {
+  items: {
+    tables: ['items'],
+    schema: item,
+    flatten: (record: z.output<typeof item>, row: number) => flat('items')({ ...record, externalId: record.externalId ?? record.sku }, row),
+  },
+  suppliers: { tables: ['suppliers'], schema: supplier, flatten: flat('suppliers') },
+  'supplier-items': { tables: ['supplier_items'], schema: supplierItem, flatten: flat('supplier_items') },
+  'daily-sales': { tables: ['daily_sales'], schema: dailySale, flatten: flat('daily_sales') },
+  'on-hand': { tables: ['on_hand_snapshots'], schema: onHand, flatten: flat('on_hand_snapshots') },
+  receipts: { tables: ['receipts'], schema: standaloneReceipt, flatten: flat('receipts') },
+  'purchase-orders': {
+    tables: ['purchase_orders', 'purchase_order_lines', 'receipts'],
+    schema: purchaseOrder,
+    fromCsv: orderFromCsv,
+    csvColumn: orderCsvColumn,
+    flatten({ lines, ...header }: PurchaseOrder, row: number, format: Format): StagedRow[] {
+      const group = header.externalId;
+      const rows: StagedRow[] = [{ table: 'purchase_orders', row, group, values: header, field: (name) => name }];
+      lines.forEach(({ receipts, ...line }, index) => {
+        const linePath = format === 'json' ? `lines.${index}.` : 'lines.0.';
+        rows.push({ table: 'purchase_order_lines', row, group, values: { ...line, purchaseOrder: group }, field: (name) => linePath + name });
+        receipts.forEach((receipt, receiptIndex) =>
+          rows.push({
+            table: 'receipts',
+            row,
+            group,
+            values: { ...receipt, purchaseOrder: group, purchaseOrderLine: line.externalId },
+            field: (name) => `${linePath}receipts.${receiptIndex}.${name}`,
+          }),
+        );
+      });
+      return rows;
+    },
+  },
+  'sales-orders': {
+    tables: ['sales_orders', 'sales_order_lines'],
+    schema: salesOrder,
+    fromCsv: orderFromCsv,
+    csvColumn: orderCsvColumn,
+    flatten({ lines, ...header }: SalesOrder, row: number, format: Format): StagedRow[] {
+      const group = header.externalId;
+      return [
+        { table: 'sales_orders', row, group, values: header, field: (name) => name },
+        ...lines.map((line, index): StagedRow => ({
+          table: 'sales_order_lines',
+          row,
+          group,
+          values: { ...line, salesOrder: group },
+          field: (name) => (format === 'json' ? `lines.${index}.${name}` : `lines.0.${name}`),
+        })),
+      ];
+    },
+  },
+} satisfies Record<string, ImportKind>;
+
+export type ImportKindName = keyof typeof importKinds;
