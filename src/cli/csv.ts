@@ -4,7 +4,8 @@
  * date (YYYY-MM-DD), one kind for the whole file; an empty value, NA or NaN is a missing observation (a gap the
  * forecaster interpolates). Periods are only ordered: a period absent from a series is not inserted as a gap.
  */
-import { open } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse';
 
 export interface SeriesHistory {
@@ -112,4 +113,32 @@ export function csvField(text: string): string {
 /** A number with up to 10 significant digits, without trailing zeros. */
 export function csvNumber(value: number): string {
   return String(Number(value.toPrecision(10)));
+}
+
+/** A series the command refuses (too short, bad values): the input's fault, reported with exit code 2. */
+export class SeriesError extends Error {}
+
+/** Whether an error is the input's or the file system's (bad CSV, a refused series, ENOENT, EISDIR, EACCES …), not a bug. */
+export function isInputError(error: unknown): boolean {
+  return error instanceof CsvInputError || error instanceof SeriesError || /^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException).code));
+}
+
+/**
+ * Writes lines (computed lazily, one series at a time) to a temporary file beside `output` and renames it into place
+ * only when every line was written: a failure leaves no partial output and an existing file untouched.
+ */
+export async function writeLinesAtomically(output: string, lines: Iterable<string>): Promise<void> {
+  const temporary = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  try {
+    const file = await open(temporary, 'w');
+    try {
+      for (const line of lines) await file.write(`${line}\n`);
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, output);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

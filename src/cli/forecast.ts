@@ -6,12 +6,10 @@
  * Exit codes: 0 done; 2 bad flags, bad input (message on stderr, naming the line) or a file that cannot be read
  * or written; 1 anything unexpected.
  */
-import { rm, open, rename } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { autoForecast, forecastMethods, type ForecastMethod } from '../../models/forecast/auto';
-import { CsvInputError, csvField, csvNumber, readSeriesCsv } from './csv';
+import { csvField, csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically, type SeriesHistory } from './csv';
 
 export const forecastUsage =
   'usage: replen forecast --input FILE --output FILE --horizon H --season-length M [--levels 80,95] [--method auto|ets|theta|arima|croston|sba|tsb|adida|snaive|naive|mean|drift|combo]';
@@ -77,40 +75,33 @@ export async function runForecastCommand(argv: string[]): Promise<number> {
     process.stderr.write(`replen forecast: ${(error as Error).message}\n${forecastUsage}\n`);
     return 2;
   }
-  const temporary = join(dirname(flags.output), `.${basename(flags.output)}.${process.pid}.tmp`);
   try {
     const series = await readSeriesCsv(flags.input);
-    const file = await open(temporary, 'w');
-    try {
-      const bounds = flags.levels.flatMap((level) => [`lo_${level}`, `hi_${level}`]);
-      await file.write(['series_id', 'step', 'mean', ...bounds, 'method'].join(',') + '\n');
-      for (const { id, values } of series) {
-        let forecast;
-        try {
-          forecast = autoForecast(values, { seasonLength: flags['season-length'], horizon: flags.horizon, levels: flags.levels, method: flags.method });
-        } catch (error) {
-          throw new SeriesError(`series '${id}': ${(error as Error).message}`);
-        }
-        const lines = forecast.mean.map((mean, step) => {
-          const intervals = flags.levels.flatMap((_, i) => [csvNumber(forecast.lower[i][step]), csvNumber(forecast.upper[i][step])]);
-          return [csvField(id), String(step + 1), csvNumber(mean), ...intervals, csvField(forecast.method)].join(',');
-        });
-        await file.write(lines.join('\n') + '\n');
-      }
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, flags.output);
+    const bounds = flags.levels.flatMap((level) => [`lo_${level}`, `hi_${level}`]);
+    await writeLinesAtomically(flags.output, [['series_id', 'step', 'mean', ...bounds, 'method'].join(','), ...forecastLines(series, flags)]);
     process.stdout.write(`replen forecast: ${series.length} series × ${flags.horizon} steps written to ${flags.output}\n`);
     return 0;
   } catch (error) {
-    await rm(temporary, { force: true });
-    // Bad input, a refused series, or a file that cannot be read or written (ENOENT, EISDIR, EACCES …).
-    const known = error instanceof CsvInputError || error instanceof SeriesError || /^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException).code));
+    const known = isInputError(error);
     process.stderr.write(`replen forecast: ${known ? '' : 'unexpected error: '}${(error as Error).message}\n`);
     return known ? 2 : 1;
   }
 }
 
-/** A series the models refused (e.g. every value missing). */
-class SeriesError extends Error {}
+/** One output line per series and step, computed as the file is written. */
+function* forecastLines(series: SeriesHistory[], flags: z.infer<typeof flagsSchema>): Generator<string> {
+  for (const { id, values } of series) {
+    let forecast;
+    try {
+      forecast = autoForecast(values, { seasonLength: flags['season-length'], horizon: flags.horizon, levels: flags.levels, method: flags.method });
+    } catch (error) {
+      throw new SeriesError(`series '${id}': ${(error as Error).message}`);
+    }
+    for (const [step, mean] of forecast.mean.entries()) {
+      const intervals = flags.levels.flatMap((_, i) => [csvNumber(forecast.lower[i][step]), csvNumber(forecast.upper[i][step])]);
+      yield [csvField(id), String(step + 1), csvNumber(mean), ...intervals, csvField(forecast.method)].join(',');
+    }
+  }
+}
+
+

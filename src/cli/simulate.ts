@@ -8,12 +8,10 @@
  * The output appears only when every series succeeded: written to a temporary file beside the target, then renamed.
  * Exit codes: 0 done; 2 bad flags or bad input (message on stderr, naming the line or the series); 1 anything unexpected.
  */
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { simulateOrderUpTo } from '../../models/policy/simulate';
-import { CsvInputError, csvField, csvNumber, readSeriesCsv } from './csv';
+import { csvField, csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
 
 export const simulateUsage =
   'usage: replen simulate --input FILE --output FILE --lead-time L --review-period R --service-level P [--season-length M] [--lead-time-sd S] [--warmup W] [--seed N]';
@@ -52,9 +50,6 @@ const flagsSchema = z
 type Flags = z.infer<typeof flagsSchema>;
 
 class UsageError extends Error {}
-
-/** A series the replay refused (too short for the warm-up, missing or negative demand). */
-class SeriesError extends Error {}
 
 function parseFlags(argv: string[]): Flags {
   let values: Record<string, string | boolean | undefined>;
@@ -118,22 +113,13 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
     process.stderr.write(`replen simulate: ${(error as Error).message}\n${simulateUsage}\n`);
     return 2;
   }
-  const temporary = join(dirname(flags.output), `.${basename(flags.output)}.${process.pid}.tmp`);
   try {
     const series = await readSeriesCsv(flags.input);
-    const file = await open(temporary, 'w');
-    try {
-      await file.write(`${header}\n`);
-      for (const { id, values } of series) await file.write(`${simulateSeries(id, values, flags)}\n`);
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, flags.output);
+    await writeLinesAtomically(flags.output, [header, ...series.map(({ id, values }) => simulateSeries(id, values, flags))]);
     process.stdout.write(`replen simulate: ${series.length} series replayed, written to ${flags.output}\n`);
     return 0;
   } catch (error) {
-    await rm(temporary, { force: true });
-    const known = error instanceof CsvInputError || error instanceof SeriesError || (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const known = isInputError(error);
     process.stderr.write(`replen simulate: ${known ? '' : 'unexpected error: '}${(error as Error).message}\n`);
     return known ? 2 : 1;
   }

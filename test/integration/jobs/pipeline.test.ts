@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { loadConfig } from '../../../src/config';
 import { createServices } from '../../../src/container';
 import { createLogger } from '../../../src/logger';
 import type { Services } from '../../../src/services';
@@ -8,11 +7,11 @@ import { BullmqDispatcher, redisConnection, startWorker } from '../../../jobs/bu
 import { InProcessRunner } from '../../../jobs/in-process-runner';
 import { openTestDb, servicesAvailable, type TestDb } from '../../helpers/database';
 import { redisAvailable, testRedisUrl, uniqueQueueName } from '../../helpers/redis';
+import { smallDemoSeed, smallPipelineConfig, waitForRun } from '../../helpers/pipeline';
 
 const logger = createLogger('silent');
-// Small chunks so that a run has several forecast jobs.
-const config = loadConfig({ FORECAST_CHUNK_SIZE: '7', FORECAST_HORIZON_WEEKS: '8', HISTORY_WEEKS: '104' });
-const seed = { skuCount: 20, endDate: '2026-06-30', seed: 7 };
+const config = smallPipelineConfig;
+const seed = smallDemoSeed;
 
 async function forecastSnapshot(db: Knex, runId: number) {
   const { rows } = await db.raw(
@@ -21,16 +20,6 @@ async function forecastSnapshot(db: Knex, runId: number) {
     [runId],
   );
   return rows;
-}
-
-async function waitForRun(services: Services, runId: number, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = await services.pipeline.getRun(runId);
-    if (run.status !== 'running') return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still running after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('the pipeline run in-process on PGlite', () => {

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import { Queue } from 'bullmq';
-import { loadConfig } from '../../../src/config';
 import { createServices } from '../../../src/container';
 import { createLogger } from '../../../src/logger';
 import type { Services } from '../../../src/services';
@@ -11,10 +10,11 @@ import { InProcessRunner } from '../../../jobs/in-process-runner';
 import { processors } from '../../../jobs/processors';
 import { openTestDb, servicesAvailable, type TestDb } from '../../helpers/database';
 import { redisAvailable, testRedisUrl, uniqueQueueName } from '../../helpers/redis';
+import { smallDemoSeed, smallPipelineConfig, waitForRun } from '../../helpers/pipeline';
 
 const logger = createLogger('silent');
-const config = loadConfig({ FORECAST_CHUNK_SIZE: '7', FORECAST_HORIZON_WEEKS: '8', HISTORY_WEEKS: '104' });
-const seed = { skuCount: 20, endDate: '2026-06-30', seed: 7 };
+const config = smallPipelineConfig;
+const seed = smallDemoSeed;
 const RUN_TABLES = ['forecasts', 'forecast_fits', 'inventory_policies', 'recommendations', 'draft_purchase_orders'];
 
 /** Everything a run leaves behind: its counters and, per table, the row count and a digest of the rows (less ids and timestamps). */
@@ -30,16 +30,6 @@ async function runFootprint(db: Knex, services: Services, runId: number) {
     tables[table] = rows[0];
   }
   return { status: run.status, counts: run.counts, tables };
-}
-
-async function waitForRun(services: Services, runId: number, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = await services.pipeline.getRun(runId);
-    if (run.status !== 'running') return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still running after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('re-running the jobs of a finished run (in-process, PGlite)', () => {
