@@ -2,7 +2,7 @@
  * Exponential smoothing state-space models, ETS(error, trend, season) with error A/M, trend N/A/Ad, season N/A/M
  * (Hyndman, Koehler, Ord & Snyder 2008, "Forecasting with exponential smoothing: the state space approach",
  * Springer), fitted and selected as R's forecast::ets does (forecast 8.x: R/ets.R, src/etscalc.c).
- * Multiplicative trend is not implemented (forecast excludes it by default too).
+ * Multiplicative trend is left out of the family, as forecast::ets leaves it out by default.
  */
 import { normalQuantile } from '../stats/normal';
 import { nelderMead } from '../stats/optimize';

@@ -1,4 +1,9 @@
 import { loadConfig } from '../../src/config';
+import { createServices } from '../../src/container';
+import { createLogger } from '../../src/logger';
+import { seedDemoData } from '../../db/seeds/demo';
+import { InProcessRunner } from '../../jobs/in-process-runner';
+import { openTestDb, type TestDb } from './database';
 import type { Services } from '../../src/services';
 
 /** A small pipeline: 20 demo SKUs in chunks of 7 (several forecast jobs), 8 weeks ahead from 104 weeks of history. */
@@ -14,4 +19,23 @@ export async function waitForRun(services: Services, runId: number, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`run ${runId} still running after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** The small demo catalogue on a fresh PGlite, with services on an in-process runner: a whole pipeline in one process. */
+export async function openInProcessPipeline(): Promise<{ testDb: TestDb; runner: InProcessRunner; services: Services; close(): Promise<void> }> {
+  const logger = createLogger('silent');
+  const testDb = await openTestDb('pglite');
+  await seedDemoData(testDb.db, smallDemoSeed);
+  const runner = new InProcessRunner(logger);
+  const services = createServices({ db: testDb.db, config: smallPipelineConfig, logger, dispatcher: runner });
+  runner.attach(services);
+  return {
+    testDb,
+    runner,
+    services,
+    close: async () => {
+      await runner.close();
+      await testDb.drop();
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { BullmqDispatcher, redisConnection, startWorker } from '../../../jobs/bu
 import { InProcessRunner } from '../../../jobs/in-process-runner';
 import { openTestDb, servicesAvailable, type TestDb } from '../../helpers/database';
 import { redisAvailable, testRedisUrl, uniqueQueueName } from '../../helpers/redis';
-import { smallDemoSeed, smallPipelineConfig, waitForRun } from '../../helpers/pipeline';
+import { openInProcessPipeline, smallDemoSeed, smallPipelineConfig, waitForRun } from '../../helpers/pipeline';
 
 const logger = createLogger('silent');
 const config = smallPipelineConfig;
@@ -26,18 +26,12 @@ describe('the pipeline run in-process on PGlite', () => {
   let testDb: TestDb;
   let runner: InProcessRunner;
   let services: Services;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    testDb = await openTestDb('pglite');
-    await seedDemoData(testDb.db, seed);
-    runner = new InProcessRunner(logger);
-    services = createServices({ db: testDb.db, config, logger, dispatcher: runner });
-    runner.attach(services);
+    ({ testDb, runner, services, close } = await openInProcessPipeline());
   });
-  afterAll(async () => {
-    await runner.close();
-    await testDb.drop();
-  });
+  afterAll(() => close());
 
   it('forecasts every active item × location once and closes the run as succeeded', async () => {
     const { runId, chunks } = await services.pipeline.startRun('test');

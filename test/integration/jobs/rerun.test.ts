@@ -10,7 +10,7 @@ import { InProcessRunner } from '../../../jobs/in-process-runner';
 import { processors } from '../../../jobs/processors';
 import { openTestDb, servicesAvailable, type TestDb } from '../../helpers/database';
 import { redisAvailable, testRedisUrl, uniqueQueueName } from '../../helpers/redis';
-import { smallDemoSeed, smallPipelineConfig, waitForRun } from '../../helpers/pipeline';
+import { openInProcessPipeline, smallDemoSeed, smallPipelineConfig, waitForRun } from '../../helpers/pipeline';
 
 const logger = createLogger('silent');
 const config = smallPipelineConfig;
@@ -36,18 +36,12 @@ describe('re-running the jobs of a finished run (in-process, PGlite)', () => {
   let testDb: TestDb;
   let runner: InProcessRunner;
   let services: Services;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    testDb = await openTestDb('pglite');
-    await seedDemoData(testDb.db, seed);
-    runner = new InProcessRunner(logger);
-    services = createServices({ db: testDb.db, config, logger, dispatcher: runner });
-    runner.attach(services);
+    ({ testDb, runner, services, close } = await openInProcessPipeline());
   });
-  afterAll(async () => {
-    await runner.close();
-    await testDb.drop();
-  });
+  afterAll(() => close());
 
   it('calling every forecast-chunk and plan-run processor again changes no counts and no rows', async () => {
     const { runId } = await services.pipeline.startRun('test');
