@@ -37,7 +37,7 @@ export interface LocationPolicy {
   supplierId: number | null;
   serviceLevel: number;
   safetyStock: number;
-  reorderPoint: number;
+  reorderPoint: number | null;
   orderUpTo: number;
   eoq: number | null;
   explanation: Record<string, unknown>;
@@ -128,7 +128,7 @@ export async function itemPolicies(db: Db, runId: number, itemId: number): Promi
     supplierId: (row.supplier_id as number | null) ?? null,
     serviceLevel: row.service_level as number,
     safetyStock: row.safety_stock as number,
-    reorderPoint: row.reorder_point as number,
+    reorderPoint: row.reorder_point as number | null,
     orderUpTo: row.order_up_to as number,
     eoq: (row.eoq as number | null) ?? null,
     explanation: json(row.explanation),

@@ -310,7 +310,8 @@ export const skuDetailResponse = skuResponse.extend({
           supplierId: z.number().int().nullable(),
           serviceLevel: z.number(),
           safetyStock: z.number(),
-          reorderPoint: z.number(),
+          // Periodic review (every supplier with a review period) has an order-up-to level but no reorder point.
+          reorderPoint: z.number().nullable(),
           orderUpTo: z.number(),
           eoq: z.number().nullable(),
           explanation: z.record(z.string(), z.unknown()),

@@ -144,6 +144,17 @@ describe.each(testEngines())('suppliers and SKUs over HTTP on %s', (engine) => {
       expect(location.projectedStockout).toEqual({ stockoutDate: '2026-12-07', daysOfCover: 14, horizonDays: 28 });
     });
 
+    it('shows a periodic-review policy, which has no reorder point, as reorderPoint null', async () => {
+      await t.db.raw('update inventory_policies set reorder_point = null where run_id = ?', [ids.run]);
+      try {
+        const body = (await get('/skus/WIDGET-9').expect(200)).body;
+        expectShape(skuDetailResponse, body);
+        expect(body.locations[0].policy).toMatchObject({ reorderPoint: null, orderUpTo: 92 });
+      } finally {
+        await t.db.raw('update inventory_policies set reorder_point = 52 where run_id = ?', [ids.run]);
+      }
+    });
+
     it('answers 404 for an unknown SKU or run and 400 for unknown parameters', async () => {
       await get('/skus/NOPE').expect(404);
       await get('/skus/WIDGET-9?runId=999999').expect(404);
