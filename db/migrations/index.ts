@@ -8,6 +8,11 @@ import * as draftPurchaseOrders from './20261127_006_draft_purchase_orders';
 import * as dailySalesByDate from './20261127_007_daily_sales_by_date';
 import * as recommendationSortIndexes from './20261127_008_recommendation_sort_indexes';
 import * as runChunks from './20261127_009_run_chunks';
+import * as sourceState from './20261127_010_source_state';
+import * as backorderAllocations from './20261127_011_backorder_allocations';
+import * as runPruning from './20261127_012_run_pruning';
+import * as protectionErrors from './20261127_013_protection_errors';
+import * as supplierIndexesChangeOrder from './20261127_014_supplier_indexes_change_order';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -24,4 +29,9 @@ export const migrations: Migration[] = [
   { name: '20261127_007_daily_sales_by_date', ...dailySalesByDate },
   { name: '20261127_008_recommendation_sort_indexes', ...recommendationSortIndexes },
   { name: '20261127_009_run_chunks', ...runChunks },
+  { name: '20261127_010_source_state', ...sourceState },
+  { name: '20261127_011_backorder_allocations', ...backorderAllocations },
+  { name: '20261127_012_run_pruning', ...runPruning },
+  { name: '20261127_013_protection_errors', ...protectionErrors },
+  { name: '20261127_014_supplier_indexes_change_order', ...supplierIndexesChangeOrder },
 ];
