@@ -1,7 +1,10 @@
 /**
  * Policy backtest: does a promised cycle service level come true? Replays the (R, S) policy of models/policy/simulate.ts
  * over real demand at 90, 95 and 98 % and prints, per demand class, the mean achieved CSL (over series) and the mean
- * stock on hand, beside the textbook policy (S = d̄·(L + R) + z·σ_d·√(L + R) from the mean and sd of past demand).
+ * stock on hand, beside the textbook policy (S = d̄·(L + R) + z·σ_d·√(L + R) from the mean and sd of past demand) and
+ * two oracles that know the replayed demand and hold one constant S (integerLevelBand): the least S that reaches the
+ * target in the series, and the S whose CSL is nearest the target. With whole-unit S a slow mover's CSL moves in big
+ * steps; the oracles show how close any whole-unit policy could come, and at what stock.
  * Run: npm run bench:policy   (data in ../shared/data relative to the repository root, or the folder given as argument)
  *
  * Data and settings (monthly data, L = 1 month, R = 1 month, so S covers 2 months):
@@ -19,7 +22,7 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { forecastProtectionDemand, replayPlan, textbookProtectionDemand } from '../models/policy/simulate';
+import { forecastProtectionDemand, integerLevelBand, replayOrderUpTo, replayPlan, textbookProtectionDemand } from '../models/policy/simulate';
 
 const leadTime = 1;
 const reviewPeriod = 1;
@@ -62,22 +65,29 @@ interface SeriesResult {
   onHand: Record<PolicyName, number[]>;
 }
 
-type PolicyName = 'policy' | 'at least' | 'textbook';
-const policyNames: PolicyName[] = ['policy', 'at least', 'textbook'];
+type PolicyName = 'policy' | 'textbook' | 'oracle at least' | 'oracle nearest';
+const policyNames: PolicyName[] = ['policy', 'textbook', 'oracle at least', 'oracle nearest'];
 
 function backtest({ source, demand, warmup, seasonLength }: Series): SeriesResult {
   const options = { leadTime, reviewPeriod, warmup, seasonLength };
   const forecast = forecastProtectionDemand(demand, options);
   const textbook = textbookProtectionDemand(demand, options);
   const result: SeriesResult = { key: `${source} ${forecast.demandClass}`, csl: {} as SeriesResult['csl'], onHand: {} as SeriesResult['onHand'] };
+  const replays: Record<PolicyName, ReturnType<typeof replayPlan>[]> = {
+    policy: serviceLevels.map((level) => replayPlan(demand, forecast, level, options)),
+    textbook: serviceLevels.map((level) => replayPlan(demand, textbook, level, options)),
+    'oracle at least': [],
+    'oracle nearest': [],
+  };
+  for (const level of serviceLevels) {
+    const { below, atLeast } = integerLevelBand(demand, level, options);
+    const nearest = below && level - below.cycleServiceLevel < atLeast.cycleServiceLevel - level ? below : atLeast;
+    replays['oracle at least'].push(replayOrderUpTo(demand, () => atLeast.orderUpTo, options));
+    replays['oracle nearest'].push(replayOrderUpTo(demand, () => nearest.orderUpTo, options));
+  }
   for (const name of policyNames) {
-    const replays = serviceLevels.map((level) =>
-      name === 'textbook'
-        ? replayPlan(demand, textbook, level, options)
-        : replayPlan(demand, forecast, level, { ...options, discreteLevels: name === 'policy' ? 'randomized' : 'at-least' }),
-    );
-    result.csl[name] = replays.map((replay) => replay.achievedCycleServiceLevel as number);
-    result.onHand[name] = replays.map((replay) => replay.averageOnHand);
+    result.csl[name] = replays[name].map((replay) => replay.achievedCycleServiceLevel as number);
+    result.onHand[name] = replays[name].map((replay) => replay.averageOnHand);
   }
   return result;
 }
@@ -105,8 +115,9 @@ function printTable(results: SeriesResult[], seriesCount: number, seconds: numbe
   const byClass = new Map<string, SeriesResult[]>();
   for (const result of results) byClass.set(result.key, [...(byClass.get(result.key) ?? []), result]);
   console.log(`(R, S) backtest: L = ${leadTime}, R = ${reviewPeriod} month; ${seriesCount} series; CSL and on hand are means over the series of a class`);
-  console.log('policy: ETS H-period errors (FPE-inflated, conformal quantile), or SBA/TSB samples with randomised whole levels; at least: never randomised');
-  console.log('class                    series target | policy CSL  on hand | at least CSL  on hand | textbook CSL  on hand | policy ±1.5 | stock vs textbook');
+  console.log('policy: the planner\'s S (ETS H-period errors, FPE-inflated conformal quantile; or the p-quantile of TSB samples from the first demand on, whole units)');
+  console.log('oracle: one constant S chosen knowing the replayed demand (integerLevelBand): the least S reaching the target, and the S whose CSL is nearest it');
+  console.log('class                    series target | policy CSL  on hand | textbook CSL  on hand | oracle ≥ CSL  on hand | nearest CSL | policy ±1.5 | stock vs textbook');
   for (const [key, members] of [...byClass].sort(([a], [b]) => a.localeCompare(b))) {
     serviceLevels.forEach((level, i) => {
       const csl = (name: PolicyName) => mean(members.map((member) => member.csl[name][i]));
@@ -114,9 +125,9 @@ function printTable(results: SeriesResult[], seriesCount: number, seconds: numbe
       const ratio = onHand('policy') / onHand('textbook');
       console.log(
         `${key.padEnd(24)} ${String(members.length).padStart(6)} ${percent(level)} | ${percent(csl('policy'))}   ${units(onHand('policy'))} | ` +
-          `${percent(csl('at least'))}     ${units(onHand('at least'))} | ${percent(csl('textbook'))}     ${units(onHand('textbook'))} | ` +
-          `${Math.abs(csl('policy') - level) <= 0.015 ? 'yes' : 'no '}         | ${Number.isFinite(ratio) ? `${(100 * ratio).toFixed(0).padStart(4)} %` : '   –'}` +
-          `${csl('textbook') >= level - 0.015 ? '' : ' (textbook misses)'}`,
+          `${percent(csl('textbook'))}     ${units(onHand('textbook'))} | ${percent(csl('oracle at least'))}     ${units(onHand('oracle at least'))} | ` +
+          `${percent(csl('oracle nearest'))}      | ${Math.abs(csl('policy') - level) <= 0.015 ? 'yes' : 'no '}         | ` +
+          `${Number.isFinite(ratio) ? `${(100 * ratio).toFixed(0).padStart(4)} %` : '   –'}${csl('textbook') >= level - 0.015 ? '' : ' (textbook misses)'}`,
       );
     });
   }

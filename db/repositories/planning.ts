@@ -115,6 +115,40 @@ export async function previousDecisions(db: Db, runId: number, itemIds: number[]
   })) as PreviousDecision[];
 }
 
+export interface OpenPurchaseArrival {
+  itemId: number;
+  locationId: number;
+  /** Expected date (else the line's, else the order's promised date); null when the ERP gave none. */
+  expectedDate: string | null;
+  /** Ordered minus received on the open lines due that day. */
+  quantity: number;
+}
+
+/**
+ * What open purchase orders still bring, per item × location × expected arrival date (cancelled and closed orders
+ * excluded; the same lines and dates as inventory's openPurchaseQuantities), in one query for a set of items.
+ */
+export async function openPurchaseArrivals(db: Db, itemIds: number[]): Promise<OpenPurchaseArrival[]> {
+  if (itemIds.length === 0) return [];
+  const { rows } = await db.raw(
+    `select pol.item_id, po.location_id,
+            to_char(coalesce(po.expected_date, pol.promised_date, po.promised_date), 'YYYY-MM-DD') as expected_date,
+            sum(pol.quantity_ordered - pol.quantity_received)::float8 as quantity
+       from purchase_order_lines pol
+       join purchase_orders po on po.id = pol.purchase_order_id
+      where po.status = 'open' and pol.item_id = any(?::int[]) and pol.quantity_ordered > pol.quantity_received
+      group by 1, 2, 3
+      order by 1, 2, 3`,
+    [itemIds],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    itemId: row.item_id,
+    locationId: row.location_id,
+    expectedDate: row.expected_date ?? null,
+    quantity: row.quantity,
+  })) as OpenPurchaseArrival[];
+}
+
 /** Quantity approved by buyers on earlier runs and not yet exported to the ERP, per item × location: it is on order. */
 export async function approvedNotExportedQuantities(
   db: Db,

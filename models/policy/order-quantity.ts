@@ -1,4 +1,4 @@
-import { addDays } from './dates';
+import { addDays, daysBetween } from './dates';
 
 /** A supplier's ordering constraints for one item. */
 export interface OrderConstraints {
@@ -84,6 +84,35 @@ export function daysOfCover(available: number, demandPerPeriod: number[], period
   return null;
 }
 
+/** Goods still to arrive on an open purchase order line: counted from the start of their expected date. */
+export interface ScheduledReceipt {
+  /** ISO date; a date before the start counts as arriving on the start date (overdue, still expected). */
+  date: string;
+  quantity: number;
+}
+
+/**
+ * daysOfCover with scheduled receipts: the first day x on which cumulative demand D(x) exceeds the available stock plus
+ * what has arrived by x (receipts at the start of their day). Stock only runs out between receipts, so each stretch is
+ * daysOfCover from the stock held in it: a stock-out found after the next receipt's day is no stock-out, the receipt
+ * is added and the search goes on.
+ */
+export function daysOfCoverWithReceipts(available: number, demandPerPeriod: number[], periodDays: number, receipts: Array<{ day: number; quantity: number }>): number | null {
+  for (const receipt of receipts) {
+    if (!Number.isFinite(receipt.day)) throw new Error(`daysOfCoverWithReceipts: receipt day must be finite, got ${receipt.day}`);
+    if (!(receipt.quantity >= 0) || !Number.isFinite(receipt.quantity)) throw new Error(`daysOfCoverWithReceipts: receipt quantity must be finite and ≥ 0, got ${receipt.quantity}`);
+  }
+  const ordered = receipts.map((receipt) => ({ day: Math.max(0, receipt.day), quantity: receipt.quantity })).sort((a, b) => a.day - b.day);
+  let stock = available;
+  let next = 0;
+  while (next < ordered.length && ordered[next].day <= 0) stock += ordered[next++].quantity;
+  for (;;) {
+    const cover = daysOfCover(stock, demandPerPeriod, periodDays);
+    if (cover === null || next === ordered.length || cover < ordered[next].day) return cover;
+    stock += ordered[next++].quantity;
+  }
+}
+
 export interface StockoutProjection {
   /** First day on which cumulative forecast demand exceeds the available stock; null if not within the forecast. */
   stockoutDate: string | null;
@@ -92,9 +121,17 @@ export interface StockoutProjection {
   horizonDays: number;
 }
 
-/** Projected stock-out date from a start date (ISO), the available stock and demand per period (period = periodDays days; 1 = daily). */
-export function projectStockout(available: number, demandPerPeriod: number[], startDate: string, periodDays = 1): StockoutProjection {
-  const cover = daysOfCover(available, demandPerPeriod, periodDays);
+/**
+ * Projected stock-out date from a start date (ISO), the available stock and demand per period (period = periodDays days;
+ * 1 = daily), with open purchase order lines counted on their expected dates (daysOfCoverWithReceipts).
+ */
+export function projectStockout(available: number, demandPerPeriod: number[], startDate: string, periodDays = 1, receipts: ScheduledReceipt[] = []): StockoutProjection {
+  const cover = daysOfCoverWithReceipts(
+    available,
+    demandPerPeriod,
+    periodDays,
+    receipts.map((receipt) => ({ day: daysBetween(startDate, receipt.date), quantity: receipt.quantity })),
+  );
   return {
     stockoutDate: cover === null ? null : addDays(startDate, cover),
     daysOfCover: cover,

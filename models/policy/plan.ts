@@ -8,18 +8,22 @@ import {
   type OrderQuantitySteps,
   projectStockout,
   roundOrderQuantity,
+  type ScheduledReceipt,
 } from './order-quantity';
 import type { PullForwardCandidate } from './purchase-orders';
 import type { DemandClass } from '../forecast/classify';
+import { protectionErrorsAt, type ProtectionErrorSummary } from '../forecast/protection-errors';
 import { normalLoss } from '../stats/normal';
 import {
   demandStdDevOverProtection,
   largestFillRateFactor,
   safetyFactorForCycleService,
   safetyFactorForFillRate,
+  safetyStockFromProtectionErrors,
   safetyStockFromSamples,
   type ServiceMeasure,
 } from './safety-stock';
+import { sampleBufferReason, slowMoverUnits } from './sample-buffer';
 import { chooseSupplier, type SupplierChoice, type SupplierItem, type SupplierReasonCode } from './supplier-choice';
 
 
@@ -36,15 +40,29 @@ export interface PlanItemInput {
   periodDays: number;
   /** Forecast mean demand per period for the next periods (index 0 = the period starting on startDate). Past its end the average is used. */
   forecastMean: number[];
-  /** Standard deviation of the forecast error per period (periods taken as independent). */
+  /** Standard deviation of the forecast error per period (periods taken as independent): the fall-back without protectionErrors. */
   forecastStdDev: number;
   /**
+   * The forecast's own errors over 1 … H periods (models/forecast/protection-errors' summariseProtectionErrors): smooth
+   * and erratic demand is buffered from their quantile over the protection interval. Without it, forecastStdDev·√H.
+   */
+  protectionErrors?: ProtectionErrorSummary | null;
+  /**
    * Sorted samples of demand over the protection interval (lead time, + review period when periodic), e.g. from
-   * models/forecast/lead-time-demand's leadTimeDemandSamples with horizon = protection in periods; required for intermittent and lumpy.
+   * models/forecast/lead-time-demand's leadTimeDemandSamples with horizon = protection in periods; required when
+   * sample-buffer.ts' buffersFromSamples holds for the default source's protection interval.
    */
   demandSamples?: number[];
-  /** models/forecast/classify's class: intermittent and lumpy are buffered from demandSamples, never a normal; every other class from σ. */
+  /**
+   * models/forecast/classify's class: intermittent, lumpy, short and zero are buffered from demandSamples, never a
+   * normal; every other class from the forecast's errors or σ, unless demandHistory makes it a slow mover.
+   */
   demandClass: DemandClass;
+  /**
+   * Demand per forecast period the samples come from (plan-stage: weekly, since the first sale). With it, a whole-unit
+   * slow mover of any class (fewer than slowMoverUnits over the protection interval) is buffered from demandSamples too.
+   */
+  demandHistory?: number[];
   /** Planned lead time of the default (primary) source, e.g. learnLeadTimes' plannedMeanDays / plannedStdDevDays. */
   leadTime: { meanDays: number; stdDevDays: number };
   /** Days between reviews; 0 = continuous review (s, S), > 0 = periodic review (R, S). */
@@ -52,6 +70,11 @@ export interface PlanItemInput {
   /** Already resolved per item, e.g. with serviceLevelFor. */
   service: { measure: ServiceMeasure; level: number };
   stock: StockPosition;
+  /**
+   * Open purchase order lines by expected arrival date (the quantities inside stock.onOrder): the stock-out projection
+   * adds each on its date, so a stock-out covered by goods arriving in time is none. Without them only stock on hand counts.
+   */
+  scheduledReceipts?: ScheduledReceipt[];
   /** planItem orders whole units unless an item gives its own orderMultiple (0 = any quantity). */
   supplierItems: SupplierItem[];
   /** When both are known, continuous review orders the EOQ; periodic review reports it. */
@@ -99,11 +122,30 @@ export interface PlanExplanation {
   demandOverProtection: number;
   meanDemandPerPeriod: number;
   forecastStdDevPerPeriod: number;
-  /** √(E[L+R]·σ² + d²·σ_L²); null when the buffer comes from samples. */
+  /**
+   * σ over the protection interval with the lead-time term: √(σ_H² + d²·σ_L²), σ_H the root mean square of the forecast's
+   * errors over H (protectionErrors), else √(E[L+R]·σ² + d²·σ_L²); null when the buffer comes from samples.
+   */
   demandStdDevOverProtection: number | null;
+  /** Where σ over H came from: the forecast's H-period errors, or the one-period σ × √H (no error summary). Null from samples. */
+  demandStdDevSource: 'protection-errors' | 'one-period-sd' | null;
+  /** The forecast's errors over H = L + R periods, in units; null without a summary or from samples. */
+  protectionErrors: {
+    horizonPeriods: number;
+    /** 'relative' errors were shares of the forecast total (here scaled by demandOverProtection). */
+    scale: 'relative' | 'absolute';
+    /** σ_H: root mean square of the errors over H. */
+    errorStdDev: number;
+    /** The error quantile at the service level (cycle service only). */
+    errorQuantile: number | null;
+    /** z·d·σ_L, added to the quantile in quadrature (cycle service only). */
+    leadTimeBuffer: number | null;
+    /** H past the longest horizon summarised: errors scaled by √H. */
+    extrapolated: boolean;
+  } | null;
   serviceMeasure: ServiceMeasure;
   serviceLevel: number;
-  safetyStockMethod: 'normal-cycle' | 'normal-fill-rate' | 'samples-quantile' | 'none';
+  safetyStockMethod: 'error-quantile-cycle' | 'normal-cycle' | 'normal-fill-rate' | 'samples-quantile' | 'none';
   /** z (cycle) or k (fill rate); null from samples or when σ = 0. */
   safetyFactor: number | null;
   /** Q in G(k) = (1 − β)·Q / σ. */
@@ -121,8 +163,10 @@ export interface PlanExplanation {
   backordered: number;
   allocated: number;
   inventoryPosition: number;
-  /** on hand − backordered − allocated: what the stock-out projection runs down (open orders have no arrival date here). */
+  /** on hand − backordered − allocated: what the stock-out projection runs down, topped up by scheduledReceipts on their dates. */
   availableOnHand: number;
+  /** Open purchase order lines the projection counted, by expected date. */
+  scheduledReceipts: ScheduledReceipt[];
   daysOfCover: number | null;
   projectedStockoutDate: string | null;
   netRequirement: number;
@@ -158,21 +202,39 @@ function checkInput(input: PlanItemInput): void {
   if (!(input.reviewPeriodDays >= 0) || !Number.isFinite(input.reviewPeriodDays)) fail(`reviewPeriodDays must be ≥ 0, got ${input.reviewPeriodDays}`);
   if (!(input.service.level > 0 && input.service.level < 1)) fail(`service level must be in (0, 1), got ${input.service.level}`);
   if (input.service.measure !== 'cycle' && input.service.measure !== 'fill-rate') fail(`unknown service measure ${String(input.service.measure)}`);
-  if ((input.demandClass === 'intermittent' || input.demandClass === 'lumpy') && !input.demandSamples?.length) {
-    fail(`${input.demandClass} demand needs sorted demand samples over the protection interval`);
+}
+
+type SampleBuffer = ReturnType<typeof sampleBufferReason>;
+
+/**
+ * Whether the buffer comes from the samples (the backtest's rule, buffersFromSamples), decided once on the default
+ * source's protection interval, the one the samples were drawn for: a re-plan for another supplier keeps the decision.
+ */
+function sampleBufferFor(input: PlanItemInput): SampleBuffer {
+  const protectionPeriods = (input.leadTime.meanDays + input.reviewPeriodDays) / input.periodDays;
+  const reason = sampleBufferReason({ demandClass: input.demandClass, history: input.demandHistory ?? [], protectionPeriods });
+  if (reason !== null && !input.demandSamples?.length) {
+    const what = reason === 'slow-mover' ? `slow-moving ${input.demandClass}` : input.demandClass;
+    throw new Error(`planItem: ${what} demand needs sorted demand samples over the protection interval`);
   }
+  return reason;
 }
 
 type PolicyExplanation = Pick<
   PlanExplanation,
   | 'leadTimeMeanDays' | 'leadTimeStdDevDays' | 'leadTimePeriods' | 'leadTimeStdDevPeriods' | 'reviewPeriods' | 'protectionPeriods'
-  | 'demandOverLeadTime' | 'demandOverProtection' | 'meanDemandPerPeriod' | 'demandStdDevOverProtection' | 'safetyStockMethod'
+  | 'demandOverLeadTime' | 'demandOverProtection' | 'meanDemandPerPeriod' | 'demandStdDevOverProtection' | 'demandStdDevSource'
+  | 'protectionErrors' | 'safetyStockMethod'
   | 'safetyFactor' | 'fillRateOrderQuantity' | 'sampleCount' | 'sampleQuantile' | 'sampleMean' | 'safetyStock' | 'reorderPoint'
   | 'orderUpTo' | 'economicOrderQuantity' | 'baseOrderQuantity'
 >;
 
 /** The policy for one lead time: safety stock, s, S and Q, with every intermediate number and notes on the choices made. */
-function computePolicy(input: PlanItemInput, leadTime: { meanDays: number; stdDevDays: number }): { policy: Policy; parts: PolicyExplanation; notes: string[] } {
+function computePolicy(
+  input: PlanItemInput,
+  leadTime: { meanDays: number; stdDevDays: number },
+  sampleBuffer: SampleBuffer,
+): { policy: Policy; parts: PolicyExplanation; notes: string[] } {
   const { periodDays, forecastMean, service } = input;
   const notes: string[] = [];
   const leadTimePeriods = leadTime.meanDays / periodDays;
@@ -197,27 +259,69 @@ function computePolicy(input: PlanItemInput, leadTime: { meanDays: number; stdDe
   if (kind === 'continuous' && eoq === null) notes.push('no ordering and holding costs: Q = one period of forecast demand');
 
   let demandStdDev: number | null = null;
+  let demandStdDevSource: PlanExplanation['demandStdDevSource'] = null;
+  let protectionErrors: PlanExplanation['protectionErrors'] = null;
   let safetyStockMethod: PlanExplanation['safetyStockMethod'];
   let safetyFactor: number | null = null;
   let fillRateOrderQuantity: number | null = null;
   let sample: { count: number; quantile: number; mean: number } | null = null;
   let safetyStock: number;
 
-  if (input.demandClass === 'intermittent' || input.demandClass === 'lumpy') {
+  if (sampleBuffer !== null) {
     const samples = input.demandSamples as number[];
     const fromSamples = safetyStockFromSamples(samples, service.level);
+    if (sampleBuffer === 'slow-mover') notes.push(`slow mover: fewer than ${slowMoverUnits} units over the protection interval`);
     if (service.measure === 'fill-rate') notes.push('fill-rate target on sampled demand: the level is applied as a cycle service level (at least as much stock)');
     safetyStockMethod = 'samples-quantile';
     sample = { count: samples.length, quantile: fromSamples.quantile, mean: fromSamples.meanDemand };
     safetyStock = fromSamples.safetyStock;
   } else {
-    demandStdDev = demandStdDevOverProtection({
-      meanDemandPerPeriod,
-      demandStdDevPerPeriod: input.forecastStdDev,
-      protectionPeriods,
-      leadTimeStdDevPeriods,
-    });
-    if (demandStdDev === 0) {
+    const leadTimeDemandStdDev = meanDemandPerPeriod * leadTimeStdDevPeriods;
+    if (input.protectionErrors) {
+      const errors = protectionErrorsAt(input.protectionErrors, protectionPeriods);
+      const unit = errors.scale === 'relative' ? demandOverProtection : 1;
+      demandStdDevSource = 'protection-errors';
+      protectionErrors = {
+        horizonPeriods: protectionPeriods,
+        scale: errors.scale,
+        errorStdDev: errors.rootMeanSquare * unit,
+        errorQuantile: null,
+        leadTimeBuffer: null,
+        extrapolated: errors.extrapolated,
+      };
+      demandStdDev = Math.hypot(protectionErrors.errorStdDev, leadTimeDemandStdDev);
+      if (errors.extrapolated) notes.push(`protection interval ${protectionPeriods.toFixed(2)} periods is past the longest horizon of the error summary: its errors were scaled by √H`);
+    } else {
+      demandStdDevSource = 'one-period-sd';
+      notes.push('no summary of the forecast\'s errors over the protection interval (history too short, or no ETS model behind the forecast): σ over it = one-period σ × √(L + R), a normal');
+      demandStdDev = demandStdDevOverProtection({
+        meanDemandPerPeriod,
+        demandStdDevPerPeriod: input.forecastStdDev,
+        protectionPeriods,
+        leadTimeStdDevPeriods,
+      });
+    }
+    const fromErrors =
+      input.protectionErrors && service.measure === 'cycle'
+        ? safetyStockFromProtectionErrors({
+            summary: input.protectionErrors,
+            protectionPeriods,
+            forecastTotal: demandOverProtection,
+            leadTimeDemandStdDev,
+            cycleServiceLevel: service.level,
+          })
+        : null;
+    if (input.protectionErrors && service.measure === 'cycle' && fromErrors === null) {
+      notes.push(`no error quantile at a service level of ${service.level} (the summary holds 50 % … 99.5 %): z·σ over the protection interval`);
+    }
+    if (fromErrors && protectionErrors) {
+      safetyStockMethod = 'error-quantile-cycle';
+      safetyFactor = fromErrors.safetyFactor;
+      protectionErrors.errorQuantile = fromErrors.errorQuantile;
+      protectionErrors.leadTimeBuffer = fromErrors.leadTimeBuffer;
+      safetyStock = fromErrors.safetyStock;
+      if (fromErrors.errorQuantile < 0) notes.push(`the forecast ran high over ${protectionPeriods.toFixed(2)} periods (error quantile ${fromErrors.errorQuantile.toFixed(2)} < 0): less buffer than the lead-time term`);
+    } else if (demandStdDev === 0) {
       safetyStockMethod = 'none';
       safetyStock = 0;
       notes.push('no demand or lead-time uncertainty: no safety stock');
@@ -258,6 +362,8 @@ function computePolicy(input: PlanItemInput, leadTime: { meanDays: number; stdDe
       demandOverProtection,
       meanDemandPerPeriod,
       demandStdDevOverProtection: demandStdDev,
+      demandStdDevSource,
+      protectionErrors,
       safetyStockMethod,
       safetyFactor,
       fillRateOrderQuantity,
@@ -282,15 +388,19 @@ function requirementFor(policy: Policy, position: number): number {
  * → net requirement → supplier choice → MOQ, multiple and cap → a recommendation, or none when nothing is needed.
  * When the chosen supplier's lead time differs from `leadTime`, the policy is computed once more with the chosen
  * supplier's lead time (and its spread, else the input's) and rounded with its constraints; the choice itself is kept.
+ * Whether the buffer comes from demandSamples is decided on the input (default source's) lead time + review, as the
+ * samples were drawn for it, and kept through that re-plan.
  */
 export function planItem(input: PlanItemInput): PlanItemResult {
   checkInput(input);
+  const sampleBuffer = sampleBufferFor(input);
   const supplierItems = input.supplierItems.map((item) => ({ ...item, orderMultiple: item.orderMultiple ?? 1 }));
   const position = inventoryPosition(input.stock);
   const availableOnHand = input.stock.onHand - input.stock.backordered - input.stock.allocated;
-  const stockout = projectStockout(availableOnHand, input.forecastMean, input.startDate, input.periodDays);
+  const scheduledReceipts = input.scheduledReceipts ?? [];
+  const stockout = projectStockout(availableOnHand, input.forecastMean, input.startDate, input.periodDays, scheduledReceipts);
 
-  let { policy, parts, notes: policyNotes } = computePolicy(input, input.leadTime);
+  let { policy, parts, notes: policyNotes } = computePolicy(input, input.leadTime, sampleBuffer);
   const notes: string[] = [];
   let requirement = requirementFor(policy, position);
   let supplier: SupplierChoice | null = null;
@@ -305,8 +415,8 @@ export function planItem(input: PlanItemInput): PlanItemResult {
       const chosenLeadTime = { meanDays: chosen.leadTimeDays, stdDevDays: chosen.leadTimeStdDevDays ?? input.leadTime.stdDevDays };
       if (chosenLeadTime.meanDays !== input.leadTime.meanDays || chosenLeadTime.stdDevDays !== input.leadTime.stdDevDays) {
         notes.push(`policy recomputed for ${chosen.supplierId}'s lead time ${chosenLeadTime.meanDays} ± ${chosenLeadTime.stdDevDays} days (input ${input.leadTime.meanDays} ± ${input.leadTime.stdDevDays})`);
-        if (input.demandSamples?.length) notes.push('demand samples were drawn for the input lead time; the buffer from them is kept as is');
-        ({ policy, parts, notes: policyNotes } = computePolicy(input, chosenLeadTime));
+        if (sampleBuffer !== null) notes.push('demand samples were drawn, and chosen as the buffer, for the input lead time; the buffer from them is kept as is');
+        ({ policy, parts, notes: policyNotes } = computePolicy(input, chosenLeadTime, sampleBuffer));
         requirement = requirementFor(policy, position);
         replannedForChosenSupplier = true;
       }
@@ -370,6 +480,7 @@ export function planItem(input: PlanItemInput): PlanItemResult {
     allocated: input.stock.allocated,
     inventoryPosition: position,
     availableOnHand,
+    scheduledReceipts,
     daysOfCover: stockout.daysOfCover,
     projectedStockoutDate: stockout.stockoutDate,
     netRequirement: requirement,

@@ -1,3 +1,4 @@
+import { errorQuantileAt, protectionErrorsAt, type ProtectionErrorSummary } from '../forecast/protection-errors';
 import { normalLoss, normalQuantile } from '../stats/normal';
 
 export type AbcClass = 'A' | 'B' | 'C';
@@ -108,4 +109,62 @@ export function safetyStockFromSamples(sortedSamples: number[], serviceLevel: nu
   const quantile = sortedSamples[Math.max(0, Math.ceil(serviceLevel * sortedSamples.length - 1e-9) - 1)];
   const meanDemand = sortedSamples.reduce((sum, x) => sum + x, 0) / sortedSamples.length;
   return { quantile, meanDemand, safetyStock: Math.max(0, quantile - meanDemand) };
+}
+
+export interface ProtectionErrorSafetyStockInput {
+  summary: ProtectionErrorSummary;
+  /** Expected protection interval H = L + R in periods. */
+  protectionPeriods: number;
+  /** Forecast demand over H: relative errors are shares of it. */
+  forecastTotal: number;
+  /** Mean demand per period × standard deviation of the lead time in periods: what a random lead time adds (d·σ_L). */
+  leadTimeDemandStdDev: number;
+  cycleServiceLevel: number;
+}
+
+export interface ProtectionErrorSafetyStock {
+  protectionPeriods: number;
+  /** The forecast's error quantile over H at the service level, in units. */
+  errorQuantile: number;
+  /** Root mean square of the forecast's errors over H, in units: σ over H without the lead-time term. */
+  errorStdDev: number;
+  /** z·d·σ_L. */
+  leadTimeBuffer: number;
+  safetyFactor: number;
+  safetyStock: number;
+  /** H beyond the summary's largest horizon: its errors were scaled by √H. */
+  extrapolated: boolean;
+}
+
+/**
+ * Safety stock for a cycle service level p from the forecast's own errors over the protection interval
+ * (models/forecast/protection-errors): SS = max(0, √(q_p² + (z_p·d·σ_L)²)), q_p the error quantile over H (× the
+ * forecast total when errors are relative), the lead-time term added in quadrature as demandStdDevOverProtection
+ * adds variances; a negative q_p (a forecast biased high) is added as it is, q_p + z_p·d·σ_L. Null when the summary
+ * has no quantile at p (outside 50 % … 99.5 %): the caller falls back to a normal.
+ * One function for the planner (planItem) and the backtest (simulate.ts), so the backtest measures the planner's policy.
+ */
+export function safetyStockFromProtectionErrors(input: ProtectionErrorSafetyStockInput): ProtectionErrorSafetyStock | null {
+  const { summary, protectionPeriods, forecastTotal, leadTimeDemandStdDev, cycleServiceLevel } = input;
+  checkLevel('safetyStockFromProtectionErrors', 'cycleServiceLevel', cycleServiceLevel);
+  for (const [name, value] of Object.entries({ protectionPeriods, forecastTotal, leadTimeDemandStdDev })) {
+    if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`safetyStockFromProtectionErrors: ${name} must be a finite number ≥ 0, got ${value}`);
+  }
+  const errors = protectionErrorsAt(summary, protectionPeriods);
+  const quantile = errorQuantileAt(errors, cycleServiceLevel);
+  if (quantile === null) return null;
+  const unit = summary.scale === 'relative' ? forecastTotal : 1;
+  const errorQuantile = quantile * unit;
+  const safetyFactor = normalQuantile(cycleServiceLevel);
+  const leadTimeBuffer = safetyFactor * leadTimeDemandStdDev;
+  const buffer = errorQuantile >= 0 ? Math.hypot(errorQuantile, leadTimeBuffer) : errorQuantile + leadTimeBuffer;
+  return {
+    protectionPeriods,
+    errorQuantile,
+    errorStdDev: errors.rootMeanSquare * unit,
+    leadTimeBuffer,
+    safetyFactor,
+    safetyStock: Math.max(0, buffer),
+    extrapolated: errors.extrapolated,
+  };
 }

@@ -15,12 +15,15 @@
  * cycles is the cycle service level (P1). With random lead times the cycle keeps the nominal L (orders may then cross).
  */
 import { classifyDemand, type DemandClass } from '../forecast/classify';
-import { fitEts, type EtsFit } from '../forecast/ets';
-import { etsFilter, etsPointForecasts, type EtsStructure } from '../forecast/ets/recursions';
+import { fitEts } from '../forecast/ets';
+import { etsStateTracker, summariseProtectionErrors, type ProtectionErrorSummary } from '../forecast/protection-errors';
 import { leadTimeDemandSamples, type LeadTime, type LeadTimeDemandMethod } from '../forecast/lead-time-demand';
 import { normalDraw, seededRandom, type Random } from '../stats/random';
 import { orderUpToLevel } from './levels';
-import { demandStdDevOverProtection, safetyStockForCycleService, safetyStockFromSamples } from './safety-stock';
+import { buffersFromSamples } from './sample-buffer';
+import { demandStdDevOverProtection, safetyStockForCycleService, safetyStockFromProtectionErrors, safetyStockFromSamples } from './safety-stock';
+
+export { conformalQuantile } from '../forecast/protection-errors';
 
 export interface ReplayOptions {
   /** Lead time L in periods, a whole number ≥ 0 (the mean when leadTimeStdDev > 0, then ≥ 1). */
@@ -164,72 +167,41 @@ export function replayOrderUpTo(demand: number[], orderUpToAt: (period: number) 
 /**
  * What a policy knows at a review about demand over the protection interval L + R:
  * - 'normal': mean and standard deviation (the textbook view);
- * - 'errors': the point forecast of the total and the sorted errors of past forecasts of such totals, already in units
- *   and inflated for the model's estimated parameters, plus the standard deviation that a random lead time adds;
+ * - 'errors': the point forecast of the total over H = L + R periods and the summary of past forecasts' errors over
+ *   such totals (summariseProtectionErrors, the planner's), plus d·σ_L, the standard deviation a random lead time adds;
  * - 'samples': sorted simulated totals (intermittent demand).
  */
 export type ProtectionDemand =
   | { kind: 'normal'; mean: number; stdDev: number }
-  | { kind: 'errors'; mean: number; sortedErrors: number[]; leadTimeStdDev: number }
+  | { kind: 'errors'; mean: number; horizon: number; summary: ProtectionErrorSummary; leadTimeDemandStdDev: number }
   | { kind: 'samples'; sorted: number[] };
-
-/**
- * The split-conformal quantile of sorted errors: the ⌈(n + 1)·p⌉-th smallest (the largest when that passes n), which a
- * new error exchangeable with the n falls at or below with probability ≥ p whatever their distribution (Vovk, Gammerman
- * and Shafer 2005; Lei et al. 2018, JASA 113, split conformal). The plain empirical p-quantile of n errors covers a new
- * one with probability about p·n/(n + 1), short of p in the few dozen errors a series has.
- */
-export function conformalQuantile(sortedErrors: number[], probability: number): number {
-  if (sortedErrors.length === 0) throw new Error('conformalQuantile: no errors');
-  if (!(probability > 0 && probability < 1)) throw new Error(`conformalQuantile: probability must be in (0, 1), got ${probability}`);
-  const rank = Math.ceil((sortedErrors.length + 1) * probability - 1e-9);
-  return sortedErrors[Math.min(sortedErrors.length, rank) - 1];
-}
 
 /**
  * S for a cycle service level p (the policy math of models/policy: orderUpToLevel = demand over L + R + SS):
  * - 'normal': SS = z_p·σ (safetyStockForCycleService);
- * - 'errors': SS = the conformal p-quantile q of the errors, combined with the lead-time term z_p·σ_LT in quadrature,
- *   √(q² + (z_p·σ_LT)²), as demandStdDevOverProtection adds variances (q < 0, a forecast biased high, is kept: S = mean + q);
- * - 'samples': the p-quantile of the samples (safetyStockFromSamples), the smallest level covering at least p of them.
- *   Demand in whole units cannot be covered with probability exactly p by any one level: with `uniform` (a uniform
- *   draw in [0, 1)) S is the level q below the quantile with the probability θ that makes the coverage p on average,
- *   θ = (F(Q) − p) / (F(Q) − F(q)), F the share of samples at or below (a randomised policy; without it the coverage
- *   is F(Q) ≥ p, which for slow movers is far above p, e.g. F(0) = 0.85, F(1) = 0.97 at p = 0.9).
+ * - 'errors': SS = safetyStockFromProtectionErrors, as planItem: the error quantile q over H combined with the lead-time
+ *   term z_p·d·σ_L in quadrature, floored at 0 (a summary without a quantile at p: SS = 0);
+ * - 'samples': the p-quantile of the samples (safetyStockFromSamples), the smallest level covering at least p of them,
+ *   as planItem. Demand in whole units cannot be covered with probability exactly p by any one level: the coverage is
+ *   F(Q) ≥ p, which for slow movers is far above p (e.g. F(0) = 0.85, F(1) = 0.97 at p = 0.9). Orders are whole units
+ *   and the planner does not randomise, so neither does the backtest (integerLevelBand gives the limit this sets).
  */
-export function orderUpToForServiceLevel(demand: ProtectionDemand, serviceLevel: number, uniform?: number): number {
+export function orderUpToForServiceLevel(demand: ProtectionDemand, serviceLevel: number): number {
   if (demand.kind === 'samples') {
-    const { quantile, meanDemand, safetyStock } = safetyStockFromSamples(demand.sorted, serviceLevel);
-    const atLeast = orderUpToLevel(meanDemand, safetyStock);
-    if (uniform === undefined || atLeast > quantile) return atLeast;
-    const sorted = demand.sorted;
-    const firstAtQuantile = sorted.indexOf(quantile);
-    if (firstAtQuantile === 0) return quantile;
-    const coveredAtQuantile = upperBound(sorted, quantile) / sorted.length;
-    const coveredBelow = firstAtQuantile / sorted.length;
-    const belowProbability = (coveredAtQuantile - serviceLevel) / (coveredAtQuantile - coveredBelow);
-    return uniform < belowProbability ? sorted[firstAtQuantile - 1] : quantile;
+    const { meanDemand, safetyStock } = safetyStockFromSamples(demand.sorted, serviceLevel);
+    return orderUpToLevel(meanDemand, safetyStock);
   }
   if (demand.kind === 'errors') {
-    if (!(serviceLevel > 0 && serviceLevel < 1)) throw new Error(`orderUpToForServiceLevel: serviceLevel must be in (0, 1), got ${serviceLevel}`);
-    const errorQuantile = demand.sortedErrors.length === 0 ? 0 : conformalQuantile(demand.sortedErrors, serviceLevel);
-    const leadTimeBuffer = safetyStockForCycleService(serviceLevel, demand.leadTimeStdDev);
-    const buffer = errorQuantile >= 0 ? Math.hypot(errorQuantile, leadTimeBuffer) : errorQuantile + leadTimeBuffer;
-    return Math.max(0, demand.mean + buffer);
+    const buffer = safetyStockFromProtectionErrors({
+      summary: demand.summary,
+      protectionPeriods: demand.horizon,
+      forecastTotal: Math.max(0, demand.mean),
+      leadTimeDemandStdDev: demand.leadTimeDemandStdDev,
+      cycleServiceLevel: serviceLevel,
+    });
+    return Math.max(0, demand.mean + (buffer?.safetyStock ?? 0));
   }
   return orderUpToLevel(Math.max(0, demand.mean), safetyStockForCycleService(serviceLevel, demand.stdDev));
-}
-
-/** Number of sorted values ≤ x. */
-function upperBound(sorted: number[], x: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sorted[middle] <= x) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 export interface ProtectionOptions {
@@ -243,7 +215,7 @@ export interface ProtectionOptions {
   samples?: number;
   /** Seed of those samples (default 1). */
   seed?: number;
-  /** The intermittent method behind the samples; default 'sba' for intermittent and lumpy, 'tsb' for short and zero (see forecastProtectionDemand). */
+  /** The intermittent method behind the samples; default 'tsb', leadTimeDemandSamples' default, which the planner uses. */
   intermittentMethod?: LeadTimeDemandMethod;
 }
 
@@ -263,41 +235,27 @@ function reviewPeriods(periods: number, warmup: number, reviewPeriod: number): n
   return reviews;
 }
 
-/** Classes whose buffer comes from simulated samples, never a normal (as planItem), plus those too sparse to smooth. */
-const sampledClasses: ReadonlySet<DemandClass> = new Set<DemandClass>(['intermittent', 'lumpy', 'short', 'zero']);
-
-/**
- * Whole-unit demand averaging fewer units than this over L + R counts as a slow mover: its demand over the protection
- * interval is a handful of units, a discrete distribution that samples represent and a continuous error quantile does
- * not (the usual rule of thumb for switching from a normal to a discrete, e.g. Poisson, lead-time demand).
- */
-const slowMoverUnits = 10;
-
 /**
  * The forecast-based view of demand over the protection interval H = L + R at each review, from demand before it only.
  *
- * Smooth, erratic and new series, unless they are whole-unit slow movers (fewer than 10 units over L + R on average
- * in the warm-up): ETS (fitEts, model chosen by AICc) is fitted once on the warm-up; at each review the
- * fitted model is run over the history so far with its parameters held (the state follows the data, the model does
- * not change: a full refit costs ~50 ms per review and series). The mean is the sum of the next H point forecasts.
- * The buffer comes from the model's own H-period errors on the history so far: from every origin o with o + H ≤ t,
- * the actual total of demand[o … o + H − 1] minus the forecast total from the state at o (relative to that forecast
- * under multiplicative error, then scaled by the current forecast total). Unlike √H × the one-step σ this keeps
- * the correlation of errors across the H periods and any bias or skew of the forecast. These errors are in-sample
- * (the parameters were fitted on them), so they are inflated by Akaike's final-prediction-error factor
- * √((n + k)/(n − k)) for the k estimated parameters, and S takes their conformal quantile (conformalQuantile).
- * With n ≤ k errors, the model's one-step σ × √H as a normal. A random lead time adds (mean per period)·σ_L.
+ * Smooth, erratic and new series, unless they are whole-unit slow movers (fewer than slowMoverUnits = 10 units over
+ * L + R on average in the warm-up; the rule is sample-buffer.ts' buffersFromSamples, shared with the planner): ETS
+ * (fitEts, model chosen by AICc) is fitted once on the warm-up; at each review the fitted model is run over the
+ * history so far with its parameters held (the state follows the data, the model does not change: a full refit costs
+ * ~50 ms per review and series). The mean is the sum of the next H point forecasts.
+ * The buffer comes from the model's own H-period errors on the history so far, summarised exactly as the forecast
+ * stage summarises them for the planner (summariseProtectionErrors on demand[0 … t − 1]: FPE-inflated conformal
+ * quantiles, relative under multiplicative error) and read as the planner reads them (safetyStockFromProtectionErrors).
+ * With no more errors than estimated parameters, the model's one-step σ × √H as a normal. A random lead time adds
+ * (mean per period)·σ_L.
  *
  * Intermittent, lumpy, single-demand and all-zero series, and whole-unit slow movers of any class: the sorted samples
- * of leadTimeDemandSamples over H periods from the history so far at each review, `samples` of them (default 2000:
- * the 98 % quantile's coverage is then known to ±0.3 points, at a fifth of the cost of 10000); a random lead time is
- * a gamma of mean H and sd σ_L there. The method behind the samples: SBA when the warm-up holds at least two demands.
- * Its rate moves only when a demand occurs, so S stays put between demands; TSB's rate decays through every zero, S
- * falls below the stock already held, which cannot be sent back, and the achieved CSL overshoots the target
- * (carparts intermittent in bench/policy.ts, at 90 %: TSB 94.8 %, SBA 92.3 %; at 95 %: 96.7 % and 95.2 %, with the
- * same stock). TSB with at most one demand in the warm-up: Croston-type rates hang on the single interval since the
- * start of the history, while TSB's demand probability follows each new period (half of carparts' 'zero' items at
- * 90 %: SBA 58.7 %, TSB 79.0 %).
+ * of leadTimeDemandSamples over H periods at each review, `samples` of them (default 2000: the 98 % quantile's coverage
+ * is then known to ±0.3 points, at a fifth of the cost of 10000); a random lead time is a gamma of mean H and sd σ_L
+ * there. The samples come as the planner draws them (plan-stage): from the history since the first demand, with
+ * leadTimeDemandSamples' default method, TSB. (Until 2026-11 the backtest used SBA on the whole history, zeros before
+ * the first demand included: its long first interval held the rate low, which happened to offset the fall in carparts
+ * demand after the warm-up, but it was not what the planner orders.)
  */
 export function forecastProtectionDemand(demand: number[], options: ProtectionOptions): ProtectionPlan {
   checkDemand('forecastProtectionDemand', demand);
@@ -307,19 +265,22 @@ export function forecastProtectionDemand(demand: number[], options: ProtectionOp
   const leadTimeStdDev = options.leadTimeStdDev ?? 0;
   const reviews = reviewPeriods(demand.length, warmup, reviewPeriod);
   const history = demand.slice(0, warmup);
-  const { demandClass, nonZeroCount } = classifyDemand(history);
-  const slowMover = history.every(Number.isInteger) && (history.reduce((sum, x) => sum + x, 0) / warmup) * horizon < slowMoverUnits;
+  const { demandClass } = classifyDemand(history);
 
-  if (sampledClasses.has(demandClass) || slowMover) {
+  // The planner's rule (sample-buffer.ts), decided once on the warm-up.
+  if (buffersFromSamples({ demandClass, history, protectionPeriods: horizon })) {
     const protection: LeadTime = leadTimeStdDev > 0 ? { mean: horizon, sd: leadTimeStdDev } : horizon;
-    const method = options.intermittentMethod ?? (nonZeroCount >= 2 ? 'sba' : 'tsb');
+    const method = options.intermittentMethod ?? 'tsb';
+    // As the planner's samplingHistory (plan-stage): the history starts at the first demand, zeros before it say nothing.
+    const firstDemand = demand.findIndex((value) => value > 0);
+    const from = (t: number) => (firstDemand >= 0 && firstDemand < t ? firstDemand : 0);
     return {
       demandClass,
       method: `${method} samples`,
       reviews,
       demand: reviews.map((t) => ({
         kind: 'samples',
-        sorted: leadTimeDemandSamples(demand.slice(0, t), { horizon: protection, samples: options.samples ?? 2000, seed: options.seed, method }),
+        sorted: leadTimeDemandSamples(demand.slice(from(t), t), { horizon: protection, samples: options.samples ?? 2000, seed: options.seed, method }),
       })),
     };
   }
@@ -327,68 +288,21 @@ export function forecastProtectionDemand(demand: number[], options: ProtectionOp
   const fit = fitEts(demand.slice(0, warmup), { seasonLength });
   const model = etsStateTracker(fit, demand);
   const multiplicative = fit.errorType === 'M';
-  const estimatedParameters = estimatedParameterCount(fit);
-  // errors[o]: the error of the forecast of the total over o … o + H − 1 made at origin o, relative to that forecast
-  // under multiplicative error; known at review t when o + H ≤ t.
-  const errors: number[] = [];
-  let actualTotal = demand.slice(0, horizon).reduce((sum, x) => sum + x, 0);
-  for (let origin = 0; origin + horizon <= demand.length; origin++) {
-    const forecastTotal = model.forecastTotal(origin, horizon);
-    errors.push(multiplicative ? (forecastTotal > 0 ? (actualTotal - forecastTotal) / forecastTotal : NaN) : actualTotal - forecastTotal);
-    if (origin + horizon < demand.length) actualTotal += demand[origin + horizon] - demand[origin];
-  }
-
   return {
     demandClass,
     method: `${fit.method}, conformal ${horizon}-period errors`,
     reviews,
     demand: reviews.map((t) => {
-      const mean = Math.max(0, model.forecastTotal(t, horizon));
-      const known = errors.slice(0, Math.max(0, t - horizon + 1)).filter(Number.isFinite);
-      // Akaike's final prediction error: in-sample errors of a model with k estimated parameters understate the
-      // variance of new errors by (n − k)/(n + k) (Akaike 1970, Ann. Inst. Statist. Math. 22).
-      const count = known.length;
-      const inflation = count > estimatedParameters ? Math.sqrt((count + estimatedParameters) / (count - estimatedParameters)) : Infinity;
-      const unit = (multiplicative ? mean : 1) * inflation;
-      const leadTimeTerm = (mean / horizon) * leadTimeStdDev;
-      if (!Number.isFinite(inflation)) {
+      const mean = Math.max(0, model.forecastTotals(t, horizon)[horizon - 1]);
+      const summary = summariseProtectionErrors(demand.slice(0, t), fit, horizon);
+      const leadTimeDemandStdDev = (mean / horizon) * leadTimeStdDev;
+      if (summary === null) {
         const oneStep = Math.sqrt(fit.sigma2) * (multiplicative ? mean / horizon : 1);
         const stdDev = demandStdDevOverProtection({ meanDemandPerPeriod: mean / horizon, demandStdDevPerPeriod: oneStep, protectionPeriods: horizon, leadTimeStdDevPeriods: leadTimeStdDev });
         return { kind: 'normal', mean, stdDev };
       }
-      return { kind: 'errors', mean, sortedErrors: known.map((error) => error * unit).sort((x, y) => x - y), leadTimeStdDev: leadTimeTerm };
+      return { kind: 'errors', mean, horizon, summary, leadTimeDemandStdDev };
     }),
-  };
-}
-
-/** Smoothing parameters and free initial states (the seasonal terms have one constraint), as fitEts estimates them. */
-function estimatedParameterCount(fit: EtsFit): number {
-  const { alpha, beta, gamma, phi } = fit.parameters;
-  const smoothing = [alpha, beta, gamma, phi].filter((value) => value !== null).length;
-  return smoothing + fit.initialState.length - (fit.seasonType === 'N' ? 0 : 1);
-}
-
-/**
- * The state of a fitted ETS model after each prefix of `demand`, parameters held: stateAt(o) is the state after
- * demand[0 … o − 1], from which the next values are forecast. One filter step per period.
- */
-function etsStateTracker(fit: EtsFit, demand: number[]): { forecastTotal: (origin: number, horizon: number) => number } {
-  const structure: EtsStructure = {
-    error: fit.errorType === 'A' ? 1 : 2,
-    trend: fit.trendType === 'A' ? 1 : 0,
-    season: ({ N: 0, A: 1, M: 2 } as const)[fit.seasonType],
-    seasonLength: fit.seasonLength,
-  };
-  const parameters = { alpha: fit.parameters.alpha, beta: fit.parameters.beta ?? 0, gamma: fit.parameters.gamma ?? 0, phi: fit.parameters.phi ?? 1 };
-  const ring = new Float64Array(Math.max(1, fit.seasonLength));
-  const states: Float64Array[] = [Float64Array.from(fit.initialState)];
-  for (let t = 0; t < demand.length; t++) {
-    const next = new Float64Array(fit.initialState.length);
-    etsFilter([demand[t]], structure, parameters, states[t], ring, { finalState: next });
-    states.push(next);
-  }
-  return {
-    forecastTotal: (origin, horizon) => etsPointForecasts(structure, parameters.phi, states[origin], horizon).reduce((sum, x) => sum + x, 0),
   };
 }
 
@@ -422,23 +336,10 @@ export function textbookProtectionDemand(demand: number[], options: Omit<Protect
   };
 }
 
-export interface PlanReplayOptions extends ReplayOptions {
-  /**
-   * Levels from samples (whole-unit demand): 'randomized' (default) draws between the two levels around the quantile
-   * so that the coverage is p on average; 'at-least' always takes the level covering ≥ p (see orderUpToForServiceLevel).
-   */
-  discreteLevels?: 'randomized' | 'at-least';
-}
-
-/**
- * Replays a plan at one cycle service level: S at each review = orderUpToForServiceLevel(plan's view, level), the
- * draws for randomised levels seeded apart from the lead-time draws.
- */
-export function replayPlan(demand: number[], plan: ProtectionPlan, serviceLevel: number, options: PlanReplayOptions): ReplayResult {
+/** Replays a plan at one cycle service level: S at each review = orderUpToForServiceLevel(plan's view, level). */
+export function replayPlan(demand: number[], plan: ProtectionPlan, serviceLevel: number, options: ReplayOptions): ReplayResult {
   if (!(serviceLevel > 0 && serviceLevel < 1)) throw new Error(`replayPlan: serviceLevel must be in (0, 1), got ${serviceLevel}`);
-  const random = seededRandom((options.seed ?? 1) + 0x5bd1e995);
-  const randomized = (options.discreteLevels ?? 'randomized') === 'randomized';
-  const levels = new Map(plan.reviews.map((t, i) => [t, orderUpToForServiceLevel(plan.demand[i], serviceLevel, randomized ? random() : undefined)]));
+  const levels = new Map(plan.reviews.map((t, i) => [t, orderUpToForServiceLevel(plan.demand[i], serviceLevel)]));
   return replayOrderUpTo(
     demand,
     (t) => {
@@ -450,7 +351,43 @@ export function replayPlan(demand: number[], plan: ProtectionPlan, serviceLevel:
   );
 }
 
-export interface SimulateOptions extends ProtectionOptions, Pick<PlanReplayOptions, 'discreteLevels'> {
+/** One constant order-up-to level and the cycle service level it achieves over the replay. */
+export interface LevelAchieved {
+  orderUpTo: number;
+  cycleServiceLevel: number;
+}
+
+/**
+ * A yardstick, not a policy: the oracle that knows the replayed demand and holds one constant S throughout. With a
+ * fixed lead time every review then orders up to S, so the cycle of review t is served exactly when the demand D_t
+ * over t … t + L + R − 1 is at most S, and CSL(S) = share of the D_t ≤ S: a step function that jumps only at the
+ * D_t. `atLeast` is the smallest S whose CSL reaches the target, `below` the largest S whose CSL falls short of it
+ * (null when even S = 0 reaches it). No S achieves a CSL strictly between the two: e.g. 17 cycles with D_t = 0 in
+ * 15 and 1 in 2 give 88.2 % at S = 0 and 100 % at S = 1, and nothing in between, at a 90 % target.
+ */
+export function integerLevelBand(demand: number[], serviceLevel: number, options: ReplayOptions): { below: LevelAchieved | null; atLeast: LevelAchieved } {
+  checkDemand('integerLevelBand', demand);
+  checkReplayOptions('integerLevelBand', demand.length, options);
+  if (!(serviceLevel > 0 && serviceLevel < 1)) throw new Error(`integerLevelBand: serviceLevel must be in (0, 1), got ${serviceLevel}`);
+  if ((options.leadTimeStdDev ?? 0) > 0) throw new Error('integerLevelBand: needs a fixed lead time');
+  const horizon = options.leadTime + options.reviewPeriod;
+  const totals: number[] = [];
+  for (let t = options.warmup; t + horizon <= demand.length; t += options.reviewPeriod) {
+    totals.push(demand.slice(t, t + horizon).reduce((sum, x) => sum + x, 0));
+  }
+  if (totals.length === 0) throw new Error('integerLevelBand: no complete cycle after the warm-up');
+  totals.sort((a, b) => a - b);
+  // The candidate levels are 0 and the distinct totals; the CSL of the k-th sorted total is (last index with it + 1) / n.
+  const levels: LevelAchieved[] = [];
+  if (totals[0] > 0) levels.push({ orderUpTo: 0, cycleServiceLevel: 0 });
+  totals.forEach((total, i) => {
+    if (i + 1 === totals.length || totals[i + 1] > total) levels.push({ orderUpTo: total, cycleServiceLevel: (i + 1) / totals.length });
+  });
+  const first = levels.findIndex((level) => level.cycleServiceLevel >= serviceLevel - 1e-12);
+  return { below: first > 0 ? levels[first - 1] : null, atLeast: levels[first] };
+}
+
+export interface SimulateOptions extends ProtectionOptions {
   /** Target cycle service level in (0, 1). */
   serviceLevel: number;
   /** 'forecast' (default): forecastProtectionDemand; 'textbook': textbookProtectionDemand. */

@@ -7,9 +7,11 @@ import {
   activeItemRevenues,
   approvedNotExportedQuantities,
   draftLinesForRun,
+  openPurchaseArrivals,
   previousDecisions,
   replaceDraftPurchaseOrders,
   replacePlanChunk,
+  type OpenPurchaseArrival,
   type PolicyRow,
   type PreviousDecision,
   type RecommendationRow,
@@ -22,6 +24,7 @@ import { leadTimeDemandSamples } from '../../models/forecast/lead-time-demand';
 import { abcClassify } from '../../models/policy/classification';
 import type { LeadTimeStats } from '../../models/policy/lead-time';
 import { planItem, type PlanItemInput } from '../../models/policy/plan';
+import { buffersFromSamples } from '../../models/policy/sample-buffer';
 import type { PullForwardCandidate } from '../../models/policy/purchase-orders';
 import type { AbcClass } from '../../models/policy/safety-stock';
 import type { SupplierItem } from '../../models/policy/supplier-choice';
@@ -43,15 +46,16 @@ export interface PlanStageDeps {
   db: Knex;
   /** Target cycle service level per ABC class (SERVICE_LEVEL_A/B/C). */
   serviceLevels: Record<AbcClass, number>;
-  /** Weeks of sales history behind the forecasts (HISTORY_WEEKS): the history intermittent items are sampled from. */
+  /** Weeks of sales history behind the forecasts (HISTORY_WEEKS): the history sampled items are drawn from and slow movers are told by. */
   historyWeeks: number;
   /** Items per chunk: one query per chunk per kind of data, one transaction per chunk. Default 500. */
   chunkSize?: number;
   /** Receipts from this many days before the as-of date teach lead times. Default 730. */
   leadTimeHistoryDays?: number;
   /**
-   * Simulated protection intervals per intermittent or lumpy item. Default 2000: the 98% quantile then rests on the 40
-   * largest totals (standard error of its level ≈ 0.3 percentage points), and sampling stays most of the stage's time.
+   * Simulated protection intervals per item buffered from samples (buffersFromSamples). Default 2000: the 98% quantile
+   * then rests on the 40 largest totals (standard error of its level ≈ 0.3 percentage points), and sampling stays most
+   * of the stage's time.
    */
   demandSampleCount?: number;
   /** Yearly holding cost as a share of unit cost, for the EOQ shown beside the policy. Default 0.25. */
@@ -155,13 +159,14 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, range: ItemI
   const forecasts = await forecastsForItems(db, runId, itemIds);
   const onHand = new Map((await latestOnHand(db, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row.quantity]));
   const open = new Map((await openPurchaseQuantities(db, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row]));
+  const arrivals = groupBy(await openPurchaseArrivals(db, itemIds), (row) => pairKey(row.itemId, row.locationId));
   const backordered = new Map((await backorderedQuantities(db, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row.quantity]));
   const approved = new Map((await approvedNotExportedQuantities(db, runId, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row.quantity]));
   const decisions = new Map((await previousDecisions(db, runId, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row]));
   const offersByItem = groupBy(await supplierItemsFor(db, itemIds), (row) => String(row.itemId));
-  const sampledIds = [...new Set(forecasts.filter((f) => isSampled(f.demandClass)).map((f) => f.itemId))];
+  // Every item's: whether it is buffered from samples depends on its history too (slow movers), not on its class alone.
   const histories = new Map(
-    (await weeklySales(db, sampledIds, { endDate: asOfDate, weeks: context.historyWeeks })).series.map((series) => [
+    (await weeklySales(db, itemIds, { endDate: asOfDate, weeks: context.historyWeeks })).series.map((series) => [
       pairKey(series.itemId, series.locationId),
       samplingHistory(series.quantities, series.outOfStockDays),
     ]),
@@ -188,6 +193,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, range: ItemI
         context,
         onHand: onHand.get(key) ?? 0,
         openOrder: open.get(key),
+        arrivals: arrivals.get(key) ?? [],
         backordered: backordered.get(key) ?? 0,
         approvedNotExported: approved.get(key) ?? 0,
         previousDecision: decisions.get(key),
@@ -217,8 +223,6 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, range: ItemI
   };
 }
 
-const isSampled = (demandClass: string) => demandClass === 'intermittent' || demandClass === 'lumpy';
-
 /**
  * The weekly history lead-time demand is sampled from, prepared as the forecast stage prepares it: sales scaled up
  * for days out of stock, starting at the first sale; weeks out of stock on every day say nothing and are left out.
@@ -240,6 +244,8 @@ interface PairInput {
   context: ChunkContext;
   onHand: number;
   openOrder: { quantity: number; earliestExpectedDate: string | null } | undefined;
+  /** The open order's lines by expected date. */
+  arrivals: OpenPurchaseArrival[];
   backordered: number;
   approvedNotExported: number;
   previousDecision: PreviousDecision | undefined;
@@ -282,10 +288,12 @@ function planPair(input: PairInput): { policy: PolicyRow; recommendation: Recomm
   if (!hasResidualSd) notes.push('the forecast has no residual standard deviation: σ per week = √(mean weekly demand), as for Poisson demand');
 
   const demandClass = forecast.demandClass as DemandClass;
+  // The backtest's rule, on the default source's lead time + review (planItem decides on the same and keeps it on a re-plan).
+  const protectionPeriods = (leadTime.meanDays + reviewPeriodDays) / PERIOD_DAYS;
   const demandSamples =
-    isSampled(demandClass) && input.history
+    input.history && buffersFromSamples({ demandClass, history: input.history, protectionPeriods })
       ? leadTimeDemandSamples(input.history, {
-          horizon: { mean: (leadTime.meanDays + reviewPeriodDays) / PERIOD_DAYS, sd: leadTime.stdDevDays / PERIOD_DAYS },
+          horizon: { mean: protectionPeriods, sd: leadTime.stdDevDays / PERIOD_DAYS },
           samples: context.demandSampleCount,
           seed: samplingSeed(item.itemId, forecast.locationId),
         })
@@ -293,6 +301,9 @@ function planPair(input: PairInput): { policy: PolicyRow; recommendation: Recomm
 
   if (input.onHand < 0) notes.push(`on hand ${input.onHand} taken as 0`);
   const onOrder = (input.openOrder?.quantity ?? 0) + input.approvedNotExported;
+  const scheduledReceipts = input.arrivals.flatMap((arrival) => (arrival.expectedDate === null ? [] : [{ date: arrival.expectedDate, quantity: arrival.quantity }]));
+  const undated = input.arrivals.reduce((sum, arrival) => sum + (arrival.expectedDate === null ? arrival.quantity : 0), 0);
+  if (undated > 0) notes.push(`${undated} on open orders without an expected date: on order, but left out of the stock-out projection`);
   if (input.approvedNotExported > 0) notes.push(`${input.approvedNotExported} approved on earlier runs and not yet exported counted as on order`);
 
   const costs =
@@ -307,12 +318,15 @@ function planPair(input: PairInput): { policy: PolicyRow; recommendation: Recomm
     periodDays: PERIOD_DAYS,
     forecastMean,
     forecastStdDev,
+    protectionErrors: forecast.protectionErrors,
     demandSamples,
     demandClass,
+    demandHistory: input.history,
     leadTime,
     reviewPeriodDays,
     service: { measure: 'cycle', level: serviceLevel },
     stock: { onHand: Math.max(0, input.onHand), onOrder, backordered: input.backordered, allocated: 0 },
+    scheduledReceipts,
     supplierItems,
     costs,
   };

@@ -49,10 +49,10 @@ describe('replen simulate (CLI)', () => {
     expect(Number(onHand)).toBeCloseTo(10 / 15, 9);
   });
 
-  it('uses SBA samples for the intermittent series and quotes a method holding commas', async () => {
+  it('uses TSB samples for the intermittent series, as the planner, and quotes a method holding commas', async () => {
     await run(flags('simulate-good.csv', 'out.csv'));
     const text = await readFile(join(folder, 'out.csv'), 'utf8');
-    expect(text).toMatch(/^slow,0\.95,[\d.]+,[\d.]+,[\d.]+,[\d.]+,\d+,\d+,intermittent,sba samples$/m);
+    expect(text).toMatch(/^slow,0\.95,[\d.]+,[\d.]+,[\d.]+,[\d.]+,\d+,\d+,intermittent,tsb samples$/m);
     expect(text).toMatch(/^smooth,.*,smooth,"ETS\(/m);
   });
 

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { replaceChunkForecasts, type ForecastFitRow, type ForecastRow } from '../../../db/repositories/forecasts';
 import { draftPurchaseOrdersForRun } from '../../../db/repositories/planning';
 import { addDays } from '../../../db/dates';
+import type { ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
 import { normalQuantile } from '../../../models/stats/normal';
 import { createPlanStage } from '../../../src/services/plan-stage';
 import { openTestDb, type TestDb, testEngines } from '../../helpers/database';
@@ -89,8 +90,8 @@ const flatForecasts: Array<{ itemId: number; mean: number; errorSd: number; meth
   { itemId: 4, mean: 0.5, errorSd: 1.2, method: 'tsb', demandClass: 'intermittent' },
 ];
 
-/** A succeeded run holding 26 weeks of flat forecasts for every item. */
-async function runWithForecasts(db: Knex): Promise<number> {
+/** A succeeded run holding 26 weeks of flat forecasts for every item, with error summaries for the items given. */
+async function runWithForecasts(db: Knex, protectionErrors: Record<number, ProtectionErrorSummary> = {}): Promise<number> {
   const { rows } = await db.raw(`insert into forecast_runs (kind, trigger, status, as_of_date) values ('pipeline', 'test', 'succeeded', ?) returning id`, [AS_OF]);
   const runId = Number(rows[0].id);
   const forecasts: ForecastRow[] = [];
@@ -99,7 +100,7 @@ async function runWithForecasts(db: Knex): Promise<number> {
     for (let step = 1; step <= 26; step++) {
       forecasts.push({ itemId: f.itemId, locationId: 1, method: f.method, demandClass: f.demandClass, periodStart: addDays(PLAN_DATE, 7 * (step - 1)), step, mean: f.mean, lo80: null, hi80: null, lo95: null, hi95: null });
     }
-    fits.push({ itemId: f.itemId, locationId: 1, method: f.method, demandClass: f.demandClass, accuracy: {}, errorSd: f.errorSd, params: {} });
+    fits.push({ itemId: f.itemId, locationId: 1, method: f.method, demandClass: f.demandClass, accuracy: {}, errorSd: f.errorSd, protectionErrors: protectionErrors[f.itemId] ?? null, params: {} });
   }
   await replaceChunkForecasts(db, runId, [1, 2, 3, 4], { forecasts, fits });
   return runId;
@@ -183,8 +184,11 @@ describe.each(testEngines())('plan stage on a hand-made catalogue on %s', (engin
     expect(recommendation.explanation.netRequirement).toBeCloseTo(30 + safetyStock - 15, 9);
     expect(recommendation.explanation.rounding).toMatchObject({ afterMoq: 40, afterMultiple: 48, orderQuantity: 48 });
     expect(recommendation).toMatchObject({ supplier_id: 1, status: 'proposed', quantity: 48, suggested_quantity: 48, unit_cost: 4 });
-    // Available 12 − 2 = 10 units last 1 week at 10/week: stock-out on day 7 (2024-07-08), before a 14-day delivery.
-    expect(recommendation).toMatchObject({ projected_stockout_date: '2024-07-08', need_by_date: '2024-07-08', urgency: 'critical' });
+    // Available 12 − 2 = 10 units, + the open 5 expected on 2024-07-05 (day 4, before they run out on day 7): 15 units at
+    // 10/week last 10.5 days → stock-out 2024-07-11, still before a 14-day delivery.
+    expect(recommendation).toMatchObject({ projected_stockout_date: '2024-07-11', need_by_date: '2024-07-11', urgency: 'critical' });
+    expect(recommendation.explanation.scheduledReceipts).toEqual([{ date: '2024-07-05', quantity: 5 }]);
+    expect(recommendation.explanation).toMatchObject({ demandStdDevSource: 'one-period-sd', protectionErrors: null });
     expect(recommendation.explanation).toMatchObject({
       abcClass: 'A',
       abcClassSource: 'revenue-52-weeks',
@@ -283,5 +287,60 @@ describe.each(testEngines())('plan stage on a hand-made catalogue on %s', (engin
     // Item 2 was rejected on the rerun of run 1 above: shown too.
     expect(next.get(2)!.explanation.previousDecision).toMatchObject({ status: 'rejected', reasonCode: 'overstock' });
     expect(nextCounts).toMatchObject({ recommendations: 2, previousDecisionsShown: 2, draftPurchaseOrders: 1 });
+  });
+
+  it('the stored error summary sets the buffer, and an open order arriving before the stock-out takes a line off critical', async () => {
+    // Item 1 gets 20 more units on an open order expected 2024-07-05 (day 4, before its stock-out on day 7 without them).
+    await testDb.db('purchase_orders').insert({ id: 21, external_id: 'PO-OPEN-2', supplier_id: 1, location_id: 1, order_date: '2024-06-28', expected_date: '2024-07-05', status: 'open' });
+    await testDb.db('purchase_order_lines').insert({ id: 201, external_id: 'POL-201', purchase_order_id: 21, item_id: 1, quantity_ordered: 20, quantity_received: 0 });
+    // Errors over 1, 2 and 4 weeks (absolute); the 98 % quantile (8th value of a row) is 8 over 2 weeks and 12 over 4.
+    const row = (q98: number) => [q98 / 2, 0, q98 / 3, q98 / 2.5, q98 / 2, q98 * 0.7, q98 * 0.9, q98, q98 * 1.1, q98 * 1.2];
+    const summary: ProtectionErrorSummary = { scale: 'absolute', horizons: [1, 2, 4], rows: [row(5), row(8), row(12)] };
+    const nextRunId = await runWithForecasts(testDb.db, { 1: summary });
+    await stage()(nextRunId, AS_OF);
+
+    // H = L + R = 2 + 1 = 3 weeks: q = 10 halfway between 8 and 12; σ_L = 0.5 week × 10/week → z(0.98)·5 in quadrature.
+    const safetyStock = Math.hypot(10, zA * 5);
+    const recommendation = (await recommendationsOf(testDb.db, nextRunId)).get(1)!;
+    expect(recommendation.explanation).toMatchObject({ safetyStockMethod: 'error-quantile-cycle', demandStdDevSource: 'protection-errors' });
+    expect(recommendation.explanation.protectionErrors).toMatchObject({ horizonPeriods: 3, scale: 'absolute', errorQuantile: 10, extrapolated: false });
+    expect(recommendation.explanation.safetyStock).toBeCloseTo(safetyStock, 9);
+    // IP = 12 + 5 + 20 − 2 = 35 < S = 30 + 14.33: still an order (48 after MOQ and case). Stock: 10, + 25 on day 4 →
+    // 35 units last 24.5 days ≥ L + R = 21: normal, where the projection without arrival dates said critical (day 7).
+    expect(recommendation).toMatchObject({ quantity: 48, urgency: 'normal', projected_stockout_date: '2024-07-25' });
+    expect(recommendation.explanation.daysOfCover).toBeCloseTo(24.5, 9);
+  });
+
+  it('buffers a smooth item selling fewer than 10 units over L + R from samples, as the backtest does, and one selling 12 from σ', async () => {
+    // Items 1–4 are unchanged by the rule (items 1–3 sold hundreds of units since their first sale). Two new items, S1
+    // only (L = 2 weeks + R = 1 = 3 weeks), sell every Monday of the last 20 weeks: item 5 one unit (3 over L + R: a slow
+    // mover), item 6 four (12: not). Both forecast smooth.
+    await testDb.db('items').insert([
+      { id: 5, external_id: 'I5', sku: 'SKU-5', unit_cost: 1, unit_price: 2 },
+      { id: 6, external_id: 'I6', sku: 'SKU-6', unit_cost: 1, unit_price: 2 },
+    ]);
+    await testDb.db('supplier_items').insert([5, 6].map((itemId) => ({ external_id: `SI-1-${itemId}`, supplier_id: 1, item_id: itemId, unit_cost: 1, moq: 1, order_multiple: 1, promised_lead_time_days: 14, priority: 1 })));
+    await testDb.db('daily_sales').insert(
+      [5, 6].flatMap((itemId) => Array.from({ length: 20 }, (_, week) => ({ item_id: itemId, location_id: 1, sales_date: addDays('2024-02-12', 7 * week), quantity: itemId === 5 ? 1 : 4 }))),
+    );
+    const { rows } = await testDb.db.raw(`insert into forecast_runs (kind, trigger, status, as_of_date) values ('pipeline', 'test', 'succeeded', ?) returning id`, [AS_OF]);
+    const slowRunId = Number(rows[0].id);
+    const forecasts: ForecastRow[] = [];
+    const fits: ForecastFitRow[] = [];
+    for (const [itemId, mean] of [[5, 1], [6, 4]]) {
+      for (let step = 1; step <= 26; step++) {
+        forecasts.push({ itemId, locationId: 1, method: 'ets', demandClass: 'smooth', periodStart: addDays(PLAN_DATE, 7 * (step - 1)), step, mean, lo80: null, hi80: null, lo95: null, hi95: null });
+      }
+      fits.push({ itemId, locationId: 1, method: 'ets', demandClass: 'smooth', accuracy: {}, errorSd: 0.5, protectionErrors: null, params: {} });
+    }
+    await replaceChunkForecasts(testDb.db, slowRunId, [5, 6], { forecasts, fits });
+    expect(await stage()(slowRunId, AS_OF)).toMatchObject({ plannedItems: 2, planErrors: 0 });
+
+    const policies = await policiesOf(testDb.db, slowRunId);
+    // Item 5 sells exactly 1 a week, so a sample is the number of weeks drawn over L + R (gamma, mean 3, sd 0.5): mean ≈ 3.
+    expect(policies.get(5)!.explanation).toMatchObject({ demandClass: 'smooth', safetyStockMethod: 'samples-quantile', sampleCount: 2000, protectionPeriods: 3 });
+    expect(policies.get(5)!.explanation.sampleMean).toBeCloseTo(3, 1);
+    expect(policies.get(5)!.explanation.notes).toContain('slow mover: fewer than 10 units over the protection interval');
+    expect(policies.get(6)!.explanation).toMatchObject({ demandClass: 'smooth', safetyStockMethod: 'normal-cycle', sampleCount: null });
   });
 });

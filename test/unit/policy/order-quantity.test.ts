@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { daysOfCover, netRequirement, netRequirementAtReorderPoint, projectStockout, roundOrderQuantity } from '../../../models/policy/order-quantity';
+import { daysOfCover, daysOfCoverWithReceipts, netRequirement, netRequirementAtReorderPoint, projectStockout, roundOrderQuantity } from '../../../models/policy/order-quantity';
 
 describe('roundOrderQuantity: MOQ, then multiple, then cap', () => {
   // Hand-worked: need 37; MOQ 50 → 50; multiple 12 → 60; no cap.
@@ -114,5 +114,25 @@ describe('projected stock-out and days of cover', () => {
 
   it('has no stock-out under zero demand', () => {
     expect(daysOfCover(10, [0, 0, 0], 1)).toBeNull();
+  });
+});
+
+describe('daysOfCoverWithReceipts: open order lines on their days', () => {
+  it('10 on hand at 2 a day runs out on day 5; 4 arriving on day 3 carry it to day 7, on day 6 (too late) not', () => {
+    expect(daysOfCoverWithReceipts(10, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 1, [{ day: 3, quantity: 4 }])).toBe(7);
+    expect(daysOfCoverWithReceipts(10, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], 1, [{ day: 6, quantity: 4 }])).toBe(5);
+  });
+
+  it('a receipt exactly at the stock-out counts (goods arrive at the start of their day); overdue ones count at once', () => {
+    expect(daysOfCoverWithReceipts(10, new Array(10).fill(2), 1, [{ day: 5, quantity: 2 }])).toBe(6);
+    expect(daysOfCoverWithReceipts(-4, new Array(10).fill(2), 1, [{ day: -3, quantity: 10 }])).toBe(3);
+  });
+
+  it('chains receipts, in any order given: 2 on hand, 4 on day 1 and 4 on day 3, at 2 a day → out on day 5', () => {
+    expect(daysOfCoverWithReceipts(2, new Array(10).fill(2), 1, [{ day: 3, quantity: 4 }, { day: 1, quantity: 4 }])).toBe(5);
+  });
+
+  it('projectStockout dates receipts from the start date (weekly periods: 70 a week, 100 on hand, 70 on 2027-01-01 → 17 days)', () => {
+    expect(projectStockout(100, [70, 70, 70], '2026-12-25', 7, [{ date: '2027-01-01', quantity: 70 }])).toEqual({ stockoutDate: '2027-01-11', daysOfCover: 17, horizonDays: 21 });
   });
 });

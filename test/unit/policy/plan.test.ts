@@ -1,5 +1,8 @@
 import fc from 'fast-check';
+import type { ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
+import { addDays } from '../../../models/policy/dates';
 import { planItem, type PlanItemInput } from '../../../models/policy/plan';
+import { safetyFactorForFillRate } from '../../../models/policy/safety-stock';
 
 /*
  * End-to-end goldens run textbook examples through planItem (pages not checked against a printed copy):
@@ -127,6 +130,54 @@ describe('planItem decisions and edge cases', () => {
     expect(() => planItem(baseInput({ demandClass: 'intermittent' }))).toThrow('planItem: intermittent demand needs sorted demand samples');
   });
 
+  describe('slow movers of any class are buffered from samples, as the backtest buffers them (buffersFromSamples)', () => {
+    // L = 14 days = 2 weeks, R = 28 days = 4 weeks: protection 6 weeks. One unit a week → 6 units < 10: a slow mover.
+    const slow = { demandClass: 'smooth' as const, demandHistory: Array(8).fill(1), forecastMean: Array(12).fill(1), forecastStdDev: 0.5 };
+    const samples = [3, 4, 5, 5, 6, 6, 6, 7, 8, 10];
+
+    it('buffers a smooth slow mover from its samples and says why', () => {
+      const { policy, explanation } = planItem(baseInput({ ...slow, demandSamples: samples }));
+      // 90 % → 9th smallest of 10 = 8; mean 6 → ss 2; S = 6 weeks × 1 + 2.
+      expect(explanation).toMatchObject({ safetyStockMethod: 'samples-quantile', sampleQuantile: 8, sampleMean: 6, demandStdDevOverProtection: null });
+      expect(explanation.notes).toContain('slow mover: fewer than 10 units over the protection interval');
+      expect(policy.safetyStock).toBe(2);
+      expect(policy.orderUpTo).toBe(8);
+    });
+
+    it('keeps the forecast-based buffer from 10 units over the protection interval up, samples or not', () => {
+      // Two a week → 12 units over 6 weeks.
+      const { explanation } = planItem(baseInput({ ...slow, demandHistory: Array(8).fill(2), forecastMean: Array(12).fill(2), demandSamples: samples }));
+      expect(explanation).toMatchObject({ safetyStockMethod: 'normal-cycle', sampleCount: null });
+      expect(explanation.notes.some((note) => note.startsWith('slow mover'))).toBe(false);
+    });
+
+    it('refuses a slow mover without samples rather than fall back to a normal', () => {
+      expect(() => planItem(baseInput(slow))).toThrow('planItem: slow-moving smooth demand needs sorted demand samples over the protection interval');
+    });
+
+    it('decides on the default source’s L + R and keeps the decision when it replans for a faster supplier', () => {
+      // Default P: 42 days + 28 = 10 weeks × 1.2 a week = 12 units: not slow. F (7 days) would give 5 weeks × 1.2 = 6,
+      // but the samples are drawn for the default source, so the buffer stays forecast-based. On hand 2 lasts 11.7 days < 42.
+      const { recommendation, explanation } = planItem(
+        baseInput({
+          demandClass: 'smooth',
+          demandHistory: [1, 1, 1, 1, 2, 1, 1, 1, 1, 2],
+          forecastMean: Array(12).fill(1.2),
+          forecastStdDev: 0.5,
+          leadTime: { meanDays: 42, stdDevDays: 0 },
+          stock: { ...noStock, onHand: 2 },
+          supplierItems: [
+            { supplierId: 'P', unitCost: 3, leadTimeDays: 42, leadTimeStdDevDays: 0, primary: true },
+            { supplierId: 'F', unitCost: 4, leadTimeDays: 7, leadTimeStdDevDays: 0 },
+          ],
+        }),
+      );
+      expect(recommendation).toMatchObject({ supplierId: 'F', reasonCode: 'primary-too-slow' });
+      expect(explanation).toMatchObject({ replannedForChosenSupplier: true, protectionPeriods: 5, safetyStockMethod: 'normal-cycle' });
+      expect(explanation.notes.some((note) => note.startsWith('slow mover'))).toBe(false);
+    });
+  });
+
   it('switches from a slow primary to a supplier that beats the stock-out, and replans with its lead time', () => {
     // On hand 3,000 at 2,500 a week → 8.4 days of cover. Primary needs 42 days; F needs 7.
     const { recommendation, explanation, policy } = planItem(
@@ -228,6 +279,94 @@ describe('planItem properties', () => {
           (planLow.recommendation?.quantity ?? 0) <= (planHigh.recommendation?.quantity ?? 0)
         );
       }),
+    );
+  });
+});
+
+describe('planItem with the forecast\'s errors over the protection interval (protectionErrors)', () => {
+  // Rows [root mean square, quantiles at 50, 80, 85, 90, 95, 97.5, 98, 99, 99.5 %] over 1, 2, 4 and 8 weeks.
+  const row = (rootMeanSquare: number, q90: number) => [rootMeanSquare, 0, q90 / 2, q90 * 0.75, q90, q90 * 1.2, q90 * 1.4, q90 * 1.45, q90 * 1.6, q90 * 1.7];
+  const absolute: ProtectionErrorSummary = { scale: 'absolute', horizons: [1, 2, 4, 8], rows: [row(300, 400), row(500, 650), row(800, 1000), row(1600, 2000)] };
+
+  it('cycle service: SS = the 90 % error quantile over H = 2 + 4 = 6 weeks, halfway between the 4- and 8-week rows (1,500)', () => {
+    const { policy, explanation } = planItem(baseInput({ protectionErrors: absolute }));
+    expect(policy.safetyStock).toBeCloseTo(1500, 9);
+    expect(policy.orderUpTo).toBeCloseTo(15000 + 1500, 9);
+    expect(explanation).toMatchObject({ safetyStockMethod: 'error-quantile-cycle', demandStdDevSource: 'protection-errors' });
+    expect(explanation.protectionErrors).toEqual({ horizonPeriods: 6, scale: 'absolute', errorStdDev: 1200, errorQuantile: 1500, leadTimeBuffer: 0, extrapolated: false });
+    expect(explanation.demandStdDevOverProtection).toBe(1200);
+    expect(explanation.safetyFactor).toBeCloseTo(1.2815515655446004, 12);
+  });
+
+  it('adds lead-time variability in quadrature: σ_L = 1 week, d = 2,500 → √(1500² + (1.28155·2500)²) = 3,537.6', () => {
+    const { policy, explanation } = planItem(baseInput({ protectionErrors: absolute, leadTime: { meanDays: 14, stdDevDays: 7 } }));
+    const leadTimeBuffer = 1.2815515655446004 * 2500;
+    expect(explanation.protectionErrors!.leadTimeBuffer).toBeCloseTo(leadTimeBuffer, 9);
+    expect(policy.safetyStock).toBeCloseTo(Math.hypot(1500, leadTimeBuffer), 9);
+    expect(explanation.demandStdDevOverProtection).toBeCloseTo(Math.hypot(1200, 2500), 9);
+  });
+
+  it('relative errors are shares of the forecast over H: 0.1 × 15,000 = 1,500', () => {
+    const relative: ProtectionErrorSummary = { scale: 'relative', horizons: [4, 8], rows: [row(0.08, 0.0667), row(0.16, 0.1333)] };
+    const { policy, explanation } = planItem(baseInput({ protectionErrors: relative }));
+    expect(policy.safetyStock).toBeCloseTo(0.1 * 15000, 6);
+    expect(explanation.protectionErrors!.errorStdDev).toBeCloseTo(0.12 * 15000, 6);
+  });
+
+  it('fill rate: k from the normal loss function with σ over H from the summary (1,200), not σ·√H', () => {
+    const { policy, explanation } = planItem(baseInput({ protectionErrors: absolute, service: { measure: 'fill-rate', level: 0.98 } }));
+    // Q = demand per review = 4 × 2,500 = 10,000; G(k) = 0.02 × 10,000 / 1,200 = 0.1667 → k ≈ 0.6.
+    const k = safetyFactorForFillRate(0.98, 10000, 1200);
+    expect(explanation).toMatchObject({ safetyStockMethod: 'normal-fill-rate', demandStdDevSource: 'protection-errors', demandStdDevOverProtection: 1200 });
+    expect(policy.safetyStock).toBeCloseTo(k * 1200, 9);
+  });
+
+  it('past the longest horizon the errors are scaled by √H and a note says so (L = 12 + R = 4 weeks: √(16/8) × the 8-week row)', () => {
+    const { policy, explanation } = planItem(baseInput({ protectionErrors: absolute, leadTime: { meanDays: 84, stdDevDays: 0 }, supplierItems: [] }));
+    expect(policy.safetyStock).toBeCloseTo(2000 * Math.SQRT2, 9);
+    expect(explanation.protectionErrors!.extrapolated).toBe(true);
+    expect(explanation.notes.some((note) => note.startsWith('protection interval 16.00 periods is past the longest horizon'))).toBe(true);
+  });
+
+  it('without a summary falls back to σ·√H and says so', () => {
+    const { explanation } = planItem(baseInput());
+    expect(explanation).toMatchObject({ demandStdDevSource: 'one-period-sd', protectionErrors: null });
+    expect(explanation.notes.some((note) => note.startsWith('no summary of the forecast\'s errors over the protection interval'))).toBe(true);
+  });
+
+  it('outside the quantile grid (99.9 %) the cycle buffer is z·σ over H from the summary, with a note', () => {
+    const { policy, explanation } = planItem(baseInput({ protectionErrors: absolute, service: { measure: 'cycle', level: 0.999 } }));
+    expect(explanation.safetyStockMethod).toBe('normal-cycle');
+    expect(policy.safetyStock).toBeCloseTo(3.090232306167813 * 1200, 6);
+    expect(explanation.notes.some((note) => note.startsWith('no error quantile at a service level of 0.999'))).toBe(true);
+  });
+});
+
+describe('planItem: open purchase order lines in the stock-out projection', () => {
+  // 3,000 on hand at 2,500 a week: out after 8.4 days without receipts.
+  const stock = { ...noStock, onHand: 3000, onOrder: 5000 };
+
+  it('a receipt of 5,000 on day 7 (before the stock-out) moves it to (3,000 + 5,000)/2,500 weeks = 22.4 days', () => {
+    const { explanation } = planItem(baseInput({ stock, scheduledReceipts: [{ date: '2026-12-04', quantity: 5000 }] }));
+    expect(explanation.daysOfCover).toBeCloseTo(22.4, 9);
+    expect(explanation.projectedStockoutDate).toBe('2026-12-19');
+    expect(explanation.scheduledReceipts).toEqual([{ date: '2026-12-04', quantity: 5000 }]);
+  });
+
+  it('a receipt after the stock-out (day 10) does not move it', () => {
+    const { explanation } = planItem(baseInput({ stock, scheduledReceipts: [{ date: '2026-12-07', quantity: 5000 }] }));
+    expect(explanation.daysOfCover).toBeCloseTo(8.4, 9);
+  });
+
+  it('receipts never shorten the cover (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ day: fc.integer({ min: -5, max: 90 }), quantity: fc.integer({ min: 0, max: 20000 }) }), { maxLength: 5 }), (lines) => {
+        const scheduledReceipts = lines.map(({ day, quantity }) => ({ date: addDays('2026-11-27', day), quantity }));
+        const without = planItem(baseInput({ stock })).explanation.daysOfCover!;
+        const withReceipts = planItem(baseInput({ stock, scheduledReceipts })).explanation.daysOfCover;
+        expect(withReceipts === null || withReceipts >= without - 1e-9).toBe(true);
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -6,6 +6,7 @@ import {
   safetyFactorForCycleService,
   safetyFactorForFillRate,
   safetyStockForCycleService,
+  safetyStockFromProtectionErrors,
   safetyStockFromSamples,
   serviceLevelFor,
 } from '../../../models/policy/safety-stock';
@@ -211,5 +212,33 @@ describe('serviceLevelFor', () => {
 
   it('rejects an override outside (0, 1) by name', () => {
     expect(() => serviceLevelFor('A', {}, 1.2)).toThrow('serviceLevelFor: service level must be in (0, 1)');
+  });
+});
+
+describe('safetyStockFromProtectionErrors: the error quantile over H with the lead-time term in quadrature', () => {
+  // Over 2 periods: root mean square 0.1, quantiles 0.02 … 0.3 at 50 … 99.5 % (relative: shares of the forecast total).
+  const summary = { scale: 'relative' as const, horizons: [1, 2], rows: [[0.07, 0, 0.05, 0.06, 0.08, 0.1, 0.12, 0.13, 0.15, 0.2], [0.1, 0.02, 0.08, 0.1, 0.12, 0.16, 0.2, 0.21, 0.25, 0.3]] };
+
+  it('95 %, forecast 500 over 2 periods: q = 0.16 × 500 = 80; with d·σ_L = 30: √(80² + (1.6449·30)²) = 94.0', () => {
+    const base = { summary, protectionPeriods: 2, forecastTotal: 500, leadTimeDemandStdDev: 0, cycleServiceLevel: 0.95 };
+    expect(safetyStockFromProtectionErrors(base)).toMatchObject({ errorQuantile: 80, errorStdDev: 50, leadTimeBuffer: 0, safetyStock: 80, extrapolated: false });
+    const withLeadTime = safetyStockFromProtectionErrors({ ...base, leadTimeDemandStdDev: 30 })!;
+    expect(withLeadTime.safetyStock).toBeCloseTo(Math.hypot(80, 1.6448536269514722 * 30), 9);
+  });
+
+  it('1.5 periods: halfway between the rows (0.13 × 500 = 65 at 95 %)', () => {
+    expect(safetyStockFromProtectionErrors({ summary, protectionPeriods: 1.5, forecastTotal: 500, leadTimeDemandStdDev: 0, cycleServiceLevel: 0.95 })!.safetyStock).toBeCloseTo(65, 9);
+  });
+
+  it('null outside the grid (99.9 %): the caller falls back to a normal', () => {
+    expect(safetyStockFromProtectionErrors({ summary, protectionPeriods: 2, forecastTotal: 500, leadTimeDemandStdDev: 0, cycleServiceLevel: 0.999 })).toBeNull();
+  });
+
+  it('a negative quantile (forecast biased high) is added to the lead-time term, and the result floored at 0', () => {
+    const high = { scale: 'absolute' as const, horizons: [1], rows: [[5, -9, -6, -5, -4, -3, -2, -1, 0, 1]] };
+    const input = { summary: high, protectionPeriods: 1, forecastTotal: 100, leadTimeDemandStdDev: 0, cycleServiceLevel: 0.9 };
+    expect(safetyStockFromProtectionErrors(input)!.safetyStock).toBe(0);
+    // −4 + 1.28155 × 5 = 2.408
+    expect(safetyStockFromProtectionErrors({ ...input, leadTimeDemandStdDev: 5 })!.safetyStock).toBeCloseTo(-4 + 1.2815515655446004 * 5, 9);
   });
 });

@@ -1,6 +1,7 @@
 import {
   conformalQuantile,
   forecastProtectionDemand,
+  integerLevelBand,
   orderUpToForServiceLevel,
   replayOrderUpTo,
   replayPlan,
@@ -8,6 +9,8 @@ import {
   textbookProtectionDemand,
   type ProtectionDemand,
 } from '../../../models/policy/simulate';
+import type { ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
+import { leadTimeDemandSamples } from '../../../models/forecast/lead-time-demand';
 import { normalQuantile } from '../../../models/stats/normal';
 
 describe('replayOrderUpTo: the (R, S) replay, checked by hand', () => {
@@ -98,34 +101,59 @@ describe('orderUpToForServiceLevel', () => {
     expect(orderUpToForServiceLevel({ kind: 'normal', mean: 100, stdDev: 10 }, 0.95)).toBeCloseTo(100 + 10 * normalQuantile(0.95), 10);
   });
 
-  it('error view: S = mean + conformal quantile (100 + 18 at 90 % of errors 1…19); a lead-time term adds in quadrature', () => {
-    const view: ProtectionDemand = { kind: 'errors', mean: 100, sortedErrors: Array.from({ length: 19 }, (_, i) => i + 1), leadTimeStdDev: 0 };
+  // Rows [root mean square, quantiles at 50, 80, 85, 90, 95, 97.5, 98, 99, 99.5 %] over 1 and 2 periods (absolute).
+  const summary: ProtectionErrorSummary = {
+    scale: 'absolute',
+    horizons: [1, 2],
+    rows: [
+      [6, 0, 5, 6, 9, 12, 13, 14, 15, 16],
+      [10, 1, 12, 14, 18, 20, 22, 23, 25, 27],
+    ],
+  };
+  it('error view: S = mean + the error quantile over H (100 + 18 at 90 %, H = 2); a lead-time term adds in quadrature', () => {
+    const view: ProtectionDemand = { kind: 'errors', mean: 100, horizon: 2, summary, leadTimeDemandStdDev: 0 };
     expect(orderUpToForServiceLevel(view, 0.9)).toBe(118);
-    expect(orderUpToForServiceLevel({ ...view, leadTimeStdDev: 10 }, 0.9)).toBeCloseTo(100 + Math.hypot(18, 10 * normalQuantile(0.9)), 10);
+    expect(orderUpToForServiceLevel({ ...view, leadTimeDemandStdDev: 10 }, 0.9)).toBeCloseTo(100 + Math.hypot(18, 10 * normalQuantile(0.9)), 10);
   });
 
-  it('error view: a forecast biased high (all errors negative) lowers S below the mean', () => {
-    expect(orderUpToForServiceLevel({ kind: 'errors', mean: 50, sortedErrors: [-9, -8, -7, -6, -5, -4, -3, -2, -1], leadTimeStdDev: 0 }, 0.9)).toBe(49);
+  it('error view: a forecast biased high (negative quantile) gets no buffer, S = the mean (as planItem, which floors SS at 0)', () => {
+    const high: ProtectionErrorSummary = { scale: 'absolute', horizons: [1], rows: [[5, -9, -5, -4, -1, 0, 1, 2, 3, 4]] };
+    expect(orderUpToForServiceLevel({ kind: 'errors', mean: 50, horizon: 1, summary: high, leadTimeDemandStdDev: 0 }, 0.9)).toBe(50);
   });
 
-  /*
-   * 100 samples: 85 zeros, 12 ones, 3 twos. F(0) = 0.85, F(1) = 0.97. At p = 0.9 the quantile is 1 (covers 0.97 ≥ 0.9);
-   * randomised, S = 0 with θ = (0.97 − 0.9)/(0.97 − 0.85) = 7/12 ≈ 0.583, so that θ·0.85 + (1 − θ)·0.97 = 0.9.
-   */
+  /* 100 samples: 85 zeros, 12 ones, 3 twos. F(0) = 0.85, F(1) = 0.97: at p = 0.9 the quantile is 1 (covers 0.97 ≥ 0.9). */
   const samples: ProtectionDemand = { kind: 'samples', sorted: [...new Array(85).fill(0), ...new Array(12).fill(1), 2, 2, 2] };
-  it('samples: the smallest level covering ≥ p without a draw (1 at 90 %)', () => {
+  it('samples: the smallest whole level covering ≥ p, never a draw between levels (1 at 90 %, 1 at 97 %, 2 at 97.5 %)', () => {
     expect(orderUpToForServiceLevel(samples, 0.9)).toBe(1);
+    expect(orderUpToForServiceLevel(samples, 0.97)).toBe(1);
+    expect(orderUpToForServiceLevel(samples, 0.975)).toBe(2);
   });
-  it('samples, randomised: the level below with probability 7/12 (draw 0.58 → 0, draw 0.59 → 1)', () => {
-    expect(orderUpToForServiceLevel(samples, 0.9, 0.58)).toBe(0);
-    expect(orderUpToForServiceLevel(samples, 0.9, 0.59)).toBe(1);
-  });
-  it('samples: S never falls below the sample mean (0.18 at 50 %, where the quantile is 0), randomised or not', () => {
+  it('samples: S never falls below the sample mean (0.18 at 50 %, where the quantile is 0)', () => {
     expect(orderUpToForServiceLevel(samples, 0.5)).toBeCloseTo(0.18, 12);
-    expect(orderUpToForServiceLevel(samples, 0.5, 0)).toBeCloseTo(0.18, 12);
   });
-  it('samples, randomised: no level below when every sample is the same', () => {
-    expect(orderUpToForServiceLevel({ kind: 'samples', sorted: [3, 3, 3] }, 0.9, 0)).toBe(3);
+});
+
+describe('integerLevelBand: the oracle yardstick for whole-unit levels', () => {
+  /*
+   * W = 2, L = 1, R = 1 over 12 periods: cycles of reviews t = 2 … 10, each over periods t and t + 1.
+   * demand 0 0 | 0 0 0 0 0 1 0 0 0 2 → D_t for t = 2 … 10: 0 0 0 0 1 1 0 0 2 (9 cycles: six 0s, two 1s, one 2).
+   * CSL(0) = 6/9 = 66.7 %, CSL(1) = 8/9 = 88.9 %, CSL(2) = 1. At 70 %: below S = 0 (6/9), at least S = 1 (8/9);
+   * at 90 %: below S = 1 (88.9 %), at least S = 2 (100 %), nothing in between; at 50 % even S = 0 reaches it.
+   */
+  const demand = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2];
+  const options = { leadTime: 1, reviewPeriod: 1, warmup: 2 };
+  it('brackets the target between the two whole levels around it (70 %: 0 → 6/9, 1 → 8/9; 90 %: 1 → 8/9, 2 → 1)', () => {
+    expect(integerLevelBand(demand, 0.7, options)).toEqual({ below: { orderUpTo: 0, cycleServiceLevel: 6 / 9 }, atLeast: { orderUpTo: 1, cycleServiceLevel: 8 / 9 } });
+    expect(integerLevelBand(demand, 0.9, options)).toEqual({ below: { orderUpTo: 1, cycleServiceLevel: 8 / 9 }, atLeast: { orderUpTo: 2, cycleServiceLevel: 1 } });
+    expect(integerLevelBand(demand, 0.5, options).below).toBeNull();
+  });
+  it('agrees with the replay of the constant level (S = 1 serves 8 of 9 cycles, S = 0 six)', () => {
+    expect(replayOrderUpTo(demand, () => 1, options).achievedCycleServiceLevel).toBe(8 / 9);
+    expect(replayOrderUpTo(demand, () => 0, options).achievedCycleServiceLevel).toBe(6 / 9);
+  });
+  it('starts below every demand at S = 0 (CSL 0) when every cycle has demand, and needs a fixed lead time', () => {
+    expect(integerLevelBand([3, 3, 3, 4, 5], 0.5, options).below).toEqual({ orderUpTo: 0, cycleServiceLevel: 0 });
+    expect(() => integerLevelBand(demand, 0.9, { ...options, leadTimeStdDev: 1 })).toThrow('integerLevelBand: needs a fixed lead time');
   });
 });
 
@@ -144,7 +172,7 @@ describe('forecastProtectionDemand: the view at each review uses only the demand
 
   it.each([
     ['smooth (ETS errors)', smooth, 'errors'],
-    ['intermittent (SBA samples)', intermittent, 'samples'],
+    ['intermittent (TSB samples)', intermittent, 'samples'],
   ])('%s: changing demand after period 35 leaves the views up to review 35 unchanged', (_, demand, kind) => {
     const changed = demand.map((value, t) => (t >= 35 ? value * 3 + 5 : value));
     const before = forecastProtectionDemand(demand as number[], options);
@@ -154,30 +182,50 @@ describe('forecastProtectionDemand: the view at each review uses only the demand
     expect(after.demand[6]).not.toEqual(before.demand[6]);
   });
 
-  it('classifies on the warm-up: smooth → ETS, intermittent → SBA samples, a single demand → TSB samples', () => {
+  it('classifies on the warm-up: smooth → ETS; intermittent and a single demand → TSB samples', () => {
     expect(forecastProtectionDemand(smooth, options)).toMatchObject({ demandClass: 'smooth', method: expect.stringMatching(/^ETS\(/) });
-    expect(forecastProtectionDemand(intermittent, options)).toMatchObject({ demandClass: 'intermittent', method: 'sba samples' });
+    expect(forecastProtectionDemand(intermittent, options)).toMatchObject({ demandClass: 'intermittent', method: 'tsb samples' });
     const single = intermittent.map((value, t) => (t === 10 ? 4 : t < 30 ? 0 : value));
     expect(forecastProtectionDemand(single, options)).toMatchObject({ demandClass: 'short', method: 'tsb samples' });
   });
 
+  it('samples as the planner does (plan-stage): leadTimeDemandSamples with its default method on the history since the first demand', () => {
+    const late = intermittent.map((value, t) => (t < 5 ? 0 : value)); // first demand in period 6
+    const plan = forecastProtectionDemand(late, options);
+    expect(plan.demand[3]).toEqual({ kind: 'samples', sorted: leadTimeDemandSamples(late.slice(6, 33), { horizon: 2, samples: 2000 }) });
+    expect(plan.demand[3]).not.toEqual({ kind: 'samples', sorted: leadTimeDemandSamples(late.slice(0, 33), { horizon: 2, samples: 2000 }) });
+  });
+
+  it('replays the plan at the level orderUpToForServiceLevel reads from the view at each review', () => {
+    const plan = forecastProtectionDemand(intermittent, options);
+    const replay = replayPlan(intermittent, plan, 0.95, options);
+    expect(replay.trace.filter((row) => row.orderUpTo !== null).map((row) => row.orderUpTo)).toEqual(plan.demand.map((view) => orderUpToForServiceLevel(view, 0.95)));
+  });
+
   it('buffers a whole-unit slow mover from samples whatever its class (smooth, 1–3 units a period: under 10 over L + R)', () => {
     const slow = Array.from({ length: 48 }, (_, t) => 1 + (t % 3));
-    expect(forecastProtectionDemand(slow, options)).toMatchObject({ demandClass: 'smooth', method: 'sba samples' });
+    expect(forecastProtectionDemand(slow, options)).toMatchObject({ demandClass: 'smooth', method: 'tsb samples' });
     expect(forecastProtectionDemand(slow.map((x) => x * 5), options).method).toMatch(/^ETS\(/);
   });
 
-  it('falls back to the model σ × √H as a normal while the past errors are no more than the parameters (ETS(A,N,A): 6; 12 − 9 + 1 = 4 errors)', () => {
+  it('summarises only horizons with more past errors than parameters (ETS(A,N,A): 6); H = 9 then reads the longest, scaled by √H', () => {
+    // At review 12: 12 − H + 1 errors over H periods, > 6 up to H = 6 (7 errors); H = 8 has 5.
     const seasonal = Array.from({ length: 30 }, (_, t) => [10, 30, 20, 50][t % 4] + (t % 3));
     const plan = forecastProtectionDemand(seasonal, { leadTime: 8, reviewPeriod: 1, warmup: 12, seasonLength: 4 });
     expect(plan.method).toMatch(/^ETS\(A,N,A\)/);
-    expect(plan.demand[0].kind).toBe('normal');
-    expect(plan.demand[3].kind).toBe('errors');
+    const first = plan.demand[0];
+    expect(first.kind === 'errors' && first.summary.horizons).toEqual([1, 2, 3, 4, 6]);
+    const later = plan.demand[8];
+    expect(later.kind === 'errors' && later.summary.horizons).toEqual([1, 2, 3, 4, 6, 8, 9]);
   });
 
-  it('keeps t − H + 1 past errors at review t (30 − 2 + 1 = 29 at the first review)', () => {
-    const first = forecastProtectionDemand(smooth, options).demand[0];
-    expect(first.kind === 'errors' && first.sortedErrors.length).toBe(29);
+  it('summarises the history before each review with the planner\'s function, over H = L + R', () => {
+    const plan = forecastProtectionDemand(smooth, options);
+    const [first, second] = plan.demand;
+    expect(first.kind === 'errors' && first.horizon).toBe(2);
+    expect(first.kind === 'errors' && first.summary.horizons).toEqual([1, 2]);
+    // One review later one more error is known at each horizon: the summary changes.
+    expect(second.kind === 'errors' && second.summary).not.toEqual(first.kind === 'errors' && first.summary);
   });
 });
 
@@ -197,13 +245,6 @@ describe('simulateOrderUpTo', () => {
 
   it('is deterministic for a seed', () => {
     expect(simulateOrderUpTo(lumpy, { ...options, seed: 3 })).toEqual(simulateOrderUpTo(lumpy, { ...options, seed: 3 }));
-  });
-
-  it('randomised whole levels hold no more stock than the at-least levels', () => {
-    const plan = forecastProtectionDemand(lumpy, options);
-    const randomized = replayPlan(lumpy, plan, 0.9, options);
-    const atLeast = replayPlan(lumpy, plan, 0.9, { ...options, discreteLevels: 'at-least' });
-    expect(randomized.averageOnHand).toBeLessThan(atLeast.averageOnHand);
   });
 
   it('the textbook policy is available for comparison and reports its method', () => {
