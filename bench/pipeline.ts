@@ -1,12 +1,15 @@
 /**
  * The nightly batch end to end (npm run bench:pipeline): generates N SKUs × 3 years of daily sales with the demo
- * generator, loads them with COPY into a fresh PostgreSQL database, then runs the whole pipeline (forecast chunks
- * and planning, as a BullMQ flow) once per worker-process count. Prints rows/s of the load, SKUs/s of the
- * forecast stage (start of the run until the last chunk is written), SKUs/s of the whole run, and the peak RSS
- * (VmHWM, worker threads included) of each worker process.
- * Run: npx tsx bench/pipeline.ts [--skus N | --large] [--workers 1,2] [--concurrency C]
- *   --large: 100,000 SKUs. --concurrency: WORKER_CONCURRENCY of each worker process (default 1, so that one
- *   process uses one core for models and two processes use two). Needs PostgreSQL (BENCH_DATABASE_URL, else
+ * generator, streams them with COPY into a fresh PostgreSQL database (seedDemoData: one transaction, keys and
+ * indexes built after the load), then, per worker-process count, runs the whole pipeline (forecast chunks and
+ * planning, as a BullMQ flow) twice: 'select', every SKU's model chosen afresh (FORECAST_RESELECT_DAYS=0, a
+ * weekly run), then 'refit', the nightly run between two selections, which refits the models just chosen. Prints
+ * rows/s of the load, SKUs/s of the forecast stage (start of the run until the last chunk is written), SKUs/s of
+ * the whole run, and the peak RSS (VmHWM, worker threads included) of each worker process.
+ * Run: npx tsx bench/pipeline.ts [--skus N | --large] [--catalogue demo|long-tail] [--workers 1,2] [--concurrency C]
+ *   --large: 100,000 SKUs. --catalogue: the demand mix (db/seeds/demo.ts patternShares; 'demo' by default, about
+ *   990 daily-sales rows per SKU; 'long-tail' about 510). --concurrency: WORKER_CONCURRENCY of each worker process
+ *   (default 1, so that one process uses one core for models and two processes use two). Needs PostgreSQL (BENCH_DATABASE_URL, else
  *   DATABASE_URL, else postgres://root@127.0.0.1:5432/test; a database replen_bench_* is created beside it and
  *   dropped at the end) and Redis (REDIS_URL, else redis://127.0.0.1:6379).
  */
@@ -30,6 +33,7 @@ import { formatTable } from './m3';
 const { values: args } = parseArgs({
   options: {
     skus: { type: 'string' },
+    catalogue: { type: 'string', default: 'demo' },
     large: { type: 'boolean', default: false },
     workers: { type: 'string', default: '1,2' },
     concurrency: { type: 'string', default: '1' },
@@ -38,6 +42,8 @@ const { values: args } = parseArgs({
 const skuCount = Number(args.skus ?? (args.large ? 100_000 : 10_000));
 const workerCounts = args.workers.split(',').map(Number);
 const concurrency = Number(args.concurrency);
+if (args.catalogue !== 'demo' && args.catalogue !== 'long-tail') throw new Error(`--catalogue must be demo or long-tail, got ${args.catalogue}`);
+const catalogue = args.catalogue;
 const baseUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const root = path.resolve(__dirname, '..');
@@ -76,7 +82,7 @@ function peakRssKib(pid: number): number {
   return Math.max(0, ...peaks);
 }
 
-function startWorkerProcess(databaseUrl: string, queueName: string): ChildProcess {
+function startWorkerProcess(databaseUrl: string, queueName: string, reselectDays: number): ChildProcess {
   const child = spawn('npx', ['tsx', 'jobs/worker-main.ts'], {
     cwd: root,
     detached: true,
@@ -87,6 +93,7 @@ function startWorkerProcess(databaseUrl: string, queueName: string): ChildProces
       REDIS_URL: redisUrl,
       QUEUE_NAME: queueName,
       WORKER_CONCURRENCY: String(concurrency),
+      FORECAST_RESELECT_DAYS: String(reselectDays),
       REPLEN_ADMIN_KEY: 'bench-pipeline-admin-key-0000000',
       LOG_LEVEL: 'warn',
     },
@@ -114,24 +121,27 @@ async function main(): Promise<void> {
   const connection = redisConnection(redisUrl);
   try {
     await migrateLatest(db);
-    console.log(`${skuCount} SKUs × 3 years of daily sales; ${os.availableParallelism()} CPUs; workers ${workerCounts.join(', ')} × concurrency ${concurrency}`);
+    console.log(
+      `${skuCount} SKUs (${catalogue} catalogue) × 3 years of daily sales; ${os.availableParallelism()} CPUs; workers ${workerCounts.join(', ')} × concurrency ${concurrency}`,
+    );
 
     const loadStart = Date.now();
-    const seeded = await seedDemoData(db, { skuCount, endDate: '2026-06-30', seed: 1 });
+    const seeded = await seedDemoData(db, { skuCount, endDate: '2026-06-30', seed: 1, catalogue });
     const loadSeconds = seconds(loadStart);
     const rows = Object.values(seeded.counts).reduce((sum, count) => sum + count, 0);
     console.log(
-      `load (generate + COPY, one transaction): ${rows} rows (${seeded.counts.daily_sales} daily sales) in ${loadSeconds.toFixed(1)} s = ${Math.round(rows / loadSeconds)} rows/s`,
+      `load (generate + COPY + keys and indexes, one transaction): ${rows} rows (${seeded.counts.daily_sales} daily sales) in ${loadSeconds.toFixed(1)} s = ${Math.round(rows / loadSeconds)} rows/s`,
     );
 
     const config = loadConfig({});
     const table: string[][] = [];
-    for (const workers of workerCounts) {
+    for (const [workers, mode] of workerCounts.flatMap((count) => [[count, 'select'], [count, 'refit']] as const)) {
       const queueName = `bench-${randomUUID()}`;
       const queue = new Queue(queueName, { connection });
       const dispatcher = new BullmqDispatcher(connection, queueName);
       const services = createServices({ db, config, logger, dispatcher });
-      const children = Array.from({ length: workers }, () => startWorkerProcess(databaseUrl, queueName));
+      const reselectDays = mode === 'select' ? 0 : config.FORECAST_RESELECT_DAYS;
+      const children = Array.from({ length: workers }, () => startWorkerProcess(databaseUrl, queueName, reselectDays));
       try {
         // Start the clock once every worker is listening, so process start-up is not counted.
         while ((await queue.getWorkers()).length < workers) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -148,6 +158,7 @@ async function main(): Promise<void> {
             const items = run.counts.items;
             table.push([
               String(workers),
+              mode,
               String(chunks),
               String(run.counts.forecastedSeries),
               forecastSeconds.toFixed(1),
@@ -156,6 +167,8 @@ async function main(): Promise<void> {
               (items / totalSeconds).toFixed(1),
               children.map((child) => mib(peakRssKib(child.pid!))).join(', '),
             ]);
+            // One line per run as it ends, so a long benchmark that is stopped early still reports what it measured.
+            console.log(`${workers} worker(s), ${mode}: ${table[table.length - 1]!.slice(2).join(' | ')}`);
             break;
           }
         }
@@ -168,7 +181,7 @@ async function main(): Promise<void> {
     }
     console.log(
       formatTable(
-        ['worker processes', 'chunks', 'series', 'forecast s', 'forecast SKUs/s', 'total s', 'total SKUs/s', 'peak RSS per worker'],
+        ['worker processes', 'run', 'chunks', 'series', 'forecast s', 'forecast SKUs/s', 'total s', 'total SKUs/s', 'peak RSS per worker'],
         table,
       ),
     );

@@ -1,5 +1,6 @@
 import { FlowProducer, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import IORedis from 'ioredis';
+import { AppError } from '../src/errors';
 import type { Logger } from '../src/logger';
 import type { ItemRange, RunDispatcher } from './dispatcher';
 import { processors, type JobName, type JobServices } from './processors';
@@ -53,7 +54,19 @@ export async function applySchedules(queue: Queue, list: Schedule[]): Promise<vo
   }
 }
 
-/** The BullMQ adapter: every job is handed to the processor of the same name. */
+/**
+ * A failure no retry can mend: the service rejected the job's data or the state it found (a 4xx AppError: run not
+ * found, run failed, invalid item range, a run already going for start-run). Anything else (the database or Redis
+ * gone, a timeout, a bug) may pass on the next attempt.
+ */
+export function isDataError(error: unknown): boolean {
+  return error instanceof AppError && error.statusCode < 500;
+}
+
+/**
+ * The BullMQ adapter: every job is handed to the processor of the same name. Data errors fail the job at once
+ * (UnrecoverableError); other errors are retried with exponential backoff.
+ */
 export function startWorker(options: {
   connection: ConnectionOptions;
   services: JobServices;
@@ -71,7 +84,14 @@ export function startWorker(options: {
     async (job) => {
       const processor = processors[job.name as JobName] as ((data: unknown, services: JobServices) => Promise<unknown>) | undefined;
       if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}"`);
-      return processor(job.data, services);
+      try {
+        return await processor(job.data, services);
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        const unrecoverable = new UnrecoverableError((error as AppError).message);
+        unrecoverable.cause = error;
+        throw unrecoverable;
+      }
     },
     {
       connection: options.connection,

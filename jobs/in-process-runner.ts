@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from '../src/logger';
 import type { ItemRange, RunDispatcher } from './dispatcher';
-import { processors, type JobServices } from './processors';
+import { processors, runJob, type JobServices } from './processors';
 import type { Schedule } from './schedules';
 
 /**
@@ -61,8 +61,8 @@ export class InProcessRunner implements RunDispatcher {
     const delay = Math.min(Math.max(next - Date.now(), 0), 2 ** 31 - 1);
     const timer = setTimeout(() => {
       if (Date.now() >= next) {
-        processors[schedule.job](schedule.data, this.requireServices()).catch((error: unknown) =>
-          this.logger.warn({ err: error, schedule: schedule.id }, 'scheduled job did not start'),
+        runJob(schedule.job, schedule.data, this.requireServices()).catch((error: unknown) =>
+          this.logger.warn({ err: error, schedule: schedule.id }, 'scheduled job failed'),
         );
       }
       this.arm(schedule);

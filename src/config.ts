@@ -40,10 +40,34 @@ export const settings = {
   FORECAST_CHUNK_SIZE: { schema: z.coerce.number().int().min(1).max(10000).default(500), description: 'SKUs per forecast job.' },
   FORECAST_HORIZON_WEEKS: { schema: z.coerce.number().int().min(1).max(104).default(26), description: 'How many weeks ahead to forecast.' },
   HISTORY_WEEKS: { schema: z.coerce.number().int().min(8).max(520).default(156), description: 'Weeks of sales history each forecast uses.' },
+  FORECAST_RESELECT_DAYS: {
+    schema: z.coerce.number().int().min(0).max(366).default(7),
+    description: "Days a SKU's automatic model choice is kept: runs in between refit that model; 0 chooses on every run.",
+  },
   WORKER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(2), description: 'Jobs one worker process runs at once.' },
+  WORKER_LOCK_DURATION_MS: {
+    schema: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    description: "How long a worker's lock on a job lasts unrenewed: the job of a worker that died is picked up again after it.",
+  },
+  WORKER_STALLED_INTERVAL_MS: {
+    schema: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    description: 'How often each worker looks for jobs whose lock expired and puts them back in the queue.',
+  },
+  RUN_RETENTION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(3650).default(90),
+    description: "Housekeeping prunes finished runs older than this, except the latest succeeded run; buyers' decisions are kept.",
+  },
+  HOUSEKEEPING_SCHEDULE: {
+    schema: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression').default('30 3 * * *'),
+    description: 'When housekeeping (pruning old runs) runs (cron, UTC).',
+  },
   SERVICE_LEVEL_A: { schema: serviceLevel.default(0.98), description: 'Target cycle service level for A items.' },
   SERVICE_LEVEL_B: { schema: serviceLevel.default(0.95), description: 'Target cycle service level for B items.' },
   SERVICE_LEVEL_C: { schema: serviceLevel.default(0.9), description: 'Target cycle service level for C items.' },
+  SOURCES_FILE: {
+    schema: z.string().min(1).optional(),
+    description: 'JSON file listing the ERP sources to pull on a schedule (see "Pulling from the ERP"). Unset: no pulls.',
+  },
 } as const;
 
 type Settings = typeof settings;

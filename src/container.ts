@@ -21,12 +21,16 @@ import { createApiKeyService } from './services/api-key-service';
 import { createForecastStage, type SeriesForecaster } from './services/forecast-stage';
 import { createHealthService, type Probe } from './services/health-service';
 import { createImportService } from './services/import-service';
+import { createConnectorService } from './services/connectors';
+import { loadSources } from './services/connectors/sources';
 import { createPipelineService } from './services/pipeline-service';
 import { createPurchaseOrderService } from './services/purchase-order-service';
 import { createRecommendationService } from './services/recommendation-service';
 import { createSkuService } from './services/sku-service';
 import { createSupplierService } from './services/supplier-service';
 import { createPlanStage } from './services/plan-stage';
+import { createBackorderService } from './services/backorder-service';
+import { createBackorderStage } from './services/backorder-stage';
 
 export interface Container {
   db: Knex;
@@ -54,6 +58,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
   ];
   if (redis) probes.push({ name: 'redis', check: async () => void (await redis.ping()) });
   const metrics = createMetrics({ recommendationsByStatus: () => countRecommendationsByStatus(db) });
+  const imports = createImportService({ db });
   return {
     metrics,
     health: createHealthService(probes),
@@ -62,14 +67,23 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     purchaseOrders: createPurchaseOrderService(db),
     suppliers: createSupplierService(db),
     skus: createSkuService(db),
-    imports: createImportService({ db }),
+    backorders: createBackorderService(db),
+    imports,
+    connectors: createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger }),
     pipeline: createPipelineService({
       db,
       logger,
       metrics,
       dispatcher: deps.dispatcher,
       chunkSize: config.FORECAST_CHUNK_SIZE,
-      forecastStage: createForecastStage({ db, horizonWeeks: config.FORECAST_HORIZON_WEEKS, historyWeeks: config.HISTORY_WEEKS, forecaster: deps.forecaster }),
+      runRetentionDays: config.RUN_RETENTION_DAYS,
+      forecastStage: createForecastStage({
+        db,
+        horizonWeeks: config.FORECAST_HORIZON_WEEKS,
+        historyWeeks: config.HISTORY_WEEKS,
+        reselectDays: config.FORECAST_RESELECT_DAYS,
+        forecaster: deps.forecaster,
+      }),
       runStages: [
         {
           name: 'plan',
@@ -80,6 +94,8 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
             serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
           }),
         },
+        // After planning: this run's proposals and approvals are then known.
+        { name: 'backorders', stage: createBackorderStage({ db, logger }) },
       ],
     }),
   };
@@ -120,7 +136,7 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
         const seeded = await seedDemoData(db, { endDate: new Date().toISOString().slice(0, 10) });
         logger.info({ ...seeded.counts, ms: Date.now() - started }, 'demo data loaded');
       }
-      const list = schedules(config);
+      const list = schedules(config, services.connectors.sources());
       if (inProcess) inProcess.startSchedules(list);
       if (queue) await applySchedules(queue, list);
       if (config.RUN_ON_START) {

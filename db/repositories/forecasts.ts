@@ -1,5 +1,7 @@
 import type { Db } from '../connection';
 import { copyRows } from '../bulk';
+import type { PinnedModel } from '../../models/forecast/auto';
+import type { ProtectionErrorSummary } from '../../models/forecast/protection-errors';
 
 export interface ForecastRow {
   itemId: number;
@@ -22,6 +24,8 @@ export interface ForecastFitRow {
   demandClass: string;
   accuracy: Record<string, number | null>;
   errorSd: number | null;
+  /** Summary of the forecast's errors over 1 … H periods (summariseProtectionErrors); null without an ETS fit. */
+  protectionErrors: ProtectionErrorSummary | null;
   params: Record<string, unknown>;
 }
 
@@ -60,10 +64,27 @@ export async function replaceChunkForecasts(
     await copyRows(
       trx,
       'forecast_fits',
-      ['run_id', 'item_id', 'location_id', 'method', 'demand_class', 'accuracy', 'error_sd', 'params'],
-      output.fits.map((fit) => [runId, fit.itemId, fit.locationId, fit.method, fit.demandClass, fit.accuracy, fit.errorSd, fit.params]),
+      ['run_id', 'item_id', 'location_id', 'method', 'demand_class', 'accuracy', 'error_sd', 'protection_error_scale', 'protection_error_horizons', 'protection_errors', 'params'],
+      output.fits.map((fit) => [
+        runId,
+        fit.itemId,
+        fit.locationId,
+        fit.method,
+        fit.demandClass,
+        fit.accuracy,
+        fit.errorSd,
+        fit.protectionErrors?.scale ?? null,
+        fit.protectionErrors ? arrayLiteral(fit.protectionErrors.horizons) : null,
+        fit.protectionErrors ? arrayLiteral(fit.protectionErrors.rows) : null,
+        fit.params,
+      ]),
     );
   });
+}
+
+/** A PostgreSQL array literal of numbers, nested for rows: {{1,2},{3,4}}. */
+function arrayLiteral(values: number[] | number[][]): string {
+  return `{${values.map((value) => (Array.isArray(value) ? arrayLiteral(value) : String(value))).join(',')}}`;
 }
 
 export interface ItemForecast {
@@ -72,6 +93,7 @@ export interface ItemForecast {
   method: string;
   demandClass: string;
   errorSd: number | null;
+  protectionErrors: ProtectionErrorSummary | null;
   /** Mean demand per period, step 1 first. */
   mean: number[];
   periodStarts: string[];
@@ -80,13 +102,15 @@ export interface ItemForecast {
 /** The forecasts of a run for a set of items, one entry per item × location, in one query. */
 export async function forecastsForItems(db: Db, runId: number, itemIds: number[]): Promise<ItemForecast[]> {
   const { rows } = await db.raw(
-    `select f.item_id, f.location_id, ff.method, ff.demand_class, ff.error_sd,
+    `select f.item_id, f.location_id, ff.method, ff.demand_class, ff.error_sd, ff.protection_error_scale, ff.protection_error_horizons::int[],
+            -- real → numeric keeps the stored 4 significant digits (2.366, not 2.365999937) for float8.
+            ff.protection_errors::numeric[]::float8[] as protection_errors,
             array_agg(f.mean order by f.step)::float8[] as mean,
             array_agg(f.period_start order by f.step)::date[] as period_starts
        from forecasts f
        join forecast_fits ff on ff.run_id = f.run_id and ff.item_id = f.item_id and ff.location_id = f.location_id
       where f.run_id = ? and f.item_id = any(?::int[])
-      group by f.item_id, f.location_id, ff.method, ff.demand_class, ff.error_sd
+      group by f.item_id, f.location_id, ff.method, ff.demand_class, ff.error_sd, ff.protection_error_scale, ff.protection_error_horizons, ff.protection_errors
       order by f.item_id, f.location_id`,
     [runId, itemIds],
   );
@@ -96,7 +120,43 @@ export async function forecastsForItems(db: Db, runId: number, itemIds: number[]
     method: row.method,
     demandClass: row.demand_class,
     errorSd: row.error_sd,
+    protectionErrors: row.protection_error_scale
+      ? { scale: row.protection_error_scale, horizons: row.protection_error_horizons, rows: row.protection_errors }
+      : null,
     mean: row.mean,
     periodStarts: row.period_starts,
   })) as ItemForecast[];
+}
+
+/** forecast_fits.params.selection: how a model was chosen, on which as-of date, and what a refit keeps until the next choice. */
+export interface ModelSelection {
+  kind: 'class' | 'holdout' | 'fixed' | 'pinned';
+  /** As-of date of the run that chose (a refit carries it over); null when unknown. */
+  selectedOn: string | null;
+  pin?: PinnedModel;
+}
+
+/**
+ * The model selections of the latest succeeded pipeline run before `runId` for a set of items (primary-key
+ * lookups in one query): what the forecast stage may refit instead of choosing again. Fits written before
+ * selections were stored (params.selection a plain word) are left out.
+ */
+export async function lastModelSelections(
+  db: Db,
+  runId: number,
+  itemIds: number[],
+): Promise<Array<{ itemId: number; locationId: number; selection: ModelSelection }>> {
+  const { rows } = await db.raw(
+    `select item_id, location_id, params -> 'selection' as selection
+       from forecast_fits
+      where run_id = (select max(id) from forecast_runs where kind = 'pipeline' and status = 'succeeded' and id < ?)
+        and item_id = any(?::int[])
+        and jsonb_typeof(params -> 'selection') = 'object'`,
+    [runId, itemIds],
+  );
+  return rows.map((row: { item_id: number; location_id: number; selection: ModelSelection }) => ({
+    itemId: row.item_id,
+    locationId: row.location_id,
+    selection: row.selection,
+  }));
 }

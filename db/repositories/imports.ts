@@ -128,9 +128,11 @@ export function stagingColumns(table: ImportTable): string[] {
 }
 
 /**
- * COPYs the rows into a temporary staging table (dropped at commit) and upserts them in one statement on the
+ * COPYs the rows into a temporary staging table and upserts them in one statement on the
  * table's natural key. A conflicting row is updated only when a value differs, so re-posting the same records
- * changes nothing (updated_at included). `xmax = 0` marks a freshly inserted row. Must run in a transaction.
+ * changes nothing (updated_at included). `xmax = 0` marks a freshly inserted row. Must run in a transaction. The
+ * staging table is dropped after the upsert, so that one transaction can stage the same table again (a large file in
+ * batches); a failed statement rolls the transaction back, which removes it too.
  */
 export async function stageAndUpsert(trx: Knex.Transaction, table: ImportTable, rows: CopyValue[][]): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
@@ -151,6 +153,7 @@ export async function stageAndUpsert(trx: Knex.Transaction, table: ImportTable, 
      )
      select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from upserted`,
   );
+  await trx.raw(`drop table ${staging}`);
   const inserted = Number(counts[0].inserted);
   const updated = Number(counts[0].updated);
   return { inserted, updated, unchanged: rows.length - inserted - updated };

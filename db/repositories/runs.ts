@@ -12,9 +12,11 @@ export interface Run {
   finishedAt: string | null;
   counts: Record<string, number>;
   error: string | null;
+  /** When housekeeping removed the run's forecasts, fits, drafts and untouched recommendations; null while whole. */
+  prunedAt: string | null;
 }
 
-const runColumns = `id, kind, trigger, status, as_of_date, started_at, finished_at, counts, error`;
+const runColumns = `id, kind, trigger, status, as_of_date, started_at, finished_at, counts, error, pruned_at`;
 
 function toRun(row: Record<string, unknown>): Run {
   return {
@@ -27,6 +29,7 @@ function toRun(row: Record<string, unknown>): Run {
     finishedAt: row.finished_at ? new Date(row.finished_at as string).toISOString() : null,
     counts: (typeof row.counts === 'string' ? JSON.parse(row.counts) : row.counts) as Record<string, number>,
     error: (row.error as string | null) ?? null,
+    prunedAt: row.pruned_at ? new Date(row.pruned_at as string).toISOString() : null,
   };
 }
 
@@ -54,7 +57,10 @@ export async function openRun(db: Db, input: { kind: string; trigger: string }):
  * own record, and locking the run row first makes parallel chunks see each other's records.
  */
 export async function completeChunk(db: Db, runId: number, firstItemId: number, counts: Record<string, number>): Promise<void> {
-  await db.raw(`select id from forecast_runs where id = ? for update`, [runId]);
+  // NO KEY UPDATE, not UPDATE: the chunk's own rows already hold KEY SHARE on the run row through their foreign key,
+  // and two chunks upgrading that to FOR UPDATE at once deadlock (seen at 100k SKUs); NO KEY UPDATE does not conflict
+  // with KEY SHARE, so parallel chunks queue here instead.
+  await db.raw(`select id from forecast_runs where id = ? for no key update`, [runId]);
   await db.raw(
     `insert into forecast_run_chunks (run_id, first_item_id, counts) values (?, ?, ?::jsonb)
      on conflict (run_id, first_item_id) do update set counts = excluded.counts, finished_at = now()`,
@@ -113,4 +119,58 @@ export async function failRunningRuns(db: Db, kind: string, error: string): Prom
     [error, kind],
   );
   return rows.map((row: { id: number }) => Number(row.id));
+}
+
+/**
+ * The tables of rows a run writes (and a rerun of it replaces), by run_id: pruning a run empties all of them. A stage
+ * that adds one adds it here (a test checks every table referencing forecast_runs is listed).
+ */
+export const runOutputTables = ['forecasts', 'forecast_fits', 'inventory_policies', 'draft_purchase_orders', 'forecast_run_chunks', 'backorder_allocations'] as const;
+
+export interface PruneCounts {
+  /** Runs deleted outright: nothing a buyer decided was left in them. */
+  runsDeleted: number;
+  /** Runs kept as a header with their decided recommendations, marked pruned. */
+  runsThinned: number;
+  /** Rows deleted per table; recommendations: those nobody acted on. */
+  deleted: Record<(typeof runOutputTables)[number] | 'recommendations', number>;
+}
+
+/**
+ * Prunes the finished runs that ended more than `retentionDays` ago, except the latest succeeded run of each kind
+ * (what the API and the planner read). Their output rows (runOutputTables) and the recommendations nobody acted on
+ * are deleted. Recommendations a buyer decided stay, with their audit events: purchase-order lines and the
+ * planner's earlier-decision and approved-not-exported rules refer to them. A run left with none is deleted; the
+ * others are marked pruned_at, so the next pruning skips them. Set-based, in one transaction: a statement per table
+ * for any number of runs.
+ */
+export async function pruneRuns(db: Db, options: { retentionDays: number }): Promise<PruneCounts> {
+  return db.transaction(async (trx) => {
+    const { rows: candidates } = await trx.raw(
+      `select id from forecast_runs
+        where status <> 'running' and pruned_at is null
+          and finished_at < now() - make_interval(days => ?)
+          and id not in (select max(id) from forecast_runs where status = 'succeeded' group by kind)
+        order by id
+        for update`,
+      [options.retentionDays],
+    );
+    const runIds = candidates.map((row: { id: unknown }) => Number(row.id));
+    const count = async (statement: string) => {
+      const { rows } = await trx.raw(`with gone as (${statement} returning 1) select count(*)::int as n from gone`, [runIds]);
+      return rows[0].n as number;
+    };
+    const deleted = {} as PruneCounts['deleted'];
+    for (const table of runOutputTables) deleted[table] = await count(`delete from ${table} where run_id = any(?::bigint[])`);
+    // Untouched exactly as replacePlanChunk defines it; a recommendation on a purchase-order line is never untouched.
+    deleted.recommendations = await count(
+      `delete from recommendations
+        where run_id = any(?::bigint[]) and status = 'proposed' and quantity = suggested_quantity and decided_at is null`,
+    );
+    const runsDeleted = await count(
+      `delete from forecast_runs r where id = any(?::bigint[]) and not exists (select 1 from recommendations x where x.run_id = r.id)`,
+    );
+    const { rows: thinned } = await trx.raw(`update forecast_runs set pruned_at = now() where id = any(?::bigint[]) returning id`, [runIds]);
+    return { runsDeleted, runsThinned: thinned.length, deleted };
+  });
 }

@@ -1,5 +1,5 @@
 import { type Random, normalDraw, seededRandom } from '../../models/stats/random';
-import { copyRowsIntoEmptyTable, type CopyValue } from '../bulk';
+import { copyRows, type CopyValue, withKeysSuspended } from '../bulk';
 import type { Db } from '../connection';
 import { dayNumber, isoDate } from '../dates';
 
@@ -14,6 +14,8 @@ export interface SeedOptions {
   skuCount?: number;
   /** Last day of history, 'YYYY-MM-DD'. */
   endDate: string;
+  /** Mix of demand patterns (patternShares): 'demo' (default) or 'long-tail'. */
+  catalogue?: Catalogue;
 }
 
 export interface SeedResult {
@@ -24,6 +26,18 @@ export interface SeedResult {
 const HISTORY_DAYS = 3 * 365;
 
 type DemandPattern = 'smooth' | 'erratic' | 'intermittent' | 'lumpy';
+type Catalogue = 'demo' | 'long-tail';
+
+/**
+ * Share of items per demand pattern (lumpy takes the rest). 'demo' shows every pattern well: half the items sell
+ * nearly every day (about 990 daily-sales rows per item over three years, 99 million for 100,000 items).
+ * 'long-tail' is a large distributor's catalogue, where most items sell a few times a month or less (about 510
+ * rows per item): the shape of the 100,000-SKU benchmark.
+ */
+const patternShares: Record<Catalogue, { smooth: number; erratic: number; intermittent: number }> = {
+  demo: { smooth: 0.5, erratic: 0.1, intermittent: 0.25 },
+  'long-tail': { smooth: 0.2, erratic: 0.1, intermittent: 0.45 },
+};
 
 interface SupplierProfile {
   name: string;
@@ -80,8 +94,21 @@ function poisson(random: Random, mean: number): number {
   return count;
 }
 
+type Tables = Record<(typeof tables)[number][2], CopyValue[][]>;
+
 /** Builds every table's rows in memory; no database access, so the same seed always yields the same rows. */
-export function generateDemoData(options: SeedOptions) {
+export function generateDemoData(options: SeedOptions): Tables {
+  const stream = streamDemoData(options);
+  const dailySales = [...stream.dailySales];
+  return { ...stream.otherTables(), dailySales };
+}
+
+/**
+ * The same rows as generateDemoData, with daily sales (nearly all of the rows) as a
+ * generator so that a large catalogue never sits in memory; the other tables are small and held. They are
+ * complete once the generator has ended, because every table draws from one random sequence in one order.
+ */
+export function streamDemoData(options: SeedOptions): { dailySales: Generator<CopyValue[]>; otherTables(): Omit<Tables, 'dailySales'> } {
   const random = seededRandom(options.seed ?? 1);
   const skuCount = options.skuCount ?? 300;
   const endDay = dayNumber(options.endDate);
@@ -94,129 +121,146 @@ export function generateDemoData(options: SeedOptions) {
 
   const items: CopyValue[][] = [];
   const supplierItems: CopyValue[][] = [];
-  const dailySales: CopyValue[][] = [];
   const onHand: CopyValue[][] = [];
   const pairs: Pair[] = [];
   const primarySupplierOf = new Map<number, number>();
   const orderMultipleOf = new Map<number, number>();
 
-  for (let itemId = 1; itemId <= skuCount; itemId++) {
-    const draw = random();
-    const pattern: DemandPattern = draw < 0.5 ? 'smooth' : draw < 0.6 ? 'erratic' : draw < 0.85 ? 'intermittent' : 'lumpy';
-    const unitCost = round(Math.exp(between(random, Math.log(0.8), Math.log(250))), 2);
-    const unitPrice = round(unitCost * between(random, 1.3, 2.2), 2);
-    const sku = `SKU-${String(itemId).padStart(5, '0')}`;
-    const description = `${pick(random, adjectives)} ${pick(random, nouns)} ${Math.floor(between(random, 4, 90))}mm`;
-    const abcOverride = random() < 0.02 ? pick(random, ['A', 'B', 'C']) : null;
-    const serviceLevelOverride = random() < 0.02 ? pick(random, [0.9, 0.97, 0.99]) : null;
-    const active = random() >= 0.02;
-    items.push([itemId, `ITEM-${itemId}`, sku, description, 'EA', unitCost, unitPrice, abcOverride, serviceLevelOverride, active]);
+  const shares = patternShares[options.catalogue ?? 'demo'];
+  let finished = false;
+  let others: Omit<Tables, 'dailySales'> | undefined;
 
-    // Supplier terms: case packs for cheap fast movers, single units for expensive ones.
-    const orderMultiple = unitCost > 80 ? 1 : pick(random, [1, 5, 6, 10, 12, 24, 50]);
-    orderMultipleOf.set(itemId, orderMultiple);
-    const primary = 1 + Math.floor(random() * suppliers.length);
-    primarySupplierOf.set(itemId, primary);
-    const supplierIds = random() < 0.3 ? [primary, 1 + ((primary + Math.floor(random() * 4)) % suppliers.length)] : [primary];
-    supplierIds.forEach((supplierId, index) => {
-      const profile = supplierProfiles[supplierId - 1]!;
-      const cost = round(unitCost * (index === 0 ? between(random, 0.97, 1.03) : between(random, 1.05, 1.15)), 4);
-      const moq = orderMultiple * pick(random, [1, 1, 2, 5, 10]);
-      supplierItems.push([
-        supplierItems.length + 1, `SI-${supplierId}-${itemId}`, supplierId, itemId, `V${supplierId}-${sku.slice(4)}`,
-        cost, moq, orderMultiple, profile.promisedDays, index + 1,
-      ]);
-    });
+  function* dailySales(): Generator<CopyValue[]> {
+    for (let itemId = 1; itemId <= skuCount; itemId++) {
+      const draw = random();
+      const pattern: DemandPattern =
+        draw < shares.smooth ? 'smooth'
+        : draw < shares.smooth + shares.erratic ? 'erratic'
+        : draw < shares.smooth + shares.erratic + shares.intermittent ? 'intermittent'
+        : 'lumpy';
+      const unitCost = round(Math.exp(between(random, Math.log(0.8), Math.log(250))), 2);
+      const unitPrice = round(unitCost * between(random, 1.3, 2.2), 2);
+      const sku = `SKU-${String(itemId).padStart(5, '0')}`;
+      const description = `${pick(random, adjectives)} ${pick(random, nouns)} ${Math.floor(between(random, 4, 90))}mm`;
+      const abcOverride = random() < 0.02 ? pick(random, ['A', 'B', 'C']) : null;
+      const serviceLevelOverride = random() < 0.02 ? pick(random, [0.9, 0.97, 0.99]) : null;
+      const active = random() >= 0.02;
+      items.push([itemId, `ITEM-${itemId}`, sku, description, 'EA', unitCost, unitPrice, abcOverride, serviceLevelOverride, active]);
 
-    const baseDaily =
-      pattern === 'smooth' ? Math.exp(between(random, Math.log(2), Math.log(40)))
-      : pattern === 'erratic' ? Math.exp(between(random, Math.log(0.6), Math.log(4)))
-      : pattern === 'intermittent' ? between(random, 0.05, 0.25)
-      : between(random, 0.1, 0.6);
-    const seasonalAmplitude = random() < 0.6 ? between(random, 0.1, 0.5) : 0;
-    const seasonalPhase = random() * 365;
-    const yearlyGrowth = between(random, -0.2, 0.4);
-    const weekProfile = pick(random, weekProfiles);
+      // Supplier terms: case packs for cheap fast movers, single units for expensive ones.
+      const orderMultiple = unitCost > 80 ? 1 : pick(random, [1, 5, 6, 10, 12, 24, 50]);
+      orderMultipleOf.set(itemId, orderMultiple);
+      const primary = 1 + Math.floor(random() * suppliers.length);
+      primarySupplierOf.set(itemId, primary);
+      const supplierIds = random() < 0.3 ? [primary, 1 + ((primary + Math.floor(random() * 4)) % suppliers.length)] : [primary];
+      supplierIds.forEach((supplierId, index) => {
+        const profile = supplierProfiles[supplierId - 1]!;
+        const cost = round(unitCost * (index === 0 ? between(random, 0.97, 1.03) : between(random, 1.05, 1.15)), 4);
+        const moq = orderMultiple * pick(random, [1, 1, 2, 5, 10]);
+        supplierItems.push([
+          supplierItems.length + 1, `SI-${supplierId}-${itemId}`, supplierId, itemId, `V${supplierId}-${sku.slice(4)}`,
+          cost, moq, orderMultiple, profile.promisedDays, index + 1,
+        ]);
+      });
 
-    const locationIds = random() < 0.6 ? [1, 2] : [1];
-    for (const locationId of locationIds) {
-      const scale = locationId === 1 ? 1 : between(random, 0.3, 0.8);
-      const pair: Pair = { itemId, locationId, meanDaily: baseDaily * scale, stockOuts: [] };
-      pairs.push(pair);
+      const baseDaily =
+        pattern === 'smooth' ? Math.exp(between(random, Math.log(2), Math.log(40)))
+        : pattern === 'erratic' ? Math.exp(between(random, Math.log(0.6), Math.log(4)))
+        : pattern === 'intermittent' ? between(random, 0.05, 0.25)
+        : between(random, 0.1, 0.6);
+      const seasonalAmplitude = random() < 0.6 ? between(random, 0.1, 0.5) : 0;
+      const seasonalPhase = random() * 365;
+      const yearlyGrowth = between(random, -0.2, 0.4);
+      const weekProfile = pick(random, weekProfiles);
 
-      if (random() < 0.25) {
-        for (let episodes = 1 + Math.floor(random() * 4); episodes > 0; episodes--) {
-          const start = Math.floor(random() * HISTORY_DAYS);
-          pair.stockOuts.push([start, Math.min(HISTORY_DAYS - 1, start + 2 + Math.floor(random() * 19))]);
+      const locationIds = random() < 0.6 ? [1, 2] : [1];
+      for (const locationId of locationIds) {
+        const scale = locationId === 1 ? 1 : between(random, 0.3, 0.8);
+        const pair: Pair = { itemId, locationId, meanDaily: baseDaily * scale, stockOuts: [] };
+        pairs.push(pair);
+
+        if (random() < 0.25) {
+          for (let episodes = 1 + Math.floor(random() * 4); episodes > 0; episodes--) {
+            const start = Math.floor(random() * HISTORY_DAYS);
+            pair.stockOuts.push([start, Math.min(HISTORY_DAYS - 1, start + 2 + Math.floor(random() * 19))]);
+          }
         }
-      }
-      if (random() < 0.04) pair.stockOuts.push([HISTORY_DAYS - 1 - Math.floor(random() * 10), HISTORY_DAYS - 1]);
+        if (random() < 0.04) pair.stockOuts.push([HISTORY_DAYS - 1 - Math.floor(random() * 10), HISTORY_DAYS - 1]);
 
-      // Expected demand of each day: level, trend, weekday, season and promotions, multiplied together.
-      const dayMean = new Float64Array(HISTORY_DAYS);
-      for (let index = 0; index < HISTORY_DAYS; index++) {
-        const weekday = (((firstDay + index + 3) % 7) + 7) % 7;
-        const trend = Math.max(0.2, 1 + (yearlyGrowth * index) / 365);
-        const season = 1 + seasonalAmplitude * Math.sin((2 * Math.PI * (index - seasonalPhase)) / 365.25);
-        dayMean[index] = pair.meanDaily * trend * weekProfile[weekday]! * season;
-      }
-      if (pattern === 'smooth') {
-        for (let count = Math.floor(between(random, 4, 10)); count > 0; count--) {
-          const start = Math.floor(random() * HISTORY_DAYS);
-          const end = Math.min(HISTORY_DAYS, start + 7 + Math.floor(random() * 8));
-          const lift = between(random, 1.5, 3);
-          for (let index = start; index < end; index++) dayMean[index]! *= lift;
+        // Expected demand of each day: level, trend, weekday, season and promotions, multiplied together.
+        const dayMean = new Float64Array(HISTORY_DAYS);
+        for (let index = 0; index < HISTORY_DAYS; index++) {
+          const weekday = (((firstDay + index + 3) % 7) + 7) % 7;
+          const trend = Math.max(0.2, 1 + (yearlyGrowth * index) / 365);
+          const season = 1 + seasonalAmplitude * Math.sin((2 * Math.PI * (index - seasonalPhase)) / 365.25);
+          dayMean[index] = pair.meanDaily * trend * weekProfile[weekday]! * season;
         }
-      }
-
-      const outOfStock = new Uint8Array(HISTORY_DAYS);
-      for (const [start, end] of pair.stockOuts) outOfStock.fill(1, start, end + 1);
-
-      // Erratic demand swings week by week (a big customer orders or not), so that weekly totals stay erratic too.
-      let weekSwing = 1;
-      for (let index = 0; index < HISTORY_DAYS; index++) {
-        const mean = dayMean[index]!;
-        if (index % 7 === 0) weekSwing = Math.exp(0.8 * normalDraw(random) - 0.32);
-        let quantity: number;
-        if (pattern === 'smooth') quantity = poisson(random, mean * Math.exp(0.25 * normalDraw(random) - 0.03));
-        else if (pattern === 'erratic') quantity = poisson(random, mean * weekSwing * Math.exp(0.5 * normalDraw(random) - 0.125));
-        else if (pattern === 'intermittent') quantity = random() < mean / 1.5 ? 1 + poisson(random, 0.5) : 0;
-        else quantity = random() < mean / 12 ? Math.round(Math.exp(between(random, Math.log(3), Math.log(60)))) : 0;
-
-        if (outOfStock[index]) {
-          // The first day of a stock-out sells what was left; later days sell nothing. Either way demand went unmet.
-          const firstDayOut = index === 0 || !outOfStock[index - 1];
-          dailySales.push([itemId, locationId, dates[index], firstDayOut ? Math.floor(quantity * random()) : 0, true]);
-        } else if (quantity > 0) {
-          dailySales.push([itemId, locationId, dates[index], quantity, false]);
+        if (pattern === 'smooth') {
+          for (let count = Math.floor(between(random, 4, 10)); count > 0; count--) {
+            const start = Math.floor(random() * HISTORY_DAYS);
+            const end = Math.min(HISTORY_DAYS, start + 7 + Math.floor(random() * 8));
+            const lift = between(random, 1.5, 3);
+            for (let index = start; index < end; index++) dayMean[index]! *= lift;
+          }
         }
-      }
 
-      for (let week = 0; week < 13; week++) {
-        const index = HISTORY_DAYS - 1 - week * 7;
-        const cover = outOfStock[index] ? 0 : between(random, 3, 60);
-        onHand.push([itemId, locationId, dates[index], Math.round(pair.meanDaily * cover)]);
+        const outOfStock = new Uint8Array(HISTORY_DAYS);
+        for (const [start, end] of pair.stockOuts) outOfStock.fill(1, start, end + 1);
+
+        // Erratic demand swings week by week (a big customer orders or not), so that weekly totals stay erratic too.
+        let weekSwing = 1;
+        for (let index = 0; index < HISTORY_DAYS; index++) {
+          const mean = dayMean[index]!;
+          if (index % 7 === 0) weekSwing = Math.exp(0.8 * normalDraw(random) - 0.32);
+          let quantity: number;
+          if (pattern === 'smooth') quantity = poisson(random, mean * Math.exp(0.25 * normalDraw(random) - 0.03));
+          else if (pattern === 'erratic') quantity = poisson(random, mean * weekSwing * Math.exp(0.5 * normalDraw(random) - 0.125));
+          else if (pattern === 'intermittent') quantity = random() < mean / 1.5 ? 1 + poisson(random, 0.5) : 0;
+          else quantity = random() < mean / 12 ? Math.round(Math.exp(between(random, Math.log(3), Math.log(60)))) : 0;
+
+          if (outOfStock[index]) {
+            // The first day of a stock-out sells what was left; later days sell nothing. Either way demand went unmet.
+            const firstDayOut = index === 0 || !outOfStock[index - 1];
+            yield [itemId, locationId, dates[index], firstDayOut ? Math.floor(quantity * random()) : 0, true];
+          } else if (quantity > 0) {
+            yield [itemId, locationId, dates[index], quantity, false];
+          }
+        }
+
+        for (let week = 0; week < 13; week++) {
+          const index = HISTORY_DAYS - 1 - week * 7;
+          const cover = outOfStock[index] ? 0 : between(random, 3, 60);
+          onHand.push([itemId, locationId, dates[index], Math.round(pair.meanDaily * cover)]);
+        }
       }
     }
+
+    finished = true;
   }
 
-  const { purchaseOrders, purchaseOrderLines, receipts } = purchaseHistory(random, pairs, {
-    firstDay, endDay, primarySupplierOf, orderMultipleOf,
-  });
-  const { salesOrders, salesOrderLines } = openSalesOrders(random, pairs, { firstDay, endDay });
-
   return {
-    locations: locationRows,
-    suppliers,
-    items,
-    supplierItems,
-    dailySales,
-    onHand,
-    purchaseOrders,
-    purchaseOrderLines,
-    receipts,
-    salesOrders,
-    salesOrderLines,
+    dailySales: dailySales(),
+    otherTables() {
+      if (!finished) throw new Error('streamDemoData: read every daily sale before the other tables');
+      if (others) return others;
+      const { purchaseOrders, purchaseOrderLines, receipts } = purchaseHistory(random, pairs, {
+        firstDay, endDay, primarySupplierOf, orderMultipleOf,
+      });
+      const { salesOrders, salesOrderLines } = openSalesOrders(random, pairs, { firstDay, endDay });
+      others = {
+        locations: locationRows,
+        suppliers,
+        items,
+        supplierItems,
+        onHand,
+        purchaseOrders,
+        purchaseOrderLines,
+        receipts,
+        salesOrders,
+        salesOrderLines,
+      };
+      return others;
+    },
   };
 }
 
@@ -338,16 +382,28 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
 
 /**
  * Loads the demo catalogue in one transaction with COPY, unless the database already holds items or locations.
- * An advisory lock keeps two processes starting together from both seeding.
+ * An advisory lock keeps two processes starting together from both seeding. Daily sales stream from the
+ * generator straight into COPY, so memory stays flat however many items; every table's keys and indexes are
+ * suspended while loading (which lets daily sales go first) and rebuilt once at the end.
  */
 export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedResult> {
   return db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['replen:seed-demo-data']);
     if (!(await isDatabaseEmpty(trx))) return { seeded: false, counts: {} };
-    const data = generateDemoData(options);
+    const stream = streamDemoData(options);
     const counts: Record<string, number> = {};
-    for (const [table, columns, key] of tables) {
-      counts[table] = await copyRowsIntoEmptyTable(trx, table, columns, data[key]);
+    await withKeysSuspended(trx, tables.map(([table]) => table), async () => {
+      // Emptied in this transaction, daily sales can be written frozen (see copyRows); no other table references it.
+      await trx.raw('truncate daily_sales');
+      const [, salesColumns] = tables.find(([table]) => table === 'daily_sales')!;
+      counts.daily_sales = await copyRows(trx, 'daily_sales', salesColumns, stream.dailySales, { freeze: true });
+      const data = stream.otherTables();
+      for (const [table, columns, key] of tables) {
+        if (key === 'dailySales') continue;
+        counts[table] = await copyRows(trx, table, columns, data[key]);
+      }
+    });
+    for (const [table, columns] of tables) {
       // Rows came with explicit ids: move each identity sequence past them so later inserts do not collide.
       if ((columns as readonly string[]).includes('id')) {
         await trx.raw(`select setval(pg_get_serial_sequence(?, 'id'), (select max(id) from ??))`, [table, table]);
@@ -355,6 +411,6 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedRe
     }
     // Fresh statistics, or the planner guesses a few rows per table; PGlite has no autovacuum to gather them later.
     await trx.raw(`analyze ${tables.map(([table]) => table).join(', ')}`);
-    return { seeded: true, counts };
+    return { seeded: true, counts: Object.fromEntries(tables.map(([table]) => [table, counts[table]!])) };
   });
 }

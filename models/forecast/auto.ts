@@ -18,7 +18,7 @@
  */
 import type { Forecast } from './types';
 import { classifyDemand, type DemandClass } from './classify';
-import { fitEts, forecastEts } from './ets';
+import { fitEts, forecastEts, type EtsFit } from './ets';
 import { fitOptimisedTheta, fitTheta, forecastOptimisedTheta, forecastTheta } from './theta';
 import { fitArima, forecastArima } from './arima';
 import { fitAdida, fitCroston, fitSba, fitTsb, forecastIntermittent, type IntermittentFit, type IntermittentMethod } from './intermittent';
@@ -57,6 +57,23 @@ export interface AutoForecastOptions {
   intermittentHoldoutOrigins?: number;
   /** Add ARIMA to the smooth-series components (slow: see DEFAULTS). */
   arima?: boolean;
+  /**
+   * A model chosen by an earlier selection (AutoForecast.pin): refit it (same model and form, parameters
+   * re-estimated) instead of choosing again, while the series stays in the family it was chosen in; otherwise, or
+   * if the refit fails, or on histories shorter than 48 values, select as usual. Choosing costs most of the time and rarely changes from week to week.
+   */
+  pinned?: PinnedModel;
+}
+
+/** What an automatic selection settled on, enough to refit the same model on new data. */
+export interface PinnedModel {
+  family: 'smooth' | 'intermittent';
+  /** The smooth candidate (e.g. 'combo-mean') or the intermittent method (e.g. 'tsb'). */
+  model: string;
+  /** ETS form chosen by AICc, e.g. 'MAdN', when the model includes ETS. */
+  etsModel?: string;
+  /** Whether the long season (m > 24) was removed before modelling. */
+  longSeason?: boolean;
 }
 
 export interface AutoForecast extends Forecast {
@@ -65,7 +82,22 @@ export interface AutoForecast extends Forecast {
   candidates: { method: string; score: number }[];
   /** Root mean square of the chosen model's one-step in-sample errors (0 when it has none), for safety stock. */
   residualSd: number;
-  selection: 'class' | 'holdout' | 'fixed';
+  selection: 'class' | 'holdout' | 'fixed' | 'pinned';
+  /** The model to pass as `pinned` next time; absent when the class alone decided (zero, new, short) or fixed. */
+  pin?: PinnedModel;
+  /** The ETS component's fit and the values it saw (seasonally adjusted when the long season was removed), when ETS ran. */
+  ets?: EtsComponent;
+}
+
+export interface EtsComponent {
+  fit: EtsFit;
+  values: number[];
+}
+
+/** The ETS fit a forecast carries (etsForecast's), passed along by spreading it into the forecasts built from it. */
+function etsOf(...forecasts: Forecast[]): { ets?: EtsComponent } {
+  const ets = forecasts.map((forecast) => (forecast as { ets?: EtsComponent }).ets).find((fit) => fit !== undefined);
+  return ets ? { ets } : {};
 }
 
 /**
@@ -83,6 +115,23 @@ export const DEFAULTS = { holdoutOrigins: 0, intermittentHoldoutOrigins: 2, arim
 /** Smooth-series components; ARIMA only on request. */
 type Component = 'ets' | 'theta' | 'optimised-theta' | 'arima';
 type SmoothCandidate = Component | 'combo-mean' | 'combo-median';
+/**
+ * Shortest history on which a pin is honoured. On M3 (bench/accuracy.ts), refitting the choice made one period
+ * earlier loses nothing on monthly series (48 to 144 values: sMAPE 13.52 against 13.53, MASE 0.840 both) but a
+ * little on the shorter yearly and quarterly ones (sMAPE 16.15 against 16.10, 9.03 against 8.98), where one more
+ * value moves the choice more. Weekly histories of a year or more clear it.
+ */
+const minimumPinnedLength = 48;
+const smoothCandidates: readonly SmoothCandidate[] = ['ets', 'theta', 'optimised-theta', 'arima', 'combo-mean', 'combo-median'];
+
+/**
+ * The decisions a smooth forecast makes besides its candidate, so that a refit can keep them (PinnedModel): read
+ * where set (a pinned refit), filled in where not (a selection).
+ */
+interface SmoothChoices {
+  etsModel?: string;
+  longSeason?: boolean;
+}
 
 /** Shortest training window a holdout origin may leave, in seasons (and at least 8 values). */
 const minimumTrainSeasons = 2;
@@ -109,9 +158,9 @@ export function autoForecast(values: number[], options: AutoForecastOptions): Au
   const hasNegative = y.some((v) => v < 0);
   const allZero = y.every((v) => v === 0);
   const { demandClass } = classifyDemand(y);
-  const finish = (forecast: Forecast, selection: AutoForecast['selection'], candidates: AutoForecast['candidates'] = []): AutoForecast => {
+  const finish = (forecast: Forecast, selection: AutoForecast['selection'], candidates: AutoForecast['candidates'] = [], pin?: PinnedModel): AutoForecast => {
     const result = hasNegative ? forecast : clipAtZero(forecast);
-    return { ...result, demandClass, candidates, residualSd: rootMeanSquareError(y, result.fitted), selection };
+    return { ...result, demandClass, candidates, residualSd: rootMeanSquareError(y, result.fitted), selection, ...(pin && { pin }) };
   };
 
   if (method !== 'auto') return finish(fixedForecast(method, y, seasonLength, horizon, levels, settings.components), 'fixed');
@@ -121,17 +170,35 @@ export function autoForecast(values: number[], options: AutoForecastOptions): Au
   if (demandClass === 'short') return finish(forecastIntermittent(fitTsb(y), horizon, { levels }), 'class');
   // A history that is all negative classifies as 'zero' (negatives count as no demand); it is a smooth series.
   const intermittent = (demandClass === 'intermittent' || demandClass === 'lumpy') && !allNegativeOrZero(y);
+  const pinned = y.length >= minimumPinnedLength ? options.pinned : undefined;
   if (intermittent) {
+    if (pinned?.family === 'intermittent' && intermittentMethods.includes(pinned.model as IntermittentMethod)) {
+      const method = pinned.model as IntermittentMethod;
+      return finish(forecastIntermittent(fitIntermittentMethod(method, y), horizon, { levels }), 'pinned', [], { family: 'intermittent', model: method });
+    }
     const scores = intermittentHoldout(y, horizon, settings.intermittentHoldoutOrigins);
-    if (scores.length === 0) return finish(forecastIntermittent(fitSba(y), horizon, { levels }), 'class');
+    const pin = (model: IntermittentMethod): PinnedModel => ({ family: 'intermittent', model });
+    if (scores.length === 0) return finish(forecastIntermittent(fitSba(y), horizon, { levels }), 'class', [], pin('sba'));
     const best = scores.reduce((a, b) => (b.score < a.score ? b : a));
     const chosen = forecastIntermittent(fitIntermittentMethod(best.method as IntermittentMethod, y), horizon, { levels });
-    return finish(chosen, 'holdout', scores);
+    return finish(chosen, 'holdout', scores, pin(best.method as IntermittentMethod));
+  }
+  const smooth = (candidate: SmoothCandidate, choices: SmoothChoices = {}) => {
+    const forecast = smoothForecast(candidate, y, seasonLength, horizon, levels, settings.components, choices);
+    return { forecast, pin: { family: 'smooth', model: candidate, ...choices } satisfies PinnedModel };
+  };
+  if (pinned?.family === 'smooth' && smoothCandidates.includes(pinned.model as SmoothCandidate)) {
+    try {
+      const refit = smooth(pinned.model as SmoothCandidate, { etsModel: pinned.etsModel, longSeason: pinned.longSeason });
+      return finish(refit.forecast, 'pinned', [], refit.pin);
+    } catch {
+      // The pinned form no longer fits the data (say, a zero where multiplicative errors need positives): choose again.
+    }
   }
   const scores = smoothHoldout(y, seasonLength, horizon, settings.holdoutOrigins, settings.components);
-  if (scores.length === 0) return finish(smoothForecast('combo-mean', y, seasonLength, horizon, levels, settings.components), 'class');
-  const best = scores.reduce((a, b) => (b.score < a.score ? b : a));
-  return finish(smoothForecast(best.method as SmoothCandidate, y, seasonLength, horizon, levels, settings.components), 'holdout', scores);
+  const chosen = scores.length === 0 ? undefined : scores.reduce((a, b) => (b.score < a.score ? b : a));
+  const { forecast, pin } = smooth((chosen?.method ?? 'combo-mean') as SmoothCandidate);
+  return finish(forecast, chosen ? 'holdout' : 'class', scores, pin);
 }
 
 /** Linear interpolation over NaN gaps, the nearest value carried over leading and trailing gaps. */
@@ -282,12 +349,15 @@ function smoothForecast(
   horizon: number,
   levels: number[],
   components: Component[],
+  choices: SmoothChoices = {},
 ): Forecast {
-  const season = adjustLongSeason(y, seasonLength);
-  const forecast = unadjustedSmoothForecast(candidate, season.values, season.seasonLength, horizon, levels, components);
+  const season = adjustLongSeason(y, seasonLength, choices.longSeason);
+  choices.longSeason = season.description !== '';
+  const forecast = unadjustedSmoothForecast(candidate, season.values, season.seasonLength, horizon, levels, components, choices);
   const n = y.length;
   return {
     method: forecast.method + season.description,
+    ...etsOf(forecast),
     mean: season.restore(forecast.mean, n),
     levels: forecast.levels,
     lower: forecast.lower.map((row) => season.restore(row, n)),
@@ -303,14 +373,16 @@ function unadjustedSmoothForecast(
   horizon: number,
   levels: number[],
   components: Component[],
+  choices: SmoothChoices,
 ): Forecast {
-  if (candidate !== 'combo-mean' && candidate !== 'combo-median') return componentForecast(candidate, y, seasonLength, horizon, levels);
-  const parts = components.map((c) => componentForecast(c, y, seasonLength, horizon, levels));
+  if (candidate !== 'combo-mean' && candidate !== 'combo-median') return componentForecast(candidate, y, seasonLength, horizon, levels, choices);
+  const parts = components.map((c) => componentForecast(c, y, seasonLength, horizon, levels, choices));
   const combine = candidate === 'combo-mean' ? average : median;
   return {
     method: `${candidate === 'combo-mean' ? 'Mean' : 'Median'} of ${parts.map((p) => p.method).join(', ')}`,
     mean: combineValues(parts.map((p) => p.mean), combine),
     levels: [...levels],
+    ...etsOf(...parts),
     lower: levels.map((_, i) => combineValues(parts.map((p) => p.lower[i]), combine)),
     upper: levels.map((_, i) => combineValues(parts.map((p) => p.upper[i]), combine)),
     // ARIMA has no in-sample one-step forecasts for p + q > 0 (NaN): combine those that exist.
@@ -321,10 +393,17 @@ function unadjustedSmoothForecast(
   };
 }
 
-function componentForecast(component: Component, y: number[], seasonLength: number, horizon: number, levels: number[]): Forecast {
+function componentForecast(
+  component: Component,
+  y: number[],
+  seasonLength: number,
+  horizon: number,
+  levels: number[],
+  choices: SmoothChoices = {},
+): Forecast {
   switch (component) {
     case 'ets':
-      return etsForecast(y, seasonLength, horizon, levels);
+      return etsForecast(y, seasonLength, horizon, levels, choices);
     case 'theta':
       return forecastTheta(fitTheta(y, seasonLength), horizon, levels);
     case 'optimised-theta':
@@ -343,10 +422,15 @@ const longestEtsSeason = 24;
  */
 const etsEvaluations = 100;
 
-/** ETS chosen by AICc (fitEts). Without levels asked for, a single simulated path: only the point forecast is wanted (holdout). */
-function etsForecast(y: number[], seasonLength: number, horizon: number, levels: number[]): Forecast {
-  const fit = fitEts(y, { seasonLength, maxEvaluations: etsEvaluations });
-  return forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 });
+/**
+ * ETS chosen by AICc (fitEts), or of the form in `choices.etsModel` (a pinned refit: one model fitted instead of up
+ * to six). Without levels asked for, a single simulated path: only the point forecast is wanted (holdout).
+ */
+function etsForecast(y: number[], seasonLength: number, horizon: number, levels: number[], choices: SmoothChoices): Forecast & { ets: EtsComponent } {
+  const form = choices.etsModel;
+  const fit = fitEts(y, { seasonLength, maxEvaluations: etsEvaluations, ...(form && { model: form, damped: form.includes('d') }) });
+  choices.etsModel = `${fit.errorType}${fit.trendType}${fit.damped ? 'd' : ''}${fit.seasonType}`;
+  return { ...forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 }), ets: { fit, values: y } };
 }
 
 /**
@@ -371,10 +455,11 @@ interface LongSeasonAdjustment {
  * to the models. The ACF test Theta and ARIMA use (seasonalityTest) misses smooth long seasons: for a pure
  * 52-week sine over 156 weeks |r_52| ≈ 0.66 against a threshold of about 0.79.
  */
-function adjustLongSeason(y: number[], seasonLength: number): LongSeasonAdjustment {
+function adjustLongSeason(y: number[], seasonLength: number, pinned?: boolean): LongSeasonAdjustment {
   const unchanged = (m: number): LongSeasonAdjustment => ({ values: y, seasonLength: m, restore: (row) => row, description: '' });
   if (seasonLength <= longestEtsSeason) return unchanged(seasonLength);
-  if (y.length < 2 * seasonLength || seasonalStrength(y, seasonLength) <= seasonalStrengthThreshold) return unchanged(1);
+  if (y.length < 2 * seasonLength || pinned === false) return unchanged(1);
+  if (pinned === undefined && seasonalStrength(y, seasonLength) <= seasonalStrengthThreshold) return unchanged(1);
   const kind = y.every((v) => v > 0) ? 'multiplicative' : 'additive';
   const { figure } = classicalDecomposition(y, seasonLength, kind);
   const index = (t: number) => figure[t % seasonLength];

@@ -3,6 +3,7 @@
  */
 import { configTable, keyUsage, runKeyCommand } from './admin';
 import { forecastUsage, runForecastCommand } from './forecast';
+import { pullUsage, runPullCommand } from './pull';
 import { runSimulateCommand, simulateUsage } from './simulate';
 
 const usage = [
@@ -11,6 +12,7 @@ const usage = [
   `  forecast   ${forecastUsage.replace('usage: replen forecast ', '')}`,
   `  simulate   ${simulateUsage.replace('usage: replen simulate ', '')}`,
   `  key        ${keyUsage.replace('usage: replen key ', '')}`,
+  `  pull       ${pullUsage.replace('usage: replen pull ', '')}`,
   '  config     prints the configuration settings as a table',
 ].join('\n');
 
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return runSimulateCommand(rest);
     case 'key':
       return runKeyCommand(rest);
+    case 'pull':
+      return runPullCommand(rest);
     case 'config':
       process.stdout.write(`${configTable()}\n`);
       return 0;

@@ -1,9 +1,10 @@
-import type { ForecastFitRow, ForecastRow } from '../../db/repositories/forecasts';
+import type { ForecastFitRow, ForecastRow, ModelSelection } from '../../db/repositories/forecasts';
 import type { WeeklySeries } from '../../db/repositories/sales';
 import { addDays } from '../../db/dates';
 import { autoForecast } from '../../models/forecast/auto';
 import { uncensorDemand } from '../../models/forecast/censored';
 import { mase } from '../../models/forecast/accuracy';
+import { summariseProtectionErrors } from '../../models/forecast/protection-errors';
 
 const WEEKLY_SEASON = 52;
 const LEVELS = [80, 95];
@@ -12,7 +13,13 @@ export interface SeriesForecastOptions {
   horizonWeeks: number;
   /** The Monday after the last week of history: the start of forecast step 1. */
   firstPeriodStart: string;
+  /** Last day of history: the date a new model selection is stamped with (ModelSelection.selectedOn). */
+  asOfDate?: string;
+  /** Earlier selections to refit instead of choosing again, by selectionKey (the forecast stage passes the recent ones). */
+  pinned?: Map<string, ModelSelection>;
 }
+
+export const selectionKey = (itemId: number, locationId: number) => `${itemId}:${locationId}`;
 
 export interface SeriesForecastRows {
   forecasts: ForecastRow[];
@@ -32,7 +39,14 @@ export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOpti
 /** Forecasts one series and appends its horizon rows and its fit row. */
 export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
   const demand = sinceFirstSale(uncensorDemand(series.quantities, series.outOfStockDays, 7));
-  const result = autoForecast(demand, { seasonLength: WEEKLY_SEASON, horizon: options.horizonWeeks, levels: LEVELS });
+  const earlier = options.pinned?.get(selectionKey(series.itemId, series.locationId));
+  const result = autoForecast(demand, { seasonLength: WEEKLY_SEASON, horizon: options.horizonWeeks, levels: LEVELS, pinned: earlier?.pin });
+  const selection: ModelSelection = {
+    kind: result.selection,
+    // A refit keeps the date of the selection it refits, so that selections still happen every FORECAST_RESELECT_DAYS.
+    selectedOn: result.selection === 'pinned' ? earlier!.selectedOn : (options.asOfDate ?? null),
+    ...(result.pin && { pin: result.pin }),
+  };
   result.mean.forEach((mean, step) => {
     rows.forecasts.push({
       itemId: series.itemId,
@@ -55,7 +69,9 @@ export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySer
     demandClass: result.demandClass,
     accuracy: { inSampleMase: finiteOrNull(inSampleMase(demand, result.fitted)) },
     errorSd: finiteOrNull(result.residualSd),
-    params: { selection: result.selection, candidates: result.candidates, historyWeeks: demand.length },
+    // The ETS component's errors over 1 … horizon weeks: the planner's safety stock over lead time + review.
+    protectionErrors: result.ets ? summariseProtectionErrors(result.ets.values, result.ets.fit, options.horizonWeeks) : null,
+    params: { selection, candidates: result.candidates, historyWeeks: demand.length },
   });
 }
 

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import { listActiveItemLocations } from '../../db/repositories/items';
-import { replaceChunkForecasts } from '../../db/repositories/forecasts';
+import { lastModelSelections, type ModelSelection, replaceChunkForecasts } from '../../db/repositories/forecasts';
 import { completeChunk } from '../../db/repositories/runs';
 import { weeklySales, type WeeklySeries } from '../../db/repositories/sales';
-import { addDays } from '../../db/dates';
+import { addDays, dayNumber } from '../../db/dates';
 import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
-import { appendSeriesForecast, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
+import { appendSeriesForecast, selectionKey, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
 import type { ChunkStage } from './pipeline-service';
 
 /** Runs forecastSeries somewhere other than this thread (jobs/forecast-pool.ts: a pool of worker threads). */
@@ -17,9 +17,17 @@ export interface SeriesForecaster {
  * The forecast stage for one chunk of items: one query for the chunk's weekly sales, one model choice per
  * item × location, one transaction that replaces the chunk's rows for the run. With a forecaster the model work
  * runs off this thread, so BullMQ lock renewal and HTTP requests are never held up; without one it runs here,
- * yielding to the event loop every few items.
+ * yielding to the event loop every few items. A model chosen less than `reselectDays` before the as-of date (by
+ * the last succeeded run) is refitted rather than chosen again (autoForecast's `pinned`): cheaper, and
+ * bench/accuracy.ts shows no loss from refitting a choice one period old.
  */
-export function createForecastStage(deps: { db: Knex; horizonWeeks: number; historyWeeks: number; forecaster?: SeriesForecaster }): ChunkStage {
+export function createForecastStage(deps: {
+  db: Knex;
+  horizonWeeks: number;
+  historyWeeks: number;
+  reselectDays: number;
+  forecaster?: SeriesForecaster;
+}): ChunkStage {
   const { db } = deps;
   return async (runId, asOfDate, range) => {
     const chunk = await listActiveItemLocations(db, {
@@ -29,7 +37,12 @@ export function createForecastStage(deps: { db: Knex; horizonWeeks: number; hist
     });
     const itemIds = [...new Set(chunk.pairs.map((pair) => pair.itemId))];
     const sales = await weeklySales(db, itemIds, { endDate: asOfDate, weeks: deps.historyWeeks });
-    const options = { horizonWeeks: deps.horizonWeeks, firstPeriodStart: addDays(sales.weekEnds[sales.weekEnds.length - 1], 1) };
+    const options: SeriesForecastOptions = {
+      horizonWeeks: deps.horizonWeeks,
+      firstPeriodStart: addDays(sales.weekEnds[sales.weekEnds.length - 1], 1),
+      asOfDate,
+      pinned: await recentSelections(db, runId, itemIds, asOfDate, deps.reselectDays),
+    };
     const rows = deps.forecaster ? await deps.forecaster.forecast(sales.series, options) : await forecastHere(sales.series, options);
     const counts = { forecastedSeries: sales.series.length };
     await db.transaction(async (trx) => {
@@ -47,4 +60,16 @@ async function forecastHere(list: WeeklySeries[], options: SeriesForecastOptions
     appendSeriesForecast(rows, series, options);
   }
   return rows;
+}
+
+/** The last run's selections made fewer than `reselectDays` days before `asOfDate` (and not after it), by selectionKey. */
+async function recentSelections(db: Knex, runId: number, itemIds: number[], asOfDate: string, reselectDays: number): Promise<Map<string, ModelSelection>> {
+  const recent = new Map<string, ModelSelection>();
+  if (reselectDays === 0) return recent;
+  for (const { itemId, locationId, selection } of await lastModelSelections(db, runId, itemIds)) {
+    if (!selection.pin || !selection.selectedOn) continue;
+    const age = dayNumber(asOfDate) - dayNumber(selection.selectedOn);
+    if (age >= 0 && age < reselectDays) recent.set(selectionKey(itemId, locationId), selection);
+  }
+  return recent;
 }

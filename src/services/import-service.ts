@@ -11,7 +11,7 @@ import {
 } from '../../db/repositories/imports';
 import { AppError } from '../errors';
 import { type Format, importKinds, type ImportKind, type ImportKindName, type StagedRow, toCamel, toSnake } from './imports/kinds';
-import { parseRecords } from './imports/parse';
+import { parseRecords, type SourceRecord, tooManyRows } from './imports/parse';
 
 export interface ImportError {
   row: number;
@@ -21,12 +21,25 @@ export interface ImportError {
 
 export type ImportResult = { [table in ImportTable]?: UpsertCounts } & { errors: ImportError[] };
 
+/**
+ * A request body to parse, or CSV records already parsed (a batch of a large file, rows numbered in the file), which
+ * must number at most `maxRows`.
+ */
+export type ImportInput = ({ format: Format; body: unknown } | { format: 'csv'; records: SourceRecord[] }) & {
+  partial: boolean;
+  trx?: Knex.Transaction;
+};
+
 export interface ImportService {
+  /** The most rows one batch may have. */
+  readonly maxRows: number;
   /**
    * Validates a batch (rows, then references against the database) and upserts it in one transaction. Any bad row
    * rejects the whole batch (422, nothing applied) unless `partial`, which commits the good rows and returns the bad.
+   * With `trx` the batch runs inside the caller's transaction (a pull commits a page with its cursor) and a rejection
+   * throws there, leaving the rollback to the caller.
    */
-  importRecords(kind: ImportKindName, input: { format: Format; body: unknown; partial: boolean }): Promise<ImportResult>;
+  importRecords(kind: ImportKindName, input: ImportInput): Promise<ImportResult>;
 }
 
 export const DEFAULT_MAX_IMPORT_ROWS = 50_000;
@@ -53,7 +66,9 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
   const { db, now = () => new Date(), maxRows = DEFAULT_MAX_IMPORT_ROWS } = deps;
 
   return {
-    async importRecords(kindName, { format, body, partial }) {
+    maxRows,
+    async importRecords(kindName, input) {
+      const { format, partial, trx: outer } = input;
       const kind: ImportKind = importKinds[kindName];
       const fieldName = (name: string) => (format === 'json' ? name : toSnake(kind.csvColumn?.(name) ?? name));
       const errors: ImportError[] = [];
@@ -64,7 +79,9 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
       };
 
       let staged: StagedRow[] = [];
-      for (const { row, data } of parseRecords(format, body, maxRows)) {
+      const records = 'records' in input ? input.records : parseRecords(format, input.body, maxRows);
+      if (records.length > maxRows) throw tooManyRows(maxRows);
+      for (const { row, data } of records) {
         const parsed = kind.schema.safeParse(format === 'csv' && kind.fromCsv ? kind.fromCsv(data as Record<string, unknown>) : data);
         if (parsed.success) {
           staged.push(...kind.flatten(parsed.data as never, row, format));
@@ -88,7 +105,8 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
         }
       }
 
-      return db.transaction(async (trx) => {
+      const inTransaction = <T>(work: (trx: Knex.Transaction) => Promise<T>) => (outer ? work(outer) : db.transaction(work));
+      return inTransaction(async (trx) => {
         await checkReferences(trx, staged, fail);
         errors.sort((a, b) => a.row - b.row || a.field.localeCompare(b.field));
         if (errors.length > 0 && !partial) {

@@ -1,5 +1,7 @@
 import type { Metrics } from '../metrics';
 import type { ApiKeyService } from './api-key-service';
+import type { BackorderService } from './backorder-service';
+import type { ConnectorService } from './connectors';
 import type { HealthService } from './health-service';
 import type { ImportService } from './import-service';
 import type { PipelineService } from './pipeline-service';
@@ -19,4 +21,6 @@ export interface Services {
   skus: SkuService;
   metrics: Metrics;
   imports: ImportService;
+  backorders: BackorderService;
+  connectors: ConnectorService;
 }

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { activeItemIdRanges } from '../../db/repositories/items';
-import { closeRun, failRunningRuns, findRun, listRuns, openRun, setRunCounts, type Run } from '../../db/repositories/runs';
+import { closeRun, failRunningRuns, findRun, listRuns, openRun, pruneRuns, setRunCounts, type PruneCounts, type Run } from '../../db/repositories/runs';
 import type { ItemRange, RunDispatcher } from '../../jobs/dispatcher';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 
@@ -24,6 +24,8 @@ export interface PipelineService {
   failInterruptedRuns(): Promise<number[]>;
   getRun(runId: number): Promise<Run>;
   listRuns(options: { beforeId?: number; limit: number }): Promise<Run[]>;
+  /** Housekeeping: prunes finished runs older than the retention (see pruneRuns in db/repositories/runs.ts). */
+  pruneRuns(): Promise<PruneCounts>;
 }
 
 export function createPipelineService(deps: {
@@ -32,14 +34,27 @@ export function createPipelineService(deps: {
   metrics: Metrics;
   dispatcher: RunDispatcher;
   chunkSize: number;
+  /** Finished runs older than this many days are pruned by housekeeping. */
+  runRetentionDays: number;
   forecastStage: ChunkStage;
   runStages: Array<{ name: string; stage: RunStage }>;
 }): PipelineService {
   const { db, logger, metrics } = deps;
 
   async function requireRun(runId: number): Promise<Run> {
+    if (!Number.isSafeInteger(runId) || runId < 1) throw new ValidationError(`run id must be a positive integer, got ${JSON.stringify(runId)}`);
     const run = await findRun(db, runId);
     if (!run) throw new NotFoundError(`run ${runId}`);
+    return run;
+  }
+
+  /**
+   * The run a job works on. A succeeded run's jobs may run again (they rewrite the same rows); a failed run's may
+   * not: once one of its jobs gave up, its other jobs would only write rows nobody reads.
+   */
+  async function requireRunToWorkOn(runId: number): Promise<Run> {
+    const run = await requireRun(runId);
+    if (run.status === 'failed') throw new ConflictError(`run ${runId} has failed: its jobs no longer run`, { runId, error: run.error });
     return run;
   }
 
@@ -61,13 +76,17 @@ export function createPipelineService(deps: {
     },
 
     async forecastChunk(runId, range) {
-      const run = await requireRun(runId);
+      const { firstItemId, lastItemId } = range;
+      if (!Number.isSafeInteger(firstItemId) || !Number.isSafeInteger(lastItemId) || firstItemId > lastItemId) {
+        throw new ValidationError(`invalid item range ${JSON.stringify(firstItemId)}..${JSON.stringify(lastItemId)}`, { firstItemId, lastItemId });
+      }
+      const run = await requireRunToWorkOn(runId);
       // The stage records the chunk (and so the run's progress) in the transaction that writes its rows.
       return deps.forecastStage(runId, run.asOfDate!, range);
     },
 
     async planRun(runId) {
-      const run = await requireRun(runId);
+      const run = await requireRunToWorkOn(runId);
       const totals: Record<string, number> = {};
       for (const { name, stage } of deps.runStages) {
         const started = Date.now();
@@ -89,6 +108,12 @@ export function createPipelineService(deps: {
 
     getRun: requireRun,
     listRuns: (options) => listRuns(db, options),
+
+    async pruneRuns() {
+      const counts = await pruneRuns(db, { retentionDays: deps.runRetentionDays });
+      logger.info({ retentionDays: deps.runRetentionDays, ...counts }, 'old runs pruned');
+      return counts;
+    },
   };
   // The two job steps are timed for /metrics, failures included.
   return {

@@ -22,6 +22,10 @@ export const runResponse = z.strictObject({
   finishedAt: z.string().nullable(),
   counts: z.record(z.string(), z.number()).describe('Progress and counts per stage: chunks, chunksDone, items, plannedItems, recommendations, …'),
   error: z.string().nullable(),
+  prunedAt: z
+    .string()
+    .nullable()
+    .describe("When housekeeping removed the run's forecasts, drafts and untouched recommendations: its counts then describe rows that are gone. Null while whole."),
 });
 export const runPageResponse = z.strictObject({ data: z.array(runResponse), nextCursor: z.number().int().nullable() });
 export const startedRunResponse = z.strictObject({ runId: z.number().int(), chunks: z.number().int() });

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import { CsvError as StreamCsvError, parse as parseStream } from 'csv-parse';
 import { CsvError, parse } from 'csv-parse/sync';
 import { AppError, ValidationError } from '../../errors';
 import { toCamel, type Format } from './kinds';
@@ -21,26 +23,51 @@ export function parseRecords(format: Format, body: unknown, maxRows: number): So
     return body.map((data: unknown, index) => ({ row: index + 1, data }));
   }
   if (typeof body !== 'string') throw new ValidationError('request body must be CSV text');
-  let parsed: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  let parsed: ParsedCsvRecord[];
   try {
-    parsed = parse(body, {
-      columns: (header: string[]) => header.map((name) => toCamel(name.trim().toLowerCase())),
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-      info: true,
-      to: maxRows + 1,
-    });
+    parsed = parse(body, { ...csvOptions, to: maxRows + 1 });
   } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
-      throw new ValidationError(`malformed CSV at line ${line}: ${error.message}`, { line });
-    }
-    throw error;
+    throw malformed(error);
   }
   if (parsed.length > maxRows) throw tooManyRows(maxRows);
-  return parsed.map(({ record, info }) => ({
-    row: info.lines,
-    data: Object.fromEntries(Object.entries(record).filter(([, value]) => value !== '')),
-  }));
+  return parsed.map(toSourceRecord);
+}
+
+/**
+ * The records of a CSV stream (a file of any size), read as they arrive: rows keep their line numbers in the whole
+ * stream, and only csv-parse's buffer is held, so memory does not grow with the file.
+ */
+export async function* streamCsvRecords(input: Readable): AsyncGenerator<SourceRecord> {
+  const parser = input.pipe(parseStream(csvOptions));
+  // A read error of the file does not pass through pipe(): hand it to the parser so that the loop below sees it.
+  input.once('error', (error) => parser.destroy(error));
+  try {
+    for await (const parsed of parser) yield toSourceRecord(parsed as ParsedCsvRecord);
+  } catch (error) {
+    throw malformed(error);
+  } finally {
+    input.destroy();
+  }
+}
+
+type ParsedCsvRecord = { record: Record<string, string>; info: { lines: number } };
+
+const csvOptions = {
+  columns: (header: string[]) => header.map((name) => toCamel(name.trim().toLowerCase())),
+  skip_empty_lines: true,
+  trim: true,
+  bom: true,
+  info: true,
+};
+
+const toSourceRecord = ({ record, info }: ParsedCsvRecord): SourceRecord => ({
+  row: info.lines,
+  data: Object.fromEntries(Object.entries(record).filter(([, value]) => value !== '')),
+});
+
+function malformed(error: unknown): unknown {
+  // The sync and stream builds of csv-parse each bundle their own CsvError class.
+  if (!(error instanceof CsvError || error instanceof StreamCsvError)) return error;
+  const line = (error as CsvError & { lines?: number }).lines;
+  return new ValidationError(`malformed CSV at line ${line}: ${error.message}`, { line });
 }

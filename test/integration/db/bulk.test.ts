@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { copyRows } from '../../../db/bulk';
+import { copyRows, withKeysSuspended } from '../../../db/bulk';
+import type { Db } from '../../../db/connection';
 import { openTestDb, type TestDb, testEngines } from '../../helpers/database';
 
 describe.each(testEngines())('copyRows on %s', (engine) => {
@@ -41,5 +42,55 @@ describe.each(testEngines())('copyRows on %s', (engine) => {
 
   it('refuses non-finite numbers instead of writing them', async () => {
     await expect(copyRows(db, 'copy_target', ['id', 'amount'], [[20, Number.NaN]])).rejects.toThrow('copyRows: non-finite number NaN');
+  });
+
+  it('streams rows from a generator, across COPY pieces, and counts them', async () => {
+    function* generated() {
+      for (let id = 1000; id < 13345; id++) yield [id, `row ${id}`];
+    }
+    expect(await copyRows(db, 'copy_target', ['id', 'label'], generated())).toBe(12345);
+    const { rows } = await db.raw('select count(*)::int as n, sum(id)::float8 as total from copy_target where id >= 1000');
+    // 12,345 consecutive ids from 1000: n · (first + last) / 2.
+    expect(rows[0]).toEqual({ n: 12345, total: (12345 * (1000 + 13344)) / 2 });
+  });
+});
+
+describe.each(testEngines())('withKeysSuspended on %s', (engine) => {
+  let testDb: TestDb;
+  let db: Knex;
+  const constraintsOf = async (on: Db, table: string) =>
+    (await on.raw(`select contype from pg_constraint where conrelid = ?::regclass and contype in ('p', 'u', 'f') order by contype`, [table])).rows.map((row: { contype: string }) => row.contype);
+  beforeAll(async () => {
+    testDb = await openTestDb(engine);
+    db = testDb.db;
+    await db.raw('create table bulk_parent (id integer primary key)');
+    await db.raw('create table bulk_child (parent_id integer not null references bulk_parent (id), day date not null, primary key (parent_id, day))');
+    await db.raw('create index bulk_child_by_day on bulk_child (day)');
+  });
+  afterAll(() => testDb.drop());
+
+  it('loads the referencing table first, frozen after a truncate, then rebuilds its keys and index', async () => {
+    await db.transaction((trx) =>
+      withKeysSuspended(trx, ['bulk_child', 'bulk_parent'], async () => {
+        expect(await constraintsOf(trx, 'bulk_child')).toEqual([]);
+        await trx.raw('truncate bulk_child');
+        await copyRows(trx, 'bulk_child', ['parent_id', 'day'], [[1, '2026-01-01'], [2, '2026-01-01'], [1, '2026-01-02']], { freeze: true });
+        await copyRows(trx, 'bulk_parent', ['id'], [[1], [2]]);
+      }),
+    );
+    expect(await constraintsOf(db, 'bulk_child')).toEqual(['f', 'p']);
+    expect((await db.raw(`select indexname from pg_indexes where tablename = 'bulk_child' order by 1`)).rows).toEqual([
+      { indexname: 'bulk_child_by_day' },
+      { indexname: 'bulk_child_pkey' },
+    ]);
+    expect((await db.raw('select count(*)::int as n from bulk_child')).rows[0].n).toBe(3);
+  });
+
+  it('fails when the keys are rebuilt over rows that break them, and the transaction leaves nothing', async () => {
+    await expect(
+      db.transaction((trx) => withKeysSuspended(trx, ['bulk_child'], () => copyRows(trx, 'bulk_child', ['parent_id', 'day'], [[9, '2026-02-01']]))),
+    ).rejects.toThrow(/foreign key/);
+    expect((await db.raw('select count(*)::int as n from bulk_child where parent_id = 9')).rows[0].n).toBe(0);
+    expect(await constraintsOf(db, 'bulk_child')).toEqual(['f', 'p']);
   });
 });

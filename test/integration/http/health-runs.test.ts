@@ -7,7 +7,7 @@ import { createLogger } from '../../../src/logger';
 import { runPageResponse, runResponse, startedRunResponse } from '../../../src/http/routes/runs';
 import type { ItemRange, RunDispatcher } from '../../../jobs/dispatcher';
 import { openTestDb, testEngines, type TestDb } from '../../helpers/database';
-import { expectShape } from '../../helpers/catalogue';
+import { expectShape, insertLocation, insertRecommendation, insertRun, insertSourcedItem, insertSupplier } from '../../helpers/catalogue';
 
 /** Records dispatched runs instead of running them, so a run stays "running" for the conflict test. */
 class RecordingDispatcher implements RunDispatcher {
@@ -21,12 +21,13 @@ describe.each(testEngines())('health, readiness and runs over HTTP on %s', (engi
   let testDb: TestDb;
   let app: Express;
   let keys: Record<'viewer' | 'admin', string>;
+  let services: ReturnType<typeof createServices>;
   const dispatcher = new RecordingDispatcher();
 
   beforeAll(async () => {
     testDb = await openTestDb(engine);
     const logger = createLogger('silent');
-    const services = createServices({ db: testDb.db, config: loadConfig({}), logger, dispatcher });
+    services = createServices({ db: testDb.db, config: loadConfig({}), logger, dispatcher });
     app = createApp({ services, logger });
     keys = {
       viewer: (await services.apiKeys.create({ name: 'v', role: 'viewer' })).key,
@@ -80,6 +81,32 @@ describe.each(testEngines())('health, readiness and runs over HTTP on %s', (engi
     expect(malformed.body.error.code).toBe('validation_failed');
     await request(app).get('/runs?limit=100000').set('Authorization', `Bearer ${keys.viewer}`).expect(400);
     await request(app).get('/runs?unknown=1').set('Authorization', `Bearer ${keys.viewer}`).expect(400);
+  });
+
+  it('GET /runs and /runs/:id show prunedAt once housekeeping has thinned a run, null for a whole run', async () => {
+    const db = testDb.db;
+    const supplierId = await insertSupplier(db);
+    const locationId = await insertLocation(db);
+    const itemId = await insertSourcedItem(db, { supplierId });
+    // Past the 90-day retention, holding a rejected recommendation: housekeeping keeps its row and marks it pruned.
+    const oldRun = await insertRun(db, { status: 'succeeded' });
+    await db.raw(`update forecast_runs set started_at = now() - interval '200 days', finished_at = now() - interval '200 days' where id = ?`, [oldRun]);
+    await insertRecommendation(db, { runId: oldRun, itemId, locationId, supplierId, status: 'rejected' });
+    const latestRun = await insertRun(db, { status: 'succeeded' });
+
+    const before = await request(app).get(`/runs/${oldRun}`).set('Authorization', `Bearer ${keys.viewer}`).expect(200);
+    expect(before.body.prunedAt).toBeNull();
+    const pruned = await services.pipeline.pruneRuns();
+    expect(pruned).toMatchObject({ runsThinned: 1, runsDeleted: 0 });
+
+    const shown = await request(app).get(`/runs/${oldRun}`).set('Authorization', `Bearer ${keys.viewer}`).expect(200);
+    expectShape(runResponse, shown.body);
+    expect(Date.parse(shown.body.prunedAt)).toBeGreaterThan(Date.parse(shown.body.finishedAt));
+    expect(new Date(shown.body.prunedAt).toISOString()).toBe(shown.body.prunedAt);
+    const listed = await request(app).get('/runs').set('Authorization', `Bearer ${keys.viewer}`).expect(200);
+    expectShape(runPageResponse, listed.body);
+    const prunedById = Object.fromEntries(listed.body.data.map((run: { id: number; prunedAt: string | null }) => [run.id, run.prunedAt]));
+    expect(prunedById).toMatchObject({ [oldRun]: shown.body.prunedAt, [latestRun]: null });
   });
 
   it('rejects a body that is not JSON with a 400 and no stack trace', async () => {

@@ -15,7 +15,7 @@ import { openInProcessPipeline, smallDemoSeed, smallPipelineConfig, waitForRun }
 const logger = createLogger('silent');
 const config = smallPipelineConfig;
 const seed = smallDemoSeed;
-const RUN_TABLES = ['forecasts', 'forecast_fits', 'inventory_policies', 'recommendations', 'draft_purchase_orders'];
+const RUN_TABLES = ['forecasts', 'forecast_fits', 'inventory_policies', 'recommendations', 'draft_purchase_orders', 'backorder_allocations'];
 
 /** Everything a run leaves behind: its counters and, per table, the row count and a digest of the rows (less ids and timestamps). */
 async function runFootprint(db: Knex, services: Services, runId: number) {

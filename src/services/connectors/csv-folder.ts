@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { importedFile, recordImportedFile } from '../../../db/repositories/source-state';
+import { AppError } from '../../errors';
+import { importKinds, type ImportKindName } from '../imports/kinds';
+import { type SourceRecord, streamCsvRecords } from '../imports/parse';
+import { addCounts, type ConnectorContext, type TableCounts } from './batches';
+import type { CsvFolderSource } from './sources';
+
+/** Files are taken kind by kind in this order, so that the records a file refers to arrive before it. */
+const kindOrder: ImportKindName[] = ['items', 'suppliers', 'supplier-items', 'purchase-orders', 'receipts', 'sales-orders', 'daily-sales', 'on-hand'];
+
+export interface FileOutcome {
+  file: string;
+  /** imported: committed; already-imported: the same name and content was imported before; failed: see its error file. */
+  outcome: 'imported' | 'already-imported' | 'failed';
+  /** Where the file went, relative to the source folder. */
+  movedTo: string;
+  kind?: ImportKindName;
+  message?: string;
+}
+
+export interface CsvFolderPullReport {
+  source: string;
+  type: 'csv-folder';
+  files: FileOutcome[];
+  /** Files left for the next pull because they were modified less than settleSeconds ago. */
+  waiting: string[];
+  counts: TableCounts;
+}
+
+/** The kind a file name starts with (the longest such kind name), or undefined. */
+export function kindOfFile(fileName: string): ImportKindName | undefined {
+  const name = fileName.toLowerCase();
+  return [...kindOrder].sort((a, b) => b.length - a.length).find((kind) => name.startsWith(kind));
+}
+
+/**
+ * Pulls a folder of CSV files: each *.csv file directly in the folder is read as a stream, imported in batches of at
+ * most the import service's maxRows in one transaction (all rows or none) and recorded with its content hash in the
+ * same transaction, then moved to processed/ with <file>.report.json (the batches' counts summed), or to failed/ with
+ * <file>.error.json when it cannot be parsed or is rejected. A file is moved only after the commit; one left behind by
+ * a crash is recognised by its hash and moved without importing it again.
+ */
+export async function pullCsvFolder(context: ConnectorContext, source: CsvFolderSource): Promise<CsvFolderPullReport> {
+  const report: CsvFolderPullReport = { source: source.name, type: 'csv-folder', files: [], waiting: [], counts: {} };
+  const entries = await fs.readdir(source.folder, { withFileTypes: true }).catch((error: Error) => {
+    throw new Error(`source ${source.name}: cannot read the folder: ${error.message}`, { cause: error });
+  });
+  const files = entries
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && entry.name.toLowerCase().endsWith('.csv'))
+    .map((entry) => ({ name: entry.name, kind: source.kind ?? kindOfFile(entry.name) }))
+    .sort((a, b) => rank(a.kind) - rank(b.kind) || a.name.localeCompare(b.name));
+
+  for (const { name, kind } of files) {
+    const file = path.join(source.folder, name);
+    const stat = await fs.stat(file);
+    if (context.now().getTime() - stat.mtimeMs < source.settleSeconds * 1000) {
+      report.waiting.push(name);
+      continue;
+    }
+    const sha256 = await hashOf(file);
+    const about = { file: name, kind, sha256, sizeBytes: stat.size };
+    if (!kind) {
+      const message = `no import kind: the file name must start with one of ${kindOrder.join(', ')}`;
+      report.files.push({ file: name, outcome: 'failed', movedTo: await move(source, name, 'failed', { ...about, message }), message });
+      continue;
+    }
+    const earlier = await importedFile(context.db, source.name, name, sha256);
+    if (earlier) {
+      const movedTo = await move(source, name, 'processed', { ...about, alreadyImportedAt: earlier.importedAt, firstReport: earlier.report });
+      report.files.push({ file: name, outcome: 'already-imported', movedTo, kind });
+      continue;
+    }
+    try {
+      const counts = await context.db.transaction(async (trx) => {
+        const imported: TableCounts = {};
+        for await (const records of batches(streamCsvRecords(createReadStream(file)), context.imports.maxRows, orderOf(kind))) {
+          addCounts(imported, await context.imports.importRecords(kind, { format: 'csv', records, partial: false, trx }));
+        }
+        await recordImportedFile(trx, { source: source.name, fileName: name, sha256, sizeBytes: stat.size, report: { kind, counts: imported } });
+        return imported;
+      });
+      addCounts(report.counts, counts);
+      const movedTo = await move(source, name, 'processed', { ...about, importedAt: context.now().toISOString(), counts });
+      report.files.push({ file: name, outcome: 'imported', movedTo, kind });
+      context.logger.info({ source: source.name, file: name, counts }, 'file imported');
+    } catch (error) {
+      // Bad input (unparseable, rejected rows) fails the file; anything else (the database) fails the pull.
+      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
+      const message = error.message;
+      const movedTo = await move(source, name, 'failed', { ...about, code: error.code, message, errors: error.details });
+      report.files.push({ file: name, outcome: 'failed', movedTo, kind, message });
+      context.logger.warn({ source: source.name, file: name, message }, 'file failed');
+    }
+  }
+  return report;
+}
+
+const rank = (kind: ImportKindName | undefined) => (kind === undefined ? -1 : kindOrder.indexOf(kind));
+
+async function hashOf(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+/** For kinds with one CSV line per order line: the order a record belongs to, else undefined. */
+function orderOf(kind: ImportKindName): (record: SourceRecord) => unknown {
+  if (!('fromCsv' in importKinds[kind])) return () => undefined;
+  return (record) => (record.data as { externalId?: unknown }).externalId;
+}
+
+/**
+ * The records in batches of at most `size`. The lines of one order, one after another, stay in one batch (an order
+ * split in two would have its header imported twice), unless the order alone is larger than a batch.
+ */
+async function* batches(records: AsyncIterable<SourceRecord>, size: number, order: (record: SourceRecord) => unknown): AsyncGenerator<SourceRecord[]> {
+  let batch: SourceRecord[] = [];
+  for await (const record of records) {
+    if (batch.length === size) {
+      const current = order(record);
+      let cut = size;
+      if (current !== undefined) while (cut > 0 && order(batch[cut - 1]) === current) cut--;
+      if (cut === 0) cut = size;
+      yield batch.slice(0, cut);
+      batch = batch.slice(cut);
+    }
+    batch.push(record);
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * Writes the report beside the file's new place, then moves the file: a file in processed/ or failed/ always has its
+ * report. A name already taken there (the same file name dropped again, changed) gets the content hash appended.
+ */
+async function move(source: CsvFolderSource, name: string, to: 'processed' | 'failed', report: Record<string, unknown> & { sha256: string }): Promise<string> {
+  const folder = path.join(source.folder, to);
+  await fs.mkdir(folder, { recursive: true });
+  const extension = path.extname(name);
+  const taken = await exists(path.join(folder, name));
+  const target = taken ? `${path.basename(name, extension)}.${report.sha256.slice(0, 12)}${extension}` : name;
+  await fs.writeFile(path.join(folder, `${target}.${to === 'processed' ? 'report' : 'error'}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  try {
+    await fs.rename(path.join(source.folder, name), path.join(folder, target));
+  } catch (error) {
+    // Gone already: a pull of the same source running at the same time moved it after the same idempotent import.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return path.join(to, target);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
