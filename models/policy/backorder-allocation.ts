@@ -1,0 +1,324 @@
+import { normalQuantile } from '../stats/normal';
+import { addDays, dayNumber } from './dates';
+
+/**
+ * Backorder allocation: which incoming units go to which backordered sales-order line, and so when each line can ship.
+ *
+ * Rule, per SKU × location:
+ * - Lines are served in priority order: earliest promised date first (the line's promise, else its order's; a line
+ *   without any promise counts as promised on its order date), then earliest order date, then the lowest line id.
+ * - Supply is used earliest arrival first: stock on hand not committed to other open lines (available on
+ *   `availableDate`), then open purchase-order lines and approved recommendations by arrival date
+ *   (ties: on hand, then purchase orders, then recommendations, then the lowest id).
+ * - Each line takes what it still needs from the earliest supply left, splitting over several supplies when one is
+ *   not enough; its ETA is the arrival date of the last unit it was given. A line not fully covered has no ETA.
+ * - Quantities are counted in thousandths (the database's numeric(14, 3)), so sums are exact.
+ */
+
+export type SupplyKind = 'on-hand' | 'purchase-order' | 'approved-recommendation';
+export type CoverageStatus = 'covered' | 'partial' | 'uncovered';
+export type UncoveredReason = 'no-incoming-supply' | 'awaiting-approval' | 'not-enough-supply';
+
+export const uncoveredMessages: Record<UncoveredReason, string> = {
+  'no-incoming-supply': 'no stock, open purchase order or approved recommendation for this SKU at this location',
+  'awaiting-approval': 'covered only by a recommendation not yet approved: approve it to get a date',
+  'not-enough-supply': 'stock, incoming supply and the proposal run out (lines ahead in the queue come first)',
+};
+
+export interface BackorderLine {
+  salesOrderLineId: number;
+  itemId: number;
+  locationId: number;
+  quantityBackordered: number;
+  orderDate: string;
+  /** The line's promise, else its order's; null when neither was given. */
+  promisedDate: string | null;
+}
+
+/** Stock at a location: on hand, and the part of it already set aside for open lines that are not backordered. */
+export interface StockAvailable {
+  itemId: number;
+  locationId: number;
+  onHand: number;
+  committed: number;
+}
+
+/** Supply still to arrive, with the date it is honestly expected (see purchaseOrderArrival, recommendationArrival). */
+export interface IncomingSupply {
+  kind: 'purchase-order' | 'approved-recommendation';
+  /** Purchase-order line id or recommendation id. */
+  sourceId: number;
+  itemId: number;
+  locationId: number;
+  quantity: number;
+  arrivalDate: string;
+  lateCaseArrivalDate: string;
+}
+
+/** Quantity proposed but not approved: not supply yet, but it tells a buyer what approving would cover. */
+export interface PendingSupply {
+  itemId: number;
+  locationId: number;
+  quantity: number;
+}
+
+export interface AllocatedPiece {
+  kind: SupplyKind;
+  /** Purchase-order line id or recommendation id; null for stock on hand. */
+  sourceId: number | null;
+  quantity: number;
+  arrivalDate: string;
+  lateCaseArrivalDate: string;
+}
+
+export interface LineAllocation {
+  salesOrderLineId: number;
+  itemId: number;
+  locationId: number;
+  /** 1 = served first within its SKU × location. */
+  priorityRank: number;
+  /** The date lines are ranked by: the promise, else the order date. */
+  priorityDate: string;
+  quantityBackordered: number;
+  quantityAllocated: number;
+  quantityUncovered: number;
+  status: CoverageStatus;
+  /** Arrival of the last unit allocated (mean lateness); null unless the line is fully covered. */
+  eta: string | null;
+  /** The same with the late-case lateness. */
+  etaLateCase: string | null;
+  uncoveredReason: UncoveredReason | null;
+  pieces: AllocatedPiece[];
+  /** The part of the uncovered quantity that proposed quantities would cover once approved (lines ahead served first). */
+  quantityAwaitingApproval: number;
+}
+
+export interface AllocationInput {
+  /** The first day stock on hand can ship; nothing is expected earlier (an overdue order arrives on this day at best). */
+  availableDate: string;
+  lines: BackorderLine[];
+  stock: StockAvailable[];
+  incoming: IncomingSupply[];
+  pending?: PendingSupply[];
+}
+
+const UNITS_PER_QUANTITY = 1000;
+const toUnits = (quantity: number) => Math.round(quantity * UNITS_PER_QUANTITY);
+const toQuantity = (units: number) => units / UNITS_PER_QUANTITY;
+const pairKey = (itemId: number, locationId: number) => `${itemId}/${locationId}`;
+const kindOrder: Record<SupplyKind, number> = { 'on-hand': 0, 'purchase-order': 1, 'approved-recommendation': 2 };
+
+function requireQuantity(where: string, quantity: number): void {
+  if (!Number.isFinite(quantity) || quantity < 0) throw new Error(`allocateBackorders: ${where} must be a finite quantity ≥ 0, got ${quantity}`);
+}
+
+function groupByPair<T extends { itemId: number; locationId: number }>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = pairKey(row.itemId, row.locationId);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+
+interface Slot {
+  kind: SupplyKind;
+  sourceId: number | null;
+  units: number;
+  arrivalDate: string;
+  lateCaseArrivalDate: string;
+}
+
+/** The priority order of lines (see the rule above). */
+export function compareLinePriority(a: BackorderLine, b: BackorderLine): number {
+  return (
+    dayNumber(a.promisedDate ?? a.orderDate) - dayNumber(b.promisedDate ?? b.orderDate) ||
+    dayNumber(a.orderDate) - dayNumber(b.orderDate) ||
+    a.salesOrderLineId - b.salesOrderLineId
+  );
+}
+
+/**
+ * Allocates supply to backordered lines per SKU × location by the rule above. Returns one allocation per line, grouped
+ * by SKU × location (item id, then location id) and in priority order within each group.
+ */
+export function allocateBackorders(input: AllocationInput): LineAllocation[] {
+  dayNumber(input.availableDate); // throws on a malformed date
+  for (const line of input.lines) requireQuantity(`quantityBackordered of line ${line.salesOrderLineId}`, line.quantityBackordered);
+  for (const stock of input.stock) {
+    requireQuantity(`onHand of ${pairKey(stock.itemId, stock.locationId)}`, Math.max(0, stock.onHand));
+    requireQuantity(`committed of ${pairKey(stock.itemId, stock.locationId)}`, stock.committed);
+  }
+  for (const supply of input.incoming) {
+    requireQuantity(`quantity of ${supply.kind} ${supply.sourceId}`, supply.quantity);
+    if (dayNumber(supply.lateCaseArrivalDate) < dayNumber(supply.arrivalDate)) {
+      throw new Error(`allocateBackorders: late-case arrival before arrival for ${supply.kind} ${supply.sourceId}`);
+    }
+  }
+  for (const pending of input.pending ?? []) requireQuantity(`pending quantity of ${pairKey(pending.itemId, pending.locationId)}`, pending.quantity);
+
+  const stockOf = new Map(input.stock.map((stock) => [pairKey(stock.itemId, stock.locationId), stock]));
+  const incomingOf = groupByPair(input.incoming);
+  const pendingOf = groupByPair(input.pending ?? []);
+  const groups = [...groupByPair(input.lines).entries()].sort(
+    ([, [a]], [, [b]]) => a.itemId - b.itemId || a.locationId - b.locationId,
+  );
+
+  const result: LineAllocation[] = [];
+  for (const [key, lines] of groups) {
+    const slots = supplySlots(input.availableDate, stockOf.get(key), incomingOf.get(key) ?? []);
+    const firmUnits = slots.reduce((sum, slot) => sum + slot.units, 0);
+    let pendingUnits = (pendingOf.get(key) ?? []).reduce((sum, pending) => sum + toUnits(pending.quantity), 0);
+    let slotIndex = 0;
+
+    [...lines].sort(compareLinePriority).forEach((line, index) => {
+      const needed = toUnits(line.quantityBackordered);
+      let missing = needed;
+      const pieces: AllocatedPiece[] = [];
+      while (missing > 0 && slotIndex < slots.length) {
+        const slot = slots[slotIndex];
+        const taken = Math.min(missing, slot.units);
+        slot.units -= taken;
+        missing -= taken;
+        pieces.push({ kind: slot.kind, sourceId: slot.sourceId, quantity: toQuantity(taken), arrivalDate: slot.arrivalDate, lateCaseArrivalDate: slot.lateCaseArrivalDate });
+        if (slot.units === 0) slotIndex += 1;
+      }
+
+      // What is still missing takes from the proposed quantity in the same order: what approving would cover.
+      const awaitingApproval = Math.min(missing, pendingUnits);
+      pendingUnits -= awaitingApproval;
+
+      const covered = missing === 0;
+      const last = pieces[pieces.length - 1];
+      result.push({
+        salesOrderLineId: line.salesOrderLineId,
+        itemId: line.itemId,
+        locationId: line.locationId,
+        priorityRank: index + 1,
+        priorityDate: line.promisedDate ?? line.orderDate,
+        quantityBackordered: toQuantity(needed),
+        quantityAllocated: toQuantity(needed - missing),
+        quantityUncovered: toQuantity(missing),
+        status: covered ? 'covered' : missing === needed ? 'uncovered' : 'partial',
+        // Slots are sorted by arrival, so the last piece holds the latest date of the line.
+        eta: !covered ? null : last ? last.arrivalDate : input.availableDate,
+        etaLateCase: !covered ? null : last ? maxDate(pieces.map((piece) => piece.lateCaseArrivalDate)) : input.availableDate,
+        uncoveredReason: covered ? null : awaitingApproval === missing ? 'awaiting-approval' : firmUnits === 0 ? 'no-incoming-supply' : 'not-enough-supply',
+        pieces,
+        quantityAwaitingApproval: toQuantity(awaitingApproval),
+      });
+    });
+  }
+  return result;
+}
+
+/** The supply of one SKU × location, earliest first: available stock, then incoming by arrival date. */
+function supplySlots(availableDate: string, stock: StockAvailable | undefined, incoming: IncomingSupply[]): Slot[] {
+  const slots: Slot[] = [];
+  const free = stock ? toUnits(Math.max(0, stock.onHand)) - toUnits(stock.committed) : 0;
+  if (free > 0) slots.push({ kind: 'on-hand', sourceId: null, units: free, arrivalDate: availableDate, lateCaseArrivalDate: availableDate });
+  for (const supply of incoming) {
+    const units = toUnits(supply.quantity);
+    if (units > 0) {
+      slots.push({ kind: supply.kind, sourceId: supply.sourceId, units, arrivalDate: supply.arrivalDate, lateCaseArrivalDate: supply.lateCaseArrivalDate });
+    }
+  }
+  return slots.sort(
+    (a, b) =>
+      dayNumber(a.arrivalDate) - dayNumber(b.arrivalDate) ||
+      kindOrder[a.kind] - kindOrder[b.kind] ||
+      (a.sourceId ?? 0) - (b.sourceId ?? 0),
+  );
+}
+
+function maxDate(dates: string[]): string {
+  return dates.reduce((latest, date) => (dayNumber(date) > dayNumber(latest) ? date : latest));
+}
+
+/** How late a supplier delivers an item, in days after its promise: on average, and in a late case. */
+export interface Lateness {
+  meanDays: number;
+  lateCaseDays: number;
+}
+
+/**
+ * A supplier × item's lateness from its learned lead time (learnLeadTimes): mean = planned mean lead time − quoted
+ * lead time (the credibility-weighted lateness); late case = mean + z(q) × planned standard deviation, the q-quantile
+ * of arrival if lead times are normal. Without a quoted lead time, the mean lateness observed on receipts (else 0).
+ */
+export function latenessFromLeadTime(
+  leadTime: { promisedDays: number | null; plannedMeanDays: number; plannedStdDevDays: number; observed: { meanLatenessDays: number | null } },
+  lateCaseQuantile: number,
+): Lateness {
+  if (!(lateCaseQuantile >= 0.5 && lateCaseQuantile < 1)) throw new Error(`latenessFromLeadTime: lateCaseQuantile must be in [0.5, 1), got ${lateCaseQuantile}`);
+  const meanDays = leadTime.promisedDays !== null ? leadTime.plannedMeanDays - leadTime.promisedDays : (leadTime.observed.meanLatenessDays ?? 0);
+  return { meanDays, lateCaseDays: meanDays + normalQuantile(lateCaseQuantile) * leadTime.plannedStdDevDays };
+}
+
+export interface ArrivalEstimate {
+  arrivalDate: string;
+  lateCaseArrivalDate: string;
+  /** promised: the promise moved by the lateness; expected: the ERP's expected date (later than that, or the only date); lead-time: order date + learned lead time. */
+  basis: 'promised' | 'expected' | 'lead-time';
+}
+
+/** Whole days a date moves: never earlier than promised (an early record promises nothing), rounded up (a day late is a day). */
+const shiftDays = (days: number) => Math.max(0, Math.ceil(days - 1e-9));
+const later = (a: string, b: string) => (dayNumber(a) >= dayNumber(b) ? a : b);
+
+/**
+ * When an open purchase-order line is honestly expected:
+ * - with a promised date: the promise + the supplier's mean lateness (late case: + the late-case lateness), rounded up
+ *   to whole days and never before the promise;
+ * - the ERP's expected date wins when it is later (news of a delay); without a promise it is taken as it is (it is
+ *   the ERP's current expectation, not a promise the supplier's record discounts);
+ * - with neither: the order date + the learned lead time (mean, late case), or null when none is known;
+ * - never before `earliestDate`: an overdue order has not arrived, so it comes on that day at the earliest.
+ */
+export function purchaseOrderArrival(input: {
+  promisedDate: string | null;
+  expectedDate: string | null;
+  orderDate: string;
+  lateness: Lateness;
+  leadTime: { meanDays: number; lateCaseDays: number } | null;
+  earliestDate: string;
+}): ArrivalEstimate | null {
+  let estimate: ArrivalEstimate;
+  if (input.promisedDate !== null) {
+    const arrival = addDays(input.promisedDate, shiftDays(input.lateness.meanDays));
+    const lateCase = addDays(input.promisedDate, shiftDays(Math.max(input.lateness.meanDays, input.lateness.lateCaseDays)));
+    const delayed = input.expectedDate !== null && dayNumber(input.expectedDate) > dayNumber(arrival);
+    estimate = delayed
+      ? { arrivalDate: input.expectedDate!, lateCaseArrivalDate: later(lateCase, input.expectedDate!), basis: 'expected' }
+      : { arrivalDate: arrival, lateCaseArrivalDate: lateCase, basis: 'promised' };
+  } else if (input.expectedDate !== null) {
+    estimate = { arrivalDate: input.expectedDate, lateCaseArrivalDate: input.expectedDate, basis: 'expected' };
+  } else if (input.leadTime !== null) {
+    estimate = {
+      arrivalDate: addDays(input.orderDate, Math.ceil(input.leadTime.meanDays)),
+      lateCaseArrivalDate: addDays(input.orderDate, Math.ceil(Math.max(input.leadTime.meanDays, input.leadTime.lateCaseDays))),
+      basis: 'lead-time',
+    };
+  } else {
+    return null;
+  }
+  return {
+    arrivalDate: later(estimate.arrivalDate, input.earliestDate),
+    lateCaseArrivalDate: later(estimate.lateCaseArrivalDate, input.earliestDate),
+    basis: estimate.basis,
+  };
+}
+
+/**
+ * When an approved recommendation not yet sent to the ERP is expected: it can be ordered on `earliestOrderDate` at the
+ * soonest, and arrives the learned lead time later (mean; late case), rounded up to whole days.
+ */
+export function recommendationArrival(earliestOrderDate: string, leadTime: { meanDays: number; lateCaseDays: number }): ArrivalEstimate {
+  return {
+    arrivalDate: addDays(earliestOrderDate, Math.ceil(leadTime.meanDays)),
+    lateCaseArrivalDate: addDays(earliestOrderDate, Math.ceil(Math.max(leadTime.meanDays, leadTime.lateCaseDays))),
+    basis: 'lead-time',
+  };
+}

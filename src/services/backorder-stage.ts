@@ -1,0 +1,158 @@
+import type { Knex } from 'knex';
+import { addDays } from '../../db/dates';
+import {
+  backorderedLines,
+  backorderSupply,
+  replaceBackorderAllocations,
+  type AllocationPieceRow,
+  type BackorderAllocationRow,
+  type OpenPurchaseLineRow,
+} from '../../db/repositories/backorders';
+import {
+  allocateBackorders,
+  latenessFromLeadTime,
+  purchaseOrderArrival,
+  recommendationArrival,
+  type ArrivalEstimate,
+  type IncomingSupply,
+  type Lateness,
+} from '../../models/policy/backorder-allocation';
+import type { LeadTimeStats } from '../../models/policy/lead-time';
+import type { Logger } from '../logger';
+import type { RunStage } from './pipeline-service';
+import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
+
+export interface BackorderStageDeps {
+  db: Knex;
+  /** Receipts from this many days before the as-of date teach lead times (as in planning). Default 730. */
+  leadTimeHistoryDays?: number;
+  /** The late-case ETA is the arrival this share of deliveries beats, if lead times are normal. Default 0.9. */
+  lateCaseQuantile?: number;
+  logger?: Logger;
+}
+
+/** Where an incoming unit came from, for the allocation's pieces. */
+interface SupplyOrigin {
+  reference: string | null;
+  supplierId: number | null;
+  promisedDate: string | null;
+  latenessDays: number | null;
+  estimate: ArrivalEstimate;
+}
+
+/**
+ * The backorder stage of a run, after planning: allocates stock and incoming supply to every backordered sales-order
+ * line (models/policy/backorder-allocation.ts) and writes one backorder_allocations row per line for the run, replacing
+ * the run's earlier rows. Stock ships from the day after the as-of date; purchase orders arrive on their promise moved
+ * by the supplier's learned lateness; approved recommendations not yet exported arrive a learned lead time after that
+ * day. The run's own proposals are not supply: they only name what approving would cover.
+ */
+export function createBackorderStage(deps: BackorderStageDeps): RunStage {
+  const { db } = deps;
+  const lateCaseQuantile = deps.lateCaseQuantile ?? 0.9;
+
+  return async (runId, asOfDate) => {
+    const availableDate = addDays(asOfDate, 1);
+    const lines = await backorderedLines(db);
+    const supply = lines.length > 0 ? await backorderSupply(db, runId) : { stock: [], purchaseLines: [], approved: [], proposed: [] };
+    const leadTimes = lines.length > 0 ? await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)) }) : new Map();
+    const learned = (supplierId: number | null, itemId: number): LeadTimeStats | undefined =>
+      supplierId === null ? undefined : leadTimes.get(leadTimeKey(supplierId, itemId));
+
+    const incoming: IncomingSupply[] = [];
+    const origins = new Map<string, SupplyOrigin>();
+    let undatedSupply = 0;
+
+    for (const line of supply.purchaseLines) {
+      const stats = learned(line.supplierId, line.itemId);
+      const lateness: Lateness = stats ? latenessFromLeadTime(stats, lateCaseQuantile) : { meanDays: 0, lateCaseDays: 0 };
+      const estimate = purchaseOrderArrival({
+        promisedDate: line.promisedDate,
+        expectedDate: line.expectedDate,
+        orderDate: line.orderDate,
+        lateness,
+        leadTime: stats ? leadTimeOf(stats, lateness) : null,
+        earliestDate: availableDate,
+      });
+      if (!estimate) {
+        undatedSupply += 1;
+        continue;
+      }
+      incoming.push({ kind: 'purchase-order', sourceId: line.purchaseOrderLineId, itemId: line.itemId, locationId: line.locationId, quantity: line.quantity, ...dates(estimate) });
+      origins.set(`purchase-order ${line.purchaseOrderLineId}`, {
+        reference: referenceOf(line),
+        supplierId: line.supplierId,
+        promisedDate: line.promisedDate,
+        latenessDays: stats ? lateness.meanDays : null,
+        estimate,
+      });
+    }
+
+    for (const recommendation of supply.approved) {
+      const stats = learned(recommendation.supplierId, recommendation.itemId);
+      if (!stats) {
+        undatedSupply += 1;
+        continue;
+      }
+      const estimate = recommendationArrival(availableDate, leadTimeOf(stats, latenessFromLeadTime(stats, lateCaseQuantile)));
+      incoming.push({ kind: 'approved-recommendation', sourceId: recommendation.recommendationId, itemId: recommendation.itemId, locationId: recommendation.locationId, quantity: recommendation.quantity, ...dates(estimate) });
+      origins.set(`approved-recommendation ${recommendation.recommendationId}`, {
+        reference: null,
+        supplierId: recommendation.supplierId,
+        promisedDate: null,
+        latenessDays: null,
+        estimate,
+      });
+    }
+
+    const allocations = allocateBackorders({
+      availableDate,
+      lines,
+      stock: supply.stock,
+      incoming,
+      pending: supply.proposed.map(({ itemId, locationId, quantity }) => ({ itemId, locationId, quantity })),
+    });
+
+    const salesOrderOf = new Map(lines.map((line) => [line.salesOrderLineId, line.salesOrderId]));
+    const rows: BackorderAllocationRow[] = allocations.map((allocation) => ({
+      ...allocation,
+      salesOrderId: salesOrderOf.get(allocation.salesOrderLineId)!,
+      pieces: allocation.pieces.map((piece): AllocationPieceRow => {
+        const origin = piece.kind === 'on-hand' ? undefined : origins.get(`${piece.kind} ${piece.sourceId}`)!;
+        return {
+          kind: piece.kind,
+          sourceId: piece.sourceId,
+          reference: origin?.reference ?? null,
+          supplierId: origin?.supplierId ?? null,
+          quantity: piece.quantity,
+          arrivalDate: piece.arrivalDate,
+          lateCaseArrivalDate: piece.lateCaseArrivalDate,
+          basis: origin?.estimate.basis ?? 'on-hand',
+          promisedDate: origin?.promisedDate ?? null,
+          latenessDays: origin?.latenessDays ?? null,
+        };
+      }),
+    }));
+    await replaceBackorderAllocations(db, runId, rows);
+
+    const counts = {
+      backorderLines: rows.length,
+      backorderLinesCovered: rows.filter((row) => row.status === 'covered').length,
+      backorderLinesPartial: rows.filter((row) => row.status === 'partial').length,
+      backorderLinesUncovered: rows.filter((row) => row.status === 'uncovered').length,
+      backorderLinesAwaitingApproval: rows.filter((row) => row.uncoveredReason === 'awaiting-approval').length,
+      backorderSupplyUndated: undatedSupply,
+    };
+    if (undatedSupply > 0) deps.logger?.warn({ runId, undatedSupply }, 'incoming supply without any date or lead time left out of backorder allocation');
+    return counts;
+  };
+}
+
+/** The learned lead time, mean and late case: the late case adds to the mean what the late-case lateness adds. */
+const leadTimeOf = (stats: LeadTimeStats, lateness: Lateness) => ({
+  meanDays: stats.plannedMeanDays,
+  lateCaseDays: stats.plannedMeanDays + (lateness.lateCaseDays - lateness.meanDays),
+});
+
+const dates = (estimate: ArrivalEstimate) => ({ arrivalDate: estimate.arrivalDate, lateCaseArrivalDate: estimate.lateCaseArrivalDate });
+const referenceOf = (line: OpenPurchaseLineRow) => `${line.purchaseOrderReference} / ${line.lineReference}`;

@@ -1,0 +1,325 @@
+import fc from 'fast-check';
+import {
+  allocateBackorders,
+  compareLinePriority,
+  latenessFromLeadTime,
+  purchaseOrderArrival,
+  recommendationArrival,
+  type AllocationInput,
+  type BackorderLine,
+  type IncomingSupply,
+} from '../../../models/policy/backorder-allocation';
+import { dayNumber } from '../../../models/policy/dates';
+
+const line = (salesOrderLineId: number, quantityBackordered: number, orderDate: string, promisedDate: string | null, itemId = 1, locationId = 10): BackorderLine => ({
+  salesOrderLineId,
+  itemId,
+  locationId,
+  quantityBackordered,
+  orderDate,
+  promisedDate,
+});
+const purchaseOrder = (sourceId: number, quantity: number, arrivalDate: string, lateCaseArrivalDate: string, itemId = 1, locationId = 10): IncomingSupply => ({
+  kind: 'purchase-order',
+  sourceId,
+  itemId,
+  locationId,
+  quantity,
+  arrivalDate,
+  lateCaseArrivalDate,
+});
+
+describe('allocateBackorders: a worked example', () => {
+  // One SKU (item 1) at one location (10); stock can ship from 2026-11-28.
+  // Stock: 12 on hand, 4 of them committed to lines that are not backordered → 12 − 4 = 8 free.
+  // Incoming: PO line 502 brings 4 on 12-01 (late case 12-03), PO line 501 brings 10 on 12-05 (late case 12-09),
+  // approved recommendation 601 brings 20 on 12-20 (late case 12-27). A proposed recommendation would bring 5.
+  // Supply in arrival order: on hand 8 @11-28, PO 502 4 @12-01, PO 501 10 @12-05, rec 601 20 @12-20 = 42 units.
+  // Lines by priority (promise, else order date; then order date):
+  //   1. line 103: 6, ordered 11-02, no promise → ranked at 11-02
+  //   2. line 102: 10, promised 11-15
+  //   3. line 101: 5, promised 11-20, ordered 11-01
+  //   4. line 104: 30, promised 11-20, ordered 11-05 (same promise as 101, ordered later)
+  const input: AllocationInput = {
+    availableDate: '2026-11-28',
+    lines: [line(101, 5, '2026-11-01', '2026-11-20'), line(102, 10, '2026-11-03', '2026-11-15'), line(103, 6, '2026-11-02', null), line(104, 30, '2026-11-05', '2026-11-20')],
+    stock: [{ itemId: 1, locationId: 10, onHand: 12, committed: 4 }],
+    incoming: [
+      purchaseOrder(501, 10, '2026-12-05', '2026-12-09'),
+      purchaseOrder(502, 4, '2026-12-01', '2026-12-03'),
+      { kind: 'approved-recommendation', sourceId: 601, itemId: 1, locationId: 10, quantity: 20, arrivalDate: '2026-12-20', lateCaseArrivalDate: '2026-12-27' },
+    ],
+    pending: [{ itemId: 1, locationId: 10, quantity: 5 }],
+  };
+  const result = allocateBackorders(input);
+  const byLine = new Map(result.map((allocation) => [allocation.salesOrderLineId, allocation]));
+
+  it('ranks lines by promised date (else order date), then order date', () => {
+    expect(result.map((a) => [a.salesOrderLineId, a.priorityRank, a.priorityDate])).toEqual([
+      [103, 1, '2026-11-02'],
+      [102, 2, '2026-11-15'],
+      [101, 3, '2026-11-20'],
+      [104, 4, '2026-11-20'],
+    ]);
+  });
+
+  it('serves the first line from free stock: 6 of the 8 free units, ships on the available date', () => {
+    expect(byLine.get(103)).toMatchObject({
+      quantityAllocated: 6,
+      quantityUncovered: 0,
+      status: 'covered',
+      eta: '2026-11-28',
+      etaLateCase: '2026-11-28',
+      pieces: [{ kind: 'on-hand', sourceId: null, quantity: 6, arrivalDate: '2026-11-28' }],
+    });
+  });
+
+  it('splits the second line over the last 2 free units, PO 502 (4) and PO 501 (10 − 6 = 4 of it): ETA of PO 501', () => {
+    // 2 + 4 + 4 = 10. ETA = the last unit's arrival, 12-05; late case = latest late case among the pieces, 12-09.
+    expect(byLine.get(102)).toMatchObject({
+      quantityAllocated: 10,
+      status: 'covered',
+      eta: '2026-12-05',
+      etaLateCase: '2026-12-09',
+      pieces: [
+        { kind: 'on-hand', sourceId: null, quantity: 2 },
+        { kind: 'purchase-order', sourceId: 502, quantity: 4, arrivalDate: '2026-12-01' },
+        { kind: 'purchase-order', sourceId: 501, quantity: 4, arrivalDate: '2026-12-05' },
+      ],
+    });
+  });
+
+  it('gives the third line 5 of the 6 units left on PO 501', () => {
+    expect(byLine.get(101)).toMatchObject({ quantityAllocated: 5, status: 'covered', eta: '2026-12-05', pieces: [{ sourceId: 501, quantity: 5 }] });
+  });
+
+  it('leaves the fourth line partly uncovered: 1 (PO 501) + 20 (rec 601) = 21 of 30; 9 short, 5 of them proposed', () => {
+    // 42 units of supply − 6 − 10 − 5 = 21 for line 104; 30 − 21 = 9 uncovered. The proposal covers 5 of the 9,
+    // so approving it would not be enough: the reason is not-enough-supply, with 5 awaiting approval.
+    expect(byLine.get(104)).toMatchObject({
+      quantityBackordered: 30,
+      quantityAllocated: 21,
+      quantityUncovered: 9,
+      status: 'partial',
+      eta: null,
+      etaLateCase: null,
+      uncoveredReason: 'not-enough-supply',
+      quantityAwaitingApproval: 5,
+      pieces: [
+        { kind: 'purchase-order', sourceId: 501, quantity: 1 },
+        { kind: 'approved-recommendation', sourceId: 601, quantity: 20, arrivalDate: '2026-12-20' },
+      ],
+    });
+  });
+});
+
+describe('allocateBackorders: reasons for an uncovered line', () => {
+  it('says no incoming supply when the SKU × location has none, and awaiting approval when a proposal covers it', () => {
+    // Item 2: nothing at all. Item 3: nothing firm; a proposal of 8 covers line 202 (5), then 3 of line 203's 4.
+    const result = allocateBackorders({
+      availableDate: '2026-11-28',
+      lines: [line(201, 3, '2026-11-01', null, 2), line(202, 5, '2026-11-01', null, 3), line(203, 4, '2026-11-02', null, 3)],
+      stock: [{ itemId: 3, locationId: 10, onHand: 2, committed: 2 }],
+      incoming: [],
+      pending: [{ itemId: 3, locationId: 10, quantity: 8 }],
+    });
+    expect(result.map((a) => [a.salesOrderLineId, a.status, a.uncoveredReason, a.quantityAwaitingApproval, a.eta])).toEqual([
+      [201, 'uncovered', 'no-incoming-supply', 0, null],
+      [202, 'uncovered', 'awaiting-approval', 5, null],
+      // 8 − 5 = 3 of 4 on the proposal; 1 unit has no source at all and there is no firm supply: no-incoming-supply.
+      [203, 'uncovered', 'no-incoming-supply', 3, null],
+    ]);
+  });
+
+  it('keeps SKU × locations apart: stock at one location never serves another', () => {
+    const result = allocateBackorders({
+      availableDate: '2026-11-28',
+      lines: [line(301, 2, '2026-11-01', null, 1, 10), line(302, 2, '2026-11-01', null, 1, 20)],
+      stock: [{ itemId: 1, locationId: 20, onHand: 5, committed: 0 }],
+      incoming: [],
+    });
+    expect(result.map((a) => [a.salesOrderLineId, a.status])).toEqual([
+      [301, 'uncovered'],
+      [302, 'covered'],
+    ]);
+  });
+
+  it('counts in thousandths: 0.1 + 0.2 units of supply cover a line of 0.3 exactly', () => {
+    const [allocation] = allocateBackorders({
+      availableDate: '2026-11-28',
+      lines: [line(401, 0.3, '2026-11-01', null)],
+      stock: [],
+      incoming: [purchaseOrder(1, 0.1, '2026-12-01', '2026-12-01'), purchaseOrder(2, 0.2, '2026-12-02', '2026-12-02')],
+    });
+    expect(allocation).toMatchObject({ status: 'covered', quantityAllocated: 0.3, quantityUncovered: 0, eta: '2026-12-02' });
+  });
+
+  it('rejects a negative backordered quantity by name', () => {
+    expect(() => allocateBackorders({ availableDate: '2026-11-28', lines: [line(1, -1, '2026-11-01', null)], stock: [], incoming: [] })).toThrow(
+      'allocateBackorders: quantityBackordered of line 1 must be a finite quantity ≥ 0, got -1',
+    );
+  });
+});
+
+describe('honest arrival dates', () => {
+  // A supplier quotes 28 days and is planned at 31.5 ± 4 (learnLeadTimes): mean lateness 31.5 − 28 = 3.5 days;
+  // late case (90 %) 3.5 + z(0.9) × 4 = 3.5 + 1.28155 × 4 = 8.626 days.
+  const lateness = latenessFromLeadTime({ promisedDays: 28, plannedMeanDays: 31.5, plannedStdDevDays: 4, observed: { meanLatenessDays: 6 } }, 0.9);
+
+  it('learns lateness as planned − quoted lead time, and a late case from the spread', () => {
+    expect(lateness.meanDays).toBe(3.5);
+    expect(lateness.lateCaseDays).toBeCloseTo(3.5 + 1.2815515655446004 * 4, 10);
+  });
+
+  it('falls back to the lateness seen on receipts without a quoted lead time', () => {
+    expect(latenessFromLeadTime({ promisedDays: null, plannedMeanDays: 31.5, plannedStdDevDays: 0, observed: { meanLatenessDays: 6 } }, 0.9)).toEqual({ meanDays: 6, lateCaseDays: 6 });
+  });
+
+  const base = { promisedDate: '2026-12-01', expectedDate: null, orderDate: '2026-11-01', lateness, leadTime: null, earliestDate: '2026-11-28' };
+
+  it('moves the promise by the lateness, rounded up to whole days', () => {
+    // 12-01 + ceil(3.5) = 12-05; late case 12-01 + ceil(8.626) = 12-10.
+    expect(purchaseOrderArrival(base)).toEqual({ arrivalDate: '2026-12-05', lateCaseArrivalDate: '2026-12-10', basis: 'promised' });
+  });
+
+  it('takes the ERP expected date when it is later (a delay), and ignores an earlier one', () => {
+    expect(purchaseOrderArrival({ ...base, expectedDate: '2026-12-08' })).toEqual({ arrivalDate: '2026-12-08', lateCaseArrivalDate: '2026-12-10', basis: 'expected' });
+    expect(purchaseOrderArrival({ ...base, expectedDate: '2026-12-03' })).toEqual({ arrivalDate: '2026-12-05', lateCaseArrivalDate: '2026-12-10', basis: 'promised' });
+  });
+
+  it('never dates an overdue order before the first available day', () => {
+    // Promised 11-10: 11-10 + 4 = 11-14 and 11-10 + 9 = 11-19 are past; it has not arrived, so 11-28 at the earliest.
+    expect(purchaseOrderArrival({ ...base, promisedDate: '2026-11-10' })).toEqual({ arrivalDate: '2026-11-28', lateCaseArrivalDate: '2026-11-28', basis: 'promised' });
+  });
+
+  it('never dates an order before its promise, even for a supplier that is usually early', () => {
+    // Mean lateness −2 → 0 days; late case 1.5 → 2 days: 12-01 and 12-03.
+    expect(purchaseOrderArrival({ ...base, lateness: { meanDays: -2, lateCaseDays: 1.5 } })).toEqual({ arrivalDate: '2026-12-01', lateCaseArrivalDate: '2026-12-03', basis: 'promised' });
+  });
+
+  it('uses the order date + learned lead time without any date, and gives up without a lead time', () => {
+    // 11-01 + ceil(20.2) = 11-22; 11-01 + 26 = 11-27 (both after the earliest day 11-20).
+    const undated = { ...base, promisedDate: null, earliestDate: '2026-11-20' };
+    expect(purchaseOrderArrival({ ...undated, leadTime: { meanDays: 20.2, lateCaseDays: 26 } })).toEqual({ arrivalDate: '2026-11-22', lateCaseArrivalDate: '2026-11-27', basis: 'lead-time' });
+    expect(purchaseOrderArrival(undated)).toBeNull();
+  });
+
+  it('dates an approved recommendation at the first order day + its learned lead time', () => {
+    // 11-28 + ceil(13.2) = 12-12; 11-28 + 18 = 12-16.
+    expect(recommendationArrival('2026-11-28', { meanDays: 13.2, lateCaseDays: 18 })).toEqual({ arrivalDate: '2026-12-12', lateCaseArrivalDate: '2026-12-16', basis: 'lead-time' });
+  });
+});
+
+describe('allocateBackorders: properties', () => {
+  const day = fc.integer({ min: 0, max: 40 }).map((offset) => new Date(Date.UTC(2026, 10, 1 + offset)).toISOString().slice(0, 10));
+  const quantity = fc.integer({ min: 0, max: 20_000 }).map((units) => units / 1000);
+  const pair = fc.record({ itemId: fc.integer({ min: 1, max: 2 }), locationId: fc.integer({ min: 1, max: 2 }) });
+
+  const scenario = fc
+    .record({
+      lines: fc.array(fc.record({ pair, quantity, orderDate: day, promisedDate: fc.option(day) }), { maxLength: 12 }),
+      incoming: fc.array(
+        fc.record({ pair, quantity, arrivalDate: day, extraDays: fc.integer({ min: 0, max: 10 }), approved: fc.boolean() }),
+        { maxLength: 8 },
+      ),
+      stock: fc.array(fc.record({ pair, onHand: fc.integer({ min: -5_000, max: 20_000 }), committed: fc.integer({ min: 0, max: 10_000 }) }), { maxLength: 4 }),
+    })
+    .map(({ lines, incoming, stock }): AllocationInput => ({
+      availableDate: '2026-11-10',
+      lines: lines.map((l, index) => ({ salesOrderLineId: index + 1, ...l.pair, quantityBackordered: l.quantity, orderDate: l.orderDate, promisedDate: l.promisedDate })),
+      incoming: incoming.map((s, index) => ({
+        kind: s.approved ? 'approved-recommendation' : 'purchase-order',
+        sourceId: index + 1,
+        ...s.pair,
+        quantity: s.quantity,
+        arrivalDate: s.arrivalDate,
+        lateCaseArrivalDate: new Date(Date.UTC(2026, 10, 1) + (dayNumber(s.arrivalDate) - dayNumber('2026-11-01') + s.extraDays) * 86_400_000).toISOString().slice(0, 10),
+      })),
+      // One stock row per pair, as the repository gives.
+      stock: [...new Map(stock.map((s) => [`${s.pair.itemId}/${s.pair.locationId}`, { ...s.pair, onHand: s.onHand / 1000, committed: s.committed / 1000 }])).values()],
+    }));
+
+  const units = (quantity: number) => Math.round(quantity * 1000);
+  const pairOf = (row: { itemId: number; locationId: number }) => `${row.itemId}/${row.locationId}`;
+
+  it('never allocates more than a supply holds, nor more than a line needs, nor anything negative', () => {
+    fc.assert(
+      fc.property(scenario, (input) => {
+        const result = allocateBackorders(input);
+        expect(result).toHaveLength(input.lines.length);
+        const usedBySource = new Map<string, number>();
+        for (const allocation of result) {
+          const line = input.lines.find((l) => l.salesOrderLineId === allocation.salesOrderLineId)!;
+          expect(allocation.quantityAllocated).toBeGreaterThanOrEqual(0);
+          expect(allocation.quantityUncovered).toBeGreaterThanOrEqual(0);
+          expect(units(allocation.quantityAllocated) + units(allocation.quantityUncovered)).toBe(units(line.quantityBackordered));
+          expect(units(allocation.quantityAllocated)).toBe(allocation.pieces.reduce((sum, piece) => sum + units(piece.quantity), 0));
+          for (const piece of allocation.pieces) {
+            expect(piece.quantity).toBeGreaterThan(0);
+            const key = piece.kind === 'on-hand' ? `on-hand ${pairOf(line)}` : `${piece.kind} ${piece.sourceId}`;
+            usedBySource.set(key, (usedBySource.get(key) ?? 0) + units(piece.quantity));
+          }
+        }
+        for (const [key, used] of usedBySource) {
+          const [kind, id] = key.split(' ');
+          const held =
+            kind === 'on-hand'
+              ? (() => {
+                  const stock = input.stock.find((s) => pairOf(s) === id)!;
+                  return units(Math.max(0, stock.onHand)) - units(stock.committed);
+                })()
+              : units(input.incoming.find((s) => s.kind === kind && s.sourceId === Number(id))!.quantity);
+          expect(used).toBeLessThanOrEqual(held);
+        }
+      }),
+    );
+  });
+
+  it('serves lines first come, first served: an earlier line never waits for a unit arriving after a later line’s', () => {
+    fc.assert(
+      fc.property(scenario, (input) => {
+        const result = allocateBackorders(input);
+        const groups = new Map<string, typeof result>();
+        for (const allocation of result) groups.set(pairOf(allocation), [...(groups.get(pairOf(allocation)) ?? []), allocation]);
+        for (const group of groups.values()) {
+          const lines = group.map((a) => input.lines.find((l) => l.salesOrderLineId === a.salesOrderLineId)!);
+          expect(group.map((a) => a.priorityRank)).toEqual(group.map((_, index) => index + 1));
+          for (let i = 1; i < lines.length; i++) expect(compareLinePriority(lines[i - 1], lines[i])).toBeLessThan(0);
+          let latestSoFar = -Infinity;
+          for (const allocation of group) {
+            const arrivals = allocation.pieces.map((piece) => dayNumber(piece.arrivalDate));
+            if (arrivals.length > 0) {
+              expect(Math.min(...arrivals)).toBeGreaterThanOrEqual(latestSoFar);
+              latestSoFar = Math.max(...arrivals);
+            }
+          }
+        }
+      }),
+    );
+  });
+
+  it('dates exactly the fully covered lines, at their last unit, and leaves supply unused only when every line is covered', () => {
+    fc.assert(
+      fc.property(scenario, (input) => {
+        const result = allocateBackorders(input);
+        for (const allocation of result) {
+          expect(allocation.eta !== null).toBe(allocation.status === 'covered');
+          expect(allocation.uncoveredReason === null).toBe(allocation.status === 'covered');
+          if (allocation.eta !== null && allocation.pieces.length > 0) {
+            expect(dayNumber(allocation.eta)).toBe(Math.max(...allocation.pieces.map((piece) => dayNumber(piece.arrivalDate))));
+            expect(dayNumber(allocation.etaLateCase!)).toBeGreaterThanOrEqual(dayNumber(allocation.eta));
+          }
+        }
+        for (const key of new Set(result.map(pairOf))) {
+          const group = result.filter((a) => pairOf(a) === key);
+          if (group.every((a) => a.status === 'covered')) continue;
+          const stock = input.stock.find((s) => pairOf(s) === key);
+          const supply =
+            Math.max(0, stock ? units(Math.max(0, stock.onHand)) - units(stock.committed) : 0) +
+            input.incoming.filter((s) => pairOf(s) === key).reduce((sum, s) => sum + units(s.quantity), 0);
+          expect(group.reduce((sum, a) => sum + units(a.quantityAllocated), 0)).toBe(supply);
+        }
+      }),
+    );
+  });
+});
