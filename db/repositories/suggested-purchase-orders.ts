@@ -33,7 +33,7 @@ export interface SuggestedPurchaseOrder {
   updatedAt: string;
   exportedAt: string | null;
   acknowledgedAt: string | null;
-  /** updated_at to the microsecond, with the id: the keyset of the incremental pull. */
+  /** change_seq (the commit order of the last change, as text) with the id: the keyset of the incremental pull. */
   changeKey: [string, number];
 }
 
@@ -44,17 +44,33 @@ export interface SuggestedPurchaseOrder {
  */
 const pendingKey = `'pending:' || p.supplier_id || ':' || p.location_id`;
 
-/** An arbitrary constant naming the advisory lock of lockPurchaseOrderChanges. */
-const PURCHASE_ORDER_CHANGES_LOCK = 7_311_004_211;
+/**
+ * Serialises the transactions that change the purchase order of one supplier × location: a buyer's decision, a bulk
+ * approval, the ERP's acknowledgement. Call it first, before any row lock: a decision locks its recommendation and
+ * then the order, an acknowledgement the order and then its recommendations, so without one lock taken first they
+ * could deadlock. Decisions on other suppliers or locations go on in parallel (one global lock held them to ~33/s).
+ * An unsourced recommendation (no supplier) has no order: it locks supplier 0 of its location.
+ */
+export async function lockSupplierLocation(db: Db, supplierId: number | null, locationId: number): Promise<void> {
+  await db.raw('select pg_advisory_xact_lock(?::int, ?::int)', [supplierId ?? 0, locationId]);
+}
+
+/** An arbitrary constant naming the advisory lock of stampPurchaseOrderChanges. */
+const CHANGE_ORDER_LOCK = 7_311_004_211;
 
 /**
- * Serialises every transaction that changes suggested orders (call it first, before any row lock, so that lock
- * order is the same everywhere). With updated_at taken from clock_timestamp() while holding it, change times
- * follow commit order: a pull that has seen a change at time T can never later find another change before T,
- * which the (updated_at, id) cursor of the incremental pull relies on. now() would be the transaction's start.
+ * Numbers the changes of these orders in commit order: the last statement of a transaction that changed them. The
+ * lock is held from here to the commit, so a change numbered n commits before n + 1 is taken, and a pull that has
+ * seen n can never later find a change below it: the (change_seq, id) cursor misses nothing. Holding it only for
+ * this statement and the commit, not the whole decision, keeps decisions in parallel. It never waits for a row: the
+ * transaction changed (and so locked) these orders already.
  */
-export async function lockPurchaseOrderChanges(db: Db): Promise<void> {
-  await db.raw('select pg_advisory_xact_lock(?::bigint)', [PURCHASE_ORDER_CHANGES_LOCK]);
+export async function stampPurchaseOrderChanges(db: Db, orderIds: number[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await db.raw('select pg_advisory_xact_lock(?::bigint)', [CHANGE_ORDER_LOCK]);
+  await db.raw(`update suggested_purchase_orders set change_seq = nextval('suggested_purchase_order_changes') where id = any(?::bigint[])`, [
+    [...new Set(orderIds)].sort((a, b) => a - b),
+  ]);
 }
 
 const timestamp = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
@@ -63,12 +79,14 @@ const timestamp = (value: unknown) => (value === null || value === undefined ? n
  * Puts purchase-order lines in step with recommendations that changed: approved ones get a line (quantity, cost
  * and need-by date as approved) on the pending order of their supplier × location, created when missing; others
  * lose their line, and a pending order left without lines is cancelled. Every order touched gets a new updated_at,
- * so the ERP's next pull sees it. Set-based: one statement per step for any number of recommendations.
- * The caller holds lockPurchaseOrderChanges.
+ * so the ERP's next pull sees it once the caller stamps the returned order ids (stampPurchaseOrderChanges, last).
+ * Set-based: one statement per step for any number of recommendations. The caller holds lockSupplierLocation of
+ * every supplier × location concerned.
  */
-export async function syncPurchaseOrderLines(db: Db, recommendations: RecommendationLineSource[]): Promise<void> {
+export async function syncPurchaseOrderLines(db: Db, recommendations: RecommendationLineSource[]): Promise<number[]> {
   const approved = recommendations.filter((r) => r.status === 'approved' && r.supplierId !== null && r.quantity > 0);
   const others = recommendations.filter((r) => !approved.includes(r)).map((r) => r.recommendationId);
+  const changed: number[] = [];
   if (others.length > 0) {
     const { rows } = await db.raw(
       `delete from suggested_purchase_order_lines where recommendation_id = any(?::bigint[]) returning suggested_purchase_order_id`,
@@ -76,19 +94,21 @@ export async function syncPurchaseOrderLines(db: Db, recommendations: Recommenda
     );
     const touched: number[] = [...new Set<number>(rows.map((row: Record<string, unknown>) => Number(row.suggested_purchase_order_id)))];
     if (touched.length > 0) {
-      await db.raw(
+      const { rows: updated } = await db.raw(
         `update suggested_purchase_orders po
             set updated_at = clock_timestamp(),
                 status = case when exists (select 1 from suggested_purchase_order_lines l where l.suggested_purchase_order_id = po.id)
                               then po.status else 'cancelled' end,
                 idempotency_key = case when exists (select 1 from suggested_purchase_order_lines l where l.suggested_purchase_order_id = po.id)
                                        then po.idempotency_key else 'cancelled:' || po.id end
-          where po.id = any(?::bigint[]) and po.status = 'pending'`,
+          where po.id = any(?::bigint[]) and po.status = 'pending'
+          returning po.id`,
         [touched],
       );
+      changed.push(...updated.map((row: Record<string, unknown>) => Number(row.id)));
     }
   }
-  if (approved.length === 0) return;
+  if (approved.length === 0) return changed;
   const pairs = [...new Map(approved.map((r) => [`${r.supplierId}:${r.locationId}`, r])).values()];
   const { rows: orders } = await db.raw(
     `insert into suggested_purchase_orders (supplier_id, location_id, idempotency_key, updated_at)
@@ -98,7 +118,7 @@ export async function syncPurchaseOrderLines(db: Db, recommendations: Recommenda
      returning id, supplier_id, location_id`,
     [pairs.map((r) => r.supplierId as number), pairs.map((r) => r.locationId)],
   );
-  const orderIdOf = new Map(orders.map((row: Record<string, unknown>) => [`${row.supplier_id}:${row.location_id}`, Number(row.id)]));
+  const orderIdOf = new Map<string, number>(orders.map((row: Record<string, unknown>) => [`${row.supplier_id}:${row.location_id}`, Number(row.id)]));
   await db.raw(
     `insert into suggested_purchase_order_lines (suggested_purchase_order_id, recommendation_id, item_id, quantity, unit_cost, need_by_date)
      select order_id, recommendation_id, item_id, quantity, unit_cost, need_by_date
@@ -120,11 +140,12 @@ export async function syncPurchaseOrderLines(db: Db, recommendations: Recommenda
       ),
     ],
   );
+  return [...changed, ...orderIdOf.values()];
 }
 
 const orderColumns = `po.id, po.supplier_id, s.name as supplier_name, s.currency, po.location_id, l.code as location_code,
   po.status, po.erp_po_number, po.created_at, po.updated_at, po.exported_at, po.acknowledged_at,
-  to_char(po.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as change_key`;
+  po.change_seq::text as change_key`;
 const orderJoins = `from suggested_purchase_orders po
   join suppliers s on s.id = po.supplier_id
   join locations l on l.id = po.location_id`;
@@ -187,16 +208,46 @@ async function withLines(db: Db, rows: Array<Record<string, unknown>>): Promise<
   });
 }
 
-/** Orders changed after the keyset `after` (updated_at, id), oldest change first: the ERP's incremental pull. */
-export async function listChangedPurchaseOrders(db: Db, options: { after?: [string, number]; limit: number }): Promise<SuggestedPurchaseOrder[]> {
+/** Lines fetched per query of a pull: whole orders are batched up to this many lines (a larger order alone). */
+const LINES_PER_BATCH = 5000;
+
+/**
+ * Orders changed after the keyset `after` (change_seq, id), in commit order: the ERP's incremental pull. Yields them
+ * one by one with their lines, fetched for batches of whole orders, so that a pull of many lines is sent as it is
+ * read and never held in memory at once. Each batch is its own statement: an order whose lines changed meanwhile
+ * shows its new lines, and its acknowledgement then fails on the etag (412), as it would for a change after the pull.
+ */
+export async function streamChangedPurchaseOrders(
+  db: Db,
+  options: { after?: [string, number]; limit: number; linesPerBatch?: number },
+): Promise<{ count: number; lastKey: [string, number] | null; orders: AsyncGenerator<SuggestedPurchaseOrder> }> {
   const { rows } = await db.raw(
-    `select ${orderColumns} ${orderJoins}
-      where ?::timestamptz is null or (po.updated_at, po.id) > (?::timestamptz, ?::bigint)
-      order by po.updated_at, po.id
+    `select ${orderColumns},
+            (select count(*)::int from suggested_purchase_order_lines ln where ln.suggested_purchase_order_id = po.id) as line_count
+       ${orderJoins}
+      where ?::bigint is null or (po.change_seq, po.id) > (?::bigint, ?::bigint)
+      order by po.change_seq, po.id
       limit ?`,
     [options.after?.[0] ?? null, options.after?.[0] ?? null, options.after?.[1] ?? null, options.limit],
   );
-  return withLines(db, rows);
+  const headers = rows as Array<Record<string, unknown>>;
+  const last = headers[headers.length - 1];
+  async function* orders(): AsyncGenerator<SuggestedPurchaseOrder> {
+    const linesPerBatch = options.linesPerBatch ?? LINES_PER_BATCH;
+    let batch: Array<Record<string, unknown>> = [];
+    let lines = 0;
+    for (const header of headers) {
+      if (batch.length > 0 && lines + (header.line_count as number) > linesPerBatch) {
+        yield* await withLines(db, batch);
+        batch = [];
+        lines = 0;
+      }
+      batch.push(header);
+      lines += header.line_count as number;
+    }
+    yield* await withLines(db, batch);
+  }
+  return { count: headers.length, lastKey: last ? [last.change_key as string, Number(last.id)] : null, orders: orders() };
 }
 
 /** One order with its lines; `forUpdate` locks it (acknowledgement). */

@@ -17,6 +17,8 @@ import { requirePermission } from './auth';
 import { QUEUE_BOARD_PATH } from '../../jobs/queue-board';
 import { metricsRoutes } from './routes/metrics';
 import { importRoutes } from './routes/imports';
+import { backorderRoutes } from './routes/backorders';
+import { webRoutes } from '../web/routes';
 
 export interface AppDependencies {
   services: Services;
@@ -30,7 +32,9 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  // helmet's CSP, minus upgrade-insecure-requests: served over plain HTTP on a LAN address it sends the browser to https
+  // for the buyers' page's script and stylesheet (same-origin, relative), which then fail to load; behind TLS it adds nothing.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(services.metrics.httpMiddleware);
   app.use(
     pinoHttp({
@@ -54,6 +58,8 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   app.use(openApiRoutes());
   app.use(metricsRoutes(services.metrics, services.apiKeys));
   app.use(importRoutes(services.imports, services.apiKeys));
+  app.use(backorderRoutes(services.backorders, services.apiKeys));
+  app.use(webRoutes(services.apiKeys));
   if (queueBoard) app.use(QUEUE_BOARD_PATH, requirePermission(services.apiKeys, 'admin'), queueBoard);
   app.use(notFoundHandler);
   app.use(errorMiddleware);

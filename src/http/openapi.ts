@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import type { Permission } from './auth';
+import { DEFAULT_MAX_IMPORT_ROWS } from '../services/import-service';
+import { importKinds, type ImportKindName } from '../services/imports/kinds';
+import { CSV_BODY_LIMIT, importErrors, importQuery, importResponse } from './routes/imports';
 import { runIdParams, runListQuery, runPageResponse, runResponse, startRunBody, startedRunResponse } from './routes/runs';
 import {
   acknowledgeBody,
   apiKeyListResponse,
   apiKeyResponse,
+  backorderDetailQuery,
+  backorderDetailResponse,
+  backorderListQuery,
+  backorderPageResponse,
+  backorderParams,
   bulkApproveBody,
   bulkApproveResponse,
   createdApiKeyResponse,
@@ -27,6 +35,7 @@ import {
   supplierDetailResponse,
   supplierListQuery,
   supplierPageResponse,
+  sessionResponse,
 } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -43,12 +52,18 @@ export interface RouteDoc {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body may be left out (POST /runs); otherwise the document marks it required. */
+  bodyOptional?: boolean;
+  /** Media types the body may come in besides application/json (the CSV of an import), with their schema. */
+  alsoAccepts?: Record<string, JsonSchema>;
   headers?: Array<{ name: string; required: boolean; description: string; schema: z.ZodType }>;
   responses: Record<number, string>;
   /** Shape of the success answer (JSON). */
   result?: z.ZodType;
-  /** Media types of the 200 answer besides application/json. */
-  alsoProduces?: string[];
+  /** Media types of the success answer, as the route sends them (Content-Type without parameters). Default: application/json. */
+  produces?: string[];
+  /** Shape of error.details per error status, where a client acts on it (the rejected rows of an import). */
+  errorDetails?: Record<number, z.ZodType>;
 }
 
 const rolesWith: Record<Permission, string> = {
@@ -94,6 +109,7 @@ export const routeDocs: RouteDoc[] = [
     description: 'The body is optional. The run goes on in the background: poll GET /runs/{id} (the Location header).',
     permission: 'admin',
     body: startRunBody,
+    bodyOptional: true,
     result: startedRunResponse,
     responses: { 202: '{ runId, chunks }', 409: 'A run is already going: details.runningRunId names it' },
   },
@@ -157,8 +173,8 @@ export const routeDocs: RouteDoc[] = [
     permission: 'export',
     query: suggestedPurchaseOrderQuery,
     result: suggestedPurchaseOrderPageResponse,
-    responses: { 200: '{ data: SuggestedPurchaseOrder[], nextCursor, hasMore }' },
-    alsoProduces: ['text/csv'],
+    responses: { 200: '{ data: SuggestedPurchaseOrder[], nextCursor, hasMore }; text/csv: one row per line' },
+    produces: ['application/json', 'text/csv'],
   },
   {
     method: 'post',
@@ -173,7 +189,7 @@ export const routeDocs: RouteDoc[] = [
     result: suggestedPurchaseOrderResponse,
     headers: [
       { name: 'Idempotency-Key', required: true, description: 'Unique per acknowledgement; reuse it on retries.', schema: idempotencyKeyHeader },
-      { name: 'If-Match', required: true, description: 'The etag of the order as pulled (W/"<id>-<change time>"). Missing: 428. Stale: 412.', schema: z.string() },
+      { name: 'If-Match', required: true, description: 'The etag of the order as pulled (W/"<id>-<change number>"). Missing: 428. Stale: 412.', schema: z.string() },
     ],
     responses: {
       200: 'The acknowledged order',
@@ -192,6 +208,37 @@ export const routeDocs: RouteDoc[] = [
     params: idParams,
     result: supplierDetailResponse,
     responses: { 200: 'The supplier', 404: 'No such supplier' },
+  },
+  {
+    method: 'get',
+    path: '/backorders',
+    summary: 'Backordered sales-order lines with their ETA from incoming supply',
+    description:
+      'One run (default: the latest succeeded). Earliest ETA first, lines without one last; cursor pagination (pass nextCursor back as cursor). ' +
+      'Per SKU × location, lines are served earliest promised date first (no promise: the order date), then earliest order date; ' +
+      'supply earliest arrival first: free stock, open purchase-order lines (promise + the supplier\'s learned mean lateness), approved recommendations.',
+    permission: 'read',
+    query: backorderListQuery,
+    result: backorderPageResponse,
+    responses: { 200: '{ runId, data: Backorder[], nextCursor }' },
+  },
+  {
+    method: 'get',
+    path: '/backorders/:salesOrderLineId',
+    summary: 'One backordered line: its ETA and the stock, purchase-order lines and approved recommendations allocated to it',
+    permission: 'read',
+    params: backorderParams,
+    query: backorderDetailQuery,
+    result: backorderDetailResponse,
+    responses: { 200: 'The line with its allocation', 404: 'The line is not backordered in that run, or no run' },
+  },
+  {
+    method: 'get',
+    path: '/app/session',
+    summary: "The caller's key: name and role (the buyers' page shows them and hides what the role may not do)",
+    permission: 'read',
+    result: sessionResponse,
+    responses: { 200: '{ name, role }' },
   },
   { method: 'get', path: '/skus', summary: 'List SKUs', permission: 'read', query: skuListQuery, result: skuPageResponse, responses: { 200: '{ data, nextCursor }' } },
   {
@@ -229,11 +276,12 @@ export const routeDocs: RouteDoc[] = [
     path: '/metrics',
     summary: 'Prometheus metrics: request latency, job durations, SKUs planned, recommendations by status',
     permission: 'read',
-    alsoProduces: ['text/plain'],
+    produces: ['text/plain'],
     responses: { 200: 'Prometheus text format (text/plain; version=0.0.4)' },
   },
   { method: 'get', path: '/openapi.json', summary: 'This document', permission: null, responses: { 200: 'OpenAPI 3.1' } },
-  { method: 'get', path: '/docs', summary: 'This document as a page', permission: null, responses: { 200: 'HTML' } },
+  { method: 'get', path: '/docs', summary: 'This document as a page', permission: null, responses: { 200: 'HTML' }, produces: ['text/html'] },
+  ...importRouteDocs(),
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
@@ -253,17 +301,21 @@ function parametersOf(where: 'path' | 'query', schema: z.ZodObject | undefined) 
   }));
 }
 
-const errorSchema = {
+const errorSchemaWithDetails = (details: JsonSchema) => ({
   type: 'object',
   required: ['error'],
   properties: {
     error: {
       type: 'object',
       required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details },
     },
   },
-};
+});
+const errorSchema = errorSchemaWithDetails({});
+
+const mapValues = <T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
 
 /** The OpenAPI 3.1 document of the API, built from routeDocs. */
 export function openApiDocument(): Record<string, unknown> {
@@ -273,16 +325,17 @@ export function openApiDocument(): Record<string, unknown> {
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(route.responses)) {
       const ok = Number(status) < 400;
-      const media = ok ? ['application/json', ...(route.alsoProduces ?? [])] : ['application/json'];
-      responses[status] = {
-        description,
-        content: Object.fromEntries(
-          media.map((type) => [
-            type,
-            !ok ? { schema: { $ref: '#/components/schemas/Error' } } : type === 'application/json' && route.result ? { schema: jsonSchema(route.result, 'output') } : {},
-          ]),
-        ),
-      };
+      const details = route.errorDetails?.[Number(status)];
+      const errorContent = details ? errorSchemaWithDetails(jsonSchema(details, 'output')) : { $ref: '#/components/schemas/Error' };
+      const content = ok
+        ? Object.fromEntries(
+            (route.produces ?? ['application/json']).map((type) => [
+              type,
+              type !== 'application/json' ? { schema: { type: 'string' } } : route.result ? { schema: jsonSchema(route.result, 'output') } : {},
+            ]),
+          )
+        : { 'application/json': { schema: errorContent } };
+      responses[status] = { description, content };
     }
     if (route.permission) {
       responses['401'] = { description: 'Missing or invalid API key', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -309,7 +362,14 @@ export function openApiDocument(): Record<string, unknown> {
           schema: jsonSchema(header.schema),
         })),
       ],
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: !route.bodyOptional,
+              content: { 'application/json': { schema: jsonSchema(route.body) }, ...mapValues(route.alsoAccepts ?? {}, (schema) => ({ schema })) },
+            },
+          }
+        : {}),
       responses,
     };
   }
@@ -327,6 +387,46 @@ export function openApiDocument(): Record<string, unknown> {
     },
     paths,
   };
+}
+
+/** CSV columns of an import: its JSON fields in snake_case; an order's line fields are on its row, clashing names prefixed line_. */
+function csvColumnsOf(record: JsonSchema): string[] {
+  const properties = (record.properties ?? {}) as Record<string, JsonSchema>;
+  const line = ((properties.lines?.items as JsonSchema | undefined)?.properties ?? {}) as Record<string, JsonSchema>;
+  const lineNames = Object.keys(line)
+    .filter((name) => name !== 'receipts')
+    .map((name) => (name === 'externalId' || name === 'promisedDate' ? `line_${name}` : name));
+  const names = [...Object.keys(properties).filter((name) => name !== 'lines'), ...lineNames];
+  return [...new Set(names.map((name) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)))];
+}
+
+/** POST /imports/<kind>, one per kind of src/services/imports/kinds.ts: a JSON array of its records, or CSV. */
+function importRouteDocs(): RouteDoc[] {
+  return (Object.keys(importKinds) as ImportKindName[]).map((kind) => {
+    const record = importKinds[kind].schema;
+    return {
+      method: 'post',
+      path: `/imports/${kind}`,
+      summary: `Import ${kind} from the ERP (upsert on natural keys)`,
+      description:
+        'A JSON array of records, or text/csv with a header row (empty cells take the defaults). Numbers and booleans may ' +
+        `also come as text. Writes ${importKinds[kind].tables.join(', ')} in one transaction; re-posting the same rows changes nothing.`,
+      permission: 'import',
+      query: importQuery,
+      body: z.array(record),
+      alsoAccepts: {
+        'text/csv': { type: 'string', description: `Columns: ${csvColumnsOf(jsonSchema(record)).join(', ')}` },
+      },
+      result: importResponse(kind),
+      errorDetails: { 422: importErrors },
+      responses: {
+        200: 'Rows inserted, updated and unchanged per table; errors lists the rows left out (mode=partial)',
+        413: `More than ${DEFAULT_MAX_IMPORT_ROWS} rows, a JSON body over 10 MB or a CSV body over ${CSV_BODY_LIMIT.toUpperCase()}`,
+        415: 'Neither application/json nor text/csv',
+        422: 'Bad rows (mode=all): nothing was imported; error.details lists { row, field, reason }',
+      },
+    };
+  });
 }
 
 const escapeHtml = (text: string) =>

@@ -79,6 +79,23 @@ export const skuDetailQuery = z.strictObject({
   historyWeeks: limit(520, 52),
 });
 
+export const backorderStatuses = ['covered', 'partial', 'uncovered'] as const;
+export const backorderListQuery = z.strictObject({
+  runId: id.optional().describe('Default: the latest succeeded pipeline run.'),
+  sku: z.string().min(1).max(100).optional(),
+  locationId: id.optional(),
+  customer: z.string().min(1).max(200).optional().describe("The sales order's customer reference."),
+  salesOrder: z.string().min(1).max(200).optional().describe("The sales order's ERP number (external id)."),
+  status: z
+    .enum(backorderStatuses)
+    .optional()
+    .describe('covered: every unit has an arrival date; partial: some units do; uncovered: none do. Only covered lines have an ETA.'),
+  cursor: cursor.optional(),
+  limit: limit(200, 50),
+});
+export const backorderParams = z.strictObject({ salesOrderLineId: id });
+export const backorderDetailQuery = z.strictObject({ runId: id.optional().describe('Default: the latest succeeded pipeline run.') });
+
 export const createKeyBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: z.enum(['viewer', 'buyer', 'erp', 'admin']),
@@ -106,10 +123,16 @@ export function decodeCursor<T extends CursorKey>(tag: string, cursorText: strin
   return parsed.data;
 }
 
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
 /** Pieces of cursor keys: a row id, a date (or 'infinity' for "none"), a number as PostgreSQL prints it. */
 export const cursorParts = {
   id: z.number().int().positive(),
-  date: z.string().regex(/^(\d{4}-\d{2}-\d{2}|infinity)$/),
+  // A calendar date that exists (2026-13-45 matches the pattern but would reach the database as an error), or 'infinity'.
+  date: z.string().refine((text) => text === 'infinity' || isCalendarDate(text)),
   integer: z.string().regex(/^-?\d{1,9}$/),
   float: z.string().regex(/^-?(\d+(\.\d+)?(e[+-]?\d+)?|Infinity)$/),
   timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
@@ -322,9 +345,14 @@ export const skuDetailResponse = skuResponse.extend({
       onOrder: z.number(),
       onOrderEarliestExpectedDate: date.nullable(),
       backordered: z.number(),
+      backorders: z
+        .strictObject({ lines: z.number().int(), coveredLines: z.number().int(), quantityUncovered: z.number(), latestEta: date.nullable() })
+        .nullable()
+        .describe("The run's backorder allocation here (lines and ETAs: GET /backorders?sku=); null without backordered lines."),
       projectedStockout: z
         .strictObject({ stockoutDate: date.nullable(), daysOfCover: z.number().nullable(), horizonDays: z.number() })
-        .nullable(),
+        .nullable()
+        .describe("On hand less backorders run down by the forecast, with open purchase-order lines arriving on their expected dates: the planner's projection."),
       recommendation: z
         .strictObject({
           id: z.number().int(),
@@ -337,6 +365,58 @@ export const skuDetailResponse = skuResponse.extend({
         .nullable(),
     }),
   ),
+});
+
+export const backorderResponse = z.strictObject({
+  runId: z.number().int(),
+  salesOrderLineId: z.number().int(),
+  salesOrderLineReference: z.string(),
+  salesOrderId: z.number().int(),
+  salesOrderReference: z.string(),
+  customerRef: z.string(),
+  itemId: z.number().int(),
+  sku: z.string(),
+  description: z.string(),
+  locationId: z.number().int(),
+  locationCode: z.string(),
+  orderDate: date,
+  promisedDate: date.nullable(),
+  priorityRank: z.number().int().describe('1 = served first among the backorders of this SKU at this location.'),
+  priorityDate: date.describe('What lines are ranked by: the promised date, else the order date.'),
+  quantityBackordered: z.number(),
+  quantityAllocated: z.number(),
+  quantityUncovered: z.number(),
+  status: z.enum(backorderStatuses),
+  eta: date.nullable().describe("Arrival of the last unit allocated: the supplier's promise moved by its mean lateness. Null unless covered."),
+  etaLateCase: date.nullable().describe('The same with the late-case lateness (9 deliveries in 10 arrive by then).'),
+  uncoveredReason: z.enum(['no-incoming-supply', 'awaiting-approval', 'not-enough-supply']).nullable(),
+  uncoveredMessage: z.string().nullable(),
+  quantityAwaitingApproval: z.number().describe("The part of the uncovered quantity the run's proposal would cover once approved."),
+  recommendationId: z.number().int().nullable().describe("The run's recommendation for this SKU at this location (approve it to date the line)."),
+  erpEta: date.nullable().describe('The ETA the ERP sent on the line, shown beside replen\'s, never overwritten.'),
+});
+
+export const backorderDetailResponse = backorderResponse.extend({
+  pieces: z.array(
+    z.strictObject({
+      kind: z.enum(['on-hand', 'purchase-order', 'approved-recommendation']),
+      sourceId: z.number().int().nullable().describe('Purchase-order line id or recommendation id; null for stock on hand.'),
+      reference: z.string().nullable().describe("The ERP's purchase-order and line numbers."),
+      supplierId: z.number().int().nullable(),
+      quantity: z.number(),
+      arrivalDate: date,
+      lateCaseArrivalDate: date,
+      basis: z.enum(['on-hand', 'promised', 'expected', 'lead-time']),
+      promisedDate: date.nullable(),
+      latenessDays: z.number().nullable().describe("The supplier's learned mean lateness in days (negative: early); the promise moves by it rounded up, never earlier."),
+    }),
+  ),
+});
+
+export const backorderPageResponse = z.strictObject({
+  runId: z.number().int().nullable(),
+  data: z.array(backorderResponse),
+  nextCursor: z.string().nullable(),
 });
 
 const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -353,3 +433,5 @@ export const apiKeyResponse = z.strictObject({
 });
 export const createdApiKeyResponse = apiKeyResponse.extend({ key: z.string().describe('Shown once: store it now.') });
 export const apiKeyListResponse = z.strictObject({ data: z.array(apiKeyResponse) });
+/** Whose key the buyers' page holds: it shows the name and hides decisions from roles that cannot make them. */
+export const sessionResponse = apiKeyResponse.pick({ name: true, role: true });

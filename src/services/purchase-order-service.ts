@@ -4,8 +4,9 @@ import {
   acknowledgePurchaseOrder,
   findAcknowledgedByKey,
   findPurchaseOrder,
-  listChangedPurchaseOrders,
-  lockPurchaseOrderChanges,
+  streamChangedPurchaseOrders,
+  lockSupplierLocation,
+  stampPurchaseOrderChanges,
   type SuggestedPurchaseOrder,
 } from '../../db/repositories/suggested-purchase-orders';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors';
@@ -20,9 +21,15 @@ export interface PurchaseOrderService {
     lastKey: [string, number] | null;
     hasMore: boolean;
   }>;
+  /** pull, with the orders yielded as they are read (the HTTP answer streams them): lastKey and hasMore come first. */
+  pullStream(options: { after?: [string, number]; limit: number }): Promise<{
+    orders: AsyncGenerator<SuggestedPurchaseOrder>;
+    lastKey: [string, number] | null;
+    hasMore: boolean;
+  }>;
   /**
    * The ERP took the order as `erpPoNumber`: the order is acknowledged and its recommendations exported.
-   * `pulledChangeKey` is the order's changeKey time as the ERP pulled it: if lines changed since (a buyer approved
+   * `pulledChangeKey` is the order's change number as the ERP pulled it: if lines changed since (a buyer approved
    * one more), the ERP never saw them and the acknowledgement is refused (412) rather than exporting them unseen.
    * Retrying with the same Idempotency-Key (or the same number) answers the same; another number is a 409.
    */
@@ -41,9 +48,11 @@ const uniqueViolation = '23505';
 export function createPurchaseOrderService(db: Knex): PurchaseOrderService {
   async function acknowledgeOnce(id: number, input: AcknowledgeInput) {
     return db.transaction(async (trx) => {
-      await lockPurchaseOrderChanges(trx);
-      const order = await findPurchaseOrder(trx, id, { forUpdate: true });
-      if (!order) throw new NotFoundError(`suggested purchase order ${id}`);
+      const unlocked = await findPurchaseOrder(trx, id);
+      if (!unlocked) throw new NotFoundError(`suggested purchase order ${id}`);
+      // The lock decisions on its lines take, before the row lock: the same lock order everywhere.
+      await lockSupplierLocation(trx, unlocked.supplierId, unlocked.locationId);
+      const order = (await findPurchaseOrder(trx, id, { forUpdate: true }))!;
       if (order.status === 'acknowledged') {
         if (order.erpPoNumber !== input.erpPoNumber) {
           throw new ConflictError(`purchase order ${id} was already acknowledged as ${order.erpPoNumber}`, { erpPoNumber: order.erpPoNumber });
@@ -51,7 +60,7 @@ export function createPurchaseOrderService(db: Knex): PurchaseOrderService {
         return order;
       }
       if (order.status !== 'pending') throw new ConflictError(`purchase order ${id} is ${order.status}`, { status: order.status });
-      // Every line change bumps updated_at under the lock held here, so an unchanged time means unchanged lines.
+      // Every line change gives the order a new change_seq, so an unchanged one means unchanged lines.
       if (order.changeKey[0] !== input.pulledChangeKey) {
         throw new PreconditionFailedError(`purchase order ${id} changed since it was pulled: pull it again and acknowledge what it now holds`);
       }
@@ -72,14 +81,24 @@ export function createPurchaseOrderService(db: Knex): PurchaseOrderService {
           reason: null,
         })),
       );
+      await stampPurchaseOrderChanges(trx, [id]);
       return (await findPurchaseOrder(trx, id))!;
     });
   }
 
+  async function pullStream({ after, limit }: { after?: [string, number]; limit: number }) {
+    const page = await streamChangedPurchaseOrders(db, { after, limit });
+    return { orders: page.orders, lastKey: page.lastKey ?? after ?? null, hasMore: page.count === limit };
+  }
+
   return {
-    async pull({ after, limit }) {
-      const data = await listChangedPurchaseOrders(db, { after, limit });
-      return { data, lastKey: data.length > 0 ? data[data.length - 1].changeKey : (after ?? null), hasMore: data.length === limit };
+    pullStream,
+
+    async pull(options) {
+      const { orders, lastKey, hasMore } = await pullStream(options);
+      const data: SuggestedPurchaseOrder[] = [];
+      for await (const order of orders) data.push(order);
+      return { data, lastKey, hasMore };
     },
 
     async acknowledge(id, input) {

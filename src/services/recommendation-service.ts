@@ -14,7 +14,7 @@ import {
   type RecommendationStatus,
 } from '../../db/repositories/recommendations';
 import { latestSucceededRunId } from '../../db/repositories/runs';
-import { lockPurchaseOrderChanges, syncPurchaseOrderLines } from '../../db/repositories/suggested-purchase-orders';
+import { lockSupplierLocation, stampPurchaseOrderChanges, syncPurchaseOrderLines } from '../../db/repositories/suggested-purchase-orders';
 import { roundOrderQuantity } from '../../models/policy/order-quantity';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../errors';
 import { PIPELINE_RUN_KIND } from './pipeline-service';
@@ -94,9 +94,10 @@ export function createRecommendationService(db: Knex): RecommendationService {
 
     async decide(id, { expectedVersion, actor, change }) {
       const warnings = await db.transaction(async (trx) => {
-        await lockPurchaseOrderChanges(trx);
         const current = await findRecommendation(trx, id);
         if (!current) throw new NotFoundError(`recommendation ${id}`);
+        // Its order's lock before any row lock; a decision committed between the read and the lock fails the version check below.
+        await lockSupplierLocation(trx, current.supplierId, current.locationId);
         if (current.version !== expectedVersion) {
           throw new PreconditionFailedError('recommendation changed since it was read', { currentVersion: current.version });
         }
@@ -119,7 +120,7 @@ export function createRecommendationService(db: Knex): RecommendationService {
           if (quantity !== change.quantity) warnings.push(`quantity rounded up from ${change.quantity} to ${quantity}, a multiple of ${current.orderMultiple}`);
           if (current.moq !== null && quantity < current.moq) warnings.push(`quantity ${quantity} is below the supplier's minimum order quantity ${current.moq}`);
         }
-        // Decisions are serialised by the lock above; the version check in the UPDATE still guards against any other writer.
+        // The version check in the UPDATE is what makes a concurrent decision on the same recommendation a 412.
         const updated = await updateRecommendationDecision(trx, id, expectedVersion, { status, quantity, reasonCode, decidedBy: actor });
         if (!updated) throw new PreconditionFailedError('recommendation changed since it was read');
         const after = { status, quantity, reasonCode, version: expectedVersion + 1 };
@@ -133,7 +134,7 @@ export function createRecommendationService(db: Knex): RecommendationService {
             reason: change.action === 'reject' ? [change.reasonCode, change.note].filter(Boolean).join(': ') : null,
           },
         ]);
-        await syncPurchaseOrderLines(trx, [
+        const changedOrders = await syncPurchaseOrderLines(trx, [
           {
             recommendationId: id,
             status,
@@ -145,6 +146,7 @@ export function createRecommendationService(db: Knex): RecommendationService {
             needByDate: current.needByDate,
           },
         ]);
+        await stampPurchaseOrderChanges(trx, changedOrders);
         return warnings;
       });
       return { recommendation: await detail(id), warnings };
@@ -154,7 +156,7 @@ export function createRecommendationService(db: Knex): RecommendationService {
       const runId = await runIdOrLatest(requestedRunId);
       if (runId === undefined) throw new NotFoundError('succeeded pipeline run');
       const approved = await db.transaction(async (trx) => {
-        await lockPurchaseOrderChanges(trx);
+        await lockSupplierLocation(trx, supplierId, locationId);
         const rows = await approveDraftOrder(trx, { runId, supplierId, locationId, decidedBy: actor });
         await insertRecommendationEvents(
           trx,
@@ -167,7 +169,7 @@ export function createRecommendationService(db: Knex): RecommendationService {
             reason: 'bulk approval of the draft purchase order',
           })),
         );
-        await syncPurchaseOrderLines(trx, rows);
+        await stampPurchaseOrderChanges(trx, await syncPurchaseOrderLines(trx, rows));
         return rows;
       });
       return { runId, approvedIds: approved.map((row) => row.recommendationId) };

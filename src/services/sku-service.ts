@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { itemBackorderSummaries, type ItemBackorderSummary } from '../../db/repositories/backorders';
 import { backorderedQuantities, latestOnHand, openPurchaseQuantities } from '../../db/repositories/inventory';
+import { openPurchaseArrivals } from '../../db/repositories/planning';
 import { findRun, latestSucceededRunId } from '../../db/repositories/runs';
 import { weeklySales } from '../../db/repositories/sales';
 import {
@@ -32,7 +34,12 @@ export interface SkuLocation {
   onOrder: number;
   onOrderEarliestExpectedDate: string | null;
   backordered: number;
-  /** On hand less backorders run down by the forecast (open orders are not counted: their arrival is uncertain). */
+  /** The run's backorder allocation here (GET /backorders?sku= lists the lines); null without backordered lines. */
+  backorders: Omit<ItemBackorderSummary, 'locationId'> | null;
+  /**
+   * On hand (at least 0) less backorders run down by the forecast, topped up by open purchase-order lines on their
+   * expected dates (lines without one are left out): the planner's projection, so the page and the recommendation agree.
+   */
   projectedStockout: StockoutProjection | null;
   recommendation: Awaited<ReturnType<typeof itemRecommendations>>[number] | null;
 }
@@ -55,14 +62,17 @@ export function createSkuService(db: Knex): SkuService {
     list: (options) => listSkus(db, options),
 
     async get(skuText, { runId: requestedRunId, historyWeeks }) {
-      const sku = await findSku(db, skuText);
+      // The SKU and the run are independent: read them together (one round trip less per request).
+      const runOf = async () => {
+        const runId = requestedRunId ?? (await latestSucceededRunId(db, PIPELINE_RUN_KIND)) ?? null;
+        return { runId, run: runId === null ? undefined : await findRun(db, runId) };
+      };
+      const [sku, { runId, run }] = await Promise.all([findSku(db, skuText), runOf()]);
       if (!sku) throw new NotFoundError(`SKU ${skuText}`);
-      const runId = requestedRunId ?? (await latestSucceededRunId(db, PIPELINE_RUN_KIND)) ?? null;
-      const run = runId === null ? undefined : await findRun(db, runId);
       if (runId !== null && !run) throw new NotFoundError(`run ${runId}`);
       const asOfDate = run?.asOfDate ?? (await lastSalesDate(db));
       const itemIds = [sku.itemId];
-      const [sales, forecasts, policies, recommendations, onHand, onOrder, backordered] = await Promise.all([
+      const [sales, forecasts, policies, recommendations, onHand, onOrder, backordered, backorders, arrivals] = await Promise.all([
         asOfDate ? weeklySales(db, itemIds, { endDate: asOfDate, weeks: historyWeeks }) : Promise.resolve({ weekEnds: [], series: [] }),
         runId === null ? [] : itemForecasts(db, runId, sku.itemId),
         runId === null ? [] : itemPolicies(db, runId, sku.itemId),
@@ -70,6 +80,8 @@ export function createSkuService(db: Knex): SkuService {
         latestOnHand(db, itemIds),
         openPurchaseQuantities(db, itemIds),
         backorderedQuantities(db, itemIds),
+        runId === null ? [] : itemBackorderSummaries(db, runId, sku.itemId),
+        openPurchaseArrivals(db, itemIds),
       ]);
       const byLocation = <T extends { locationId: number }>(rows: T[]) => new Map(rows.map((row) => [row.locationId, row]));
       const series = byLocation(sales.series);
@@ -79,6 +91,7 @@ export function createSkuService(db: Knex): SkuService {
       const onHandOf = byLocation(onHand);
       const onOrderOf = byLocation(onOrder);
       const backorderedOf = byLocation(backordered);
+      const backordersOf = byLocation(backorders);
       const locationIds = [...new Set([...series.keys(), ...forecastOf.keys(), ...policyOf.keys(), ...onHandOf.keys(), ...onOrderOf.keys()])].sort(
         (a, b) => a - b,
       );
@@ -91,7 +104,11 @@ export function createSkuService(db: Knex): SkuService {
         weekEnds: sales.weekEnds,
         locations: locationIds.map((locationId) => {
           const forecast = forecastOf.get(locationId);
-          const available = (onHandOf.get(locationId)?.quantity ?? 0) - (backorderedOf.get(locationId)?.quantity ?? 0);
+          // As the plan stage: negative on hand and negative forecast periods count as zero.
+          const available = Math.max(0, onHandOf.get(locationId)?.quantity ?? 0) - (backorderedOf.get(locationId)?.quantity ?? 0);
+          const receipts = arrivals.flatMap((arrival) =>
+            arrival.locationId === locationId && arrival.expectedDate !== null ? [{ date: arrival.expectedDate, quantity: arrival.quantity }] : [],
+          );
           const history = series.get(locationId);
           const policy = policyOf.get(locationId);
           return {
@@ -105,9 +122,16 @@ export function createSkuService(db: Knex): SkuService {
             onOrder: onOrderOf.get(locationId)?.quantity ?? 0,
             onOrderEarliestExpectedDate: onOrderOf.get(locationId)?.earliestExpectedDate ?? null,
             backordered: backorderedOf.get(locationId)?.quantity ?? 0,
+            backorders: backordersOf.has(locationId) ? (({ locationId: _, ...rest }) => rest)(backordersOf.get(locationId)!) : null,
             projectedStockout:
               forecast && forecast.periods.length > 0
-                ? projectStockout(available, forecast.periods.map((period) => period.mean), forecast.periods[0].periodStart, DAYS_PER_WEEK)
+                ? projectStockout(
+                    available,
+                    forecast.periods.map((period) => Math.max(0, period.mean)),
+                    forecast.periods[0].periodStart,
+                    DAYS_PER_WEEK,
+                    receipts,
+                  )
                 : null,
             recommendation: recommendationOf.get(locationId) ?? null,
           };

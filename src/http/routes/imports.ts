@@ -6,7 +6,21 @@ import type { ImportService } from '../../services/import-service';
 import { importKinds, type ImportKindName } from '../../services/imports/kinds';
 import { requirePermission } from '../auth';
 
-const importQuery = z.strictObject({ mode: z.enum(['all', 'partial']).default('all') });
+/** Request and response schemas of /imports: the handler parses with them and src/http/openapi.ts documents them. */
+export const importQuery = z.strictObject({
+  mode: z.enum(['all', 'partial']).default('all').describe('all: any bad row rejects the batch (422); partial: good rows are imported, bad ones listed in errors.'),
+});
+export const importErrors = z.array(
+  z.strictObject({
+    row: z.number().int().describe('1-based: the array index (JSON) or the line number, header = 1 (CSV).'),
+    field: z.string().describe('The JSON path (lines.0.sku) or the CSV column (line_external_id).'),
+    reason: z.string(),
+  }),
+);
+const upsertCounts = z.strictObject({ inserted: z.number().int(), updated: z.number().int(), unchanged: z.number().int() });
+/** Counts per table the kind writes, and the rows left out (partial mode; empty otherwise). */
+export const importResponse = (kind: ImportKindName) =>
+  z.strictObject({ ...Object.fromEntries(importKinds[kind].tables.map((table) => [table, upsertCounts])), errors: importErrors });
 
 /** CSV bodies up to this size; JSON bodies are limited by the app-wide express.json (10mb). Beyond: 413. */
 export const CSV_BODY_LIMIT = '20mb';

@@ -8,14 +8,15 @@ import { requirePermission } from '../auth';
 import { acknowledgeBody, cursorParts, decodeCursor, encodeCursor, idParams, idempotencyKeyHeader, suggestedPurchaseOrderQuery } from '../schemas';
 
 const cursorTag = 'suggested-purchase-orders';
-const cursorKey = z.tuple([cursorParts.timestamp, cursorParts.id]);
+/** (change_seq, id) of the last order pulled: the number as PostgreSQL prints a bigint. */
+const cursorKey = z.tuple([z.string().regex(/^\d{1,19}$/), cursorParts.id]);
 
 const csvColumns = [
   'purchase_order_id', 'status', 'supplier_id', 'supplier_name', 'currency', 'location_code', 'line_id', 'recommendation_id',
   'sku', 'supplier_sku', 'quantity', 'unit_cost', 'line_value', 'need_by_date', 'erp_po_number', 'etag',
 ];
 
-/** The version of an order as pulled: its id and change time. The acknowledgement sends it back in If-Match. */
+/** The version of an order as pulled: its id and change number. The acknowledgement sends it back in If-Match. */
 export const purchaseOrderEtag = (order: SuggestedPurchaseOrder) => `W/"${order.id}-${order.changeKey[0]}"`;
 
 /** The order as the API shows it: the cursor key stays internal, the ETag goes out. */
@@ -25,7 +26,7 @@ function present(order: SuggestedPurchaseOrder) {
 }
 
 /**
- * The change time the ERP pulled, from If-Match. Missing: 428, so that no acknowledgement can cover lines the ERP
+ * The change number the ERP pulled, from If-Match. Missing: 428, so that no acknowledgement can cover lines the ERP
  * never saw. Not this order's ETag form: 412.
  */
 function pulledChangeKey(req: Request, id: number): string {
@@ -44,14 +45,58 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function sendCsv(res: Response, orders: SuggestedPurchaseOrder[]): void {
-  const rows = orders.flatMap((order) =>
-    order.lines.map((line) => [
-      order.id, order.status, order.supplierId, order.supplierName, order.currency, order.locationCode, line.id, line.recommendationId,
-      line.sku, line.supplierSku, line.quantity, line.unitCost, line.lineValue, line.needByDate, order.erpPoNumber, purchaseOrderEtag(order),
-    ]),
-  );
-  res.type('text/csv').send([csvColumns, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n');
+const csvRow = (row: unknown[]) => row.map(csvField).join(',') + '\r\n';
+
+async function* csvText(orders: AsyncIterable<SuggestedPurchaseOrder>): AsyncGenerator<string> {
+  yield csvRow(csvColumns);
+  for await (const order of orders) {
+    yield order.lines
+      .map((line) =>
+        csvRow([
+          order.id, order.status, order.supplierId, order.supplierName, order.currency, order.locationCode, line.id, line.recommendationId,
+          line.sku, line.supplierSku, line.quantity, line.unitCost, line.lineValue, line.needByDate, order.erpPoNumber, purchaseOrderEtag(order),
+        ]),
+      )
+      .join('');
+  }
+}
+
+/** The page as JSON, one order at a time: { data: [...], nextCursor, hasMore } with the cursor known before the orders. */
+async function* jsonText(orders: AsyncIterable<SuggestedPurchaseOrder>, nextCursor: string | null, hasMore: boolean): AsyncGenerator<string> {
+  yield '{"data":[';
+  let separator = '';
+  for await (const order of orders) {
+    yield separator + JSON.stringify(present(order));
+    separator = ',';
+  }
+  yield `],"nextCursor":${JSON.stringify(nextCursor)},"hasMore":${hasMore}}`;
+}
+
+/**
+ * Sends text as it is produced, waiting when the client reads slower than the database answers. A failure once the
+ * answer has begun cannot become an error status: the connection is cut, so the client never takes a truncated
+ * answer for a whole one.
+ */
+async function stream(res: Response, text: AsyncIterable<string>): Promise<void> {
+  try {
+    for await (const chunk of text) {
+      if (res.write(chunk)) continue;
+      await new Promise<void>((resolve) => {
+        const resume = () => {
+          res.off('drain', resume).off('close', resume);
+          resolve();
+        };
+        res.on('drain', resume).on('close', resume);
+      });
+      // The client went away: stop reading (leaving the loop closes the query generator).
+      if (res.destroyed) return;
+    }
+  } catch (error) {
+    if (!res.headersSent) throw error;
+    res.destroy(error as Error);
+    return;
+  }
+  res.end();
 }
 
 /** The ERP's side: pull approved lines grouped into suggested purchase orders, then acknowledge each with its PO number. */
@@ -61,16 +106,18 @@ export function purchaseOrderRoutes(purchaseOrders: PurchaseOrderService, apiKey
   router.get('/purchase-orders/suggested', requirePermission(apiKeys, 'export'), async (req, res) => {
     const query = suggestedPurchaseOrderQuery.parse(req.query);
     const after = query.cursor ? decodeCursor(cursorTag, query.cursor, cursorKey) : undefined;
-    const page = await purchaseOrders.pull({ after, limit: query.limit });
+    const page = await purchaseOrders.pullStream({ after, limit: query.limit });
     const nextCursor = page.lastKey ? encodeCursor(cursorTag, page.lastKey) : null;
     res.vary('Accept');
     if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
       if (nextCursor) res.setHeader('X-Next-Cursor', nextCursor);
       res.setHeader('X-Has-More', String(page.hasMore));
-      sendCsv(res, page.data);
+      res.type('text/csv');
+      await stream(res, csvText(page.orders));
       return;
     }
-    res.json({ data: page.data.map(present), nextCursor, hasMore: page.hasMore });
+    res.type('application/json');
+    await stream(res, jsonText(page.orders, nextCursor, page.hasMore));
   });
 
   router.post('/purchase-orders/suggested/:id/ack', requirePermission(apiKeys, 'export'), async (req, res) => {

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import type { Permission } from '../../../src/http/auth';
-import { routeDocs } from '../../../src/http/openapi';
+import { openApiDocument, routeDocs, type RouteDoc } from '../../../src/http/openapi';
 import { apiKeyListResponse, apiKeyResponse, createdApiKeyResponse } from '../../../src/http/schemas';
+import { importKinds } from '../../../src/services/imports/kinds';
 import { testEngines } from '../../helpers/database';
 import { expectShape, insertRun, openTestApp, type Role, type TestApp } from '../../helpers/catalogue';
 
@@ -13,7 +14,7 @@ interface RouteCase {
   permission: Permission;
   /** The answer to an allowed role: the request is valid, so it is never 400, 401 or 403. */
   allowedStatus: number;
-  body?: object;
+  body?: object | string;
   headers?: Record<string, string>;
 }
 
@@ -37,6 +38,9 @@ const routes: RouteCase[] = [
   { method: 'get', route: '/suppliers/:id', url: '/suppliers/999999', permission: 'read', allowedStatus: 404 },
   { method: 'get', route: '/skus', url: '/skus', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/skus/:sku', url: '/skus/NO-SUCH-SKU', permission: 'read', allowedStatus: 404 },
+  { method: 'get', route: '/backorders', url: '/backorders', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/app/session', url: '/app/session', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/backorders/:salesOrderLineId', url: '/backorders/999999', permission: 'read', allowedStatus: 404 },
   { method: 'post', route: '/keys', url: '/keys', permission: 'admin', allowedStatus: 201, body: { name: 'from-role-table', role: 'viewer' } },
   { method: 'get', route: '/keys', url: '/keys', permission: 'admin', allowedStatus: 200 },
   { method: 'delete', route: '/keys/:id', url: '/keys/999999', permission: 'admin', allowedStatus: 404 },
@@ -44,7 +48,21 @@ const routes: RouteCase[] = [
   { method: 'get', route: '/runs/:id', url: '/runs/999999', permission: 'read', allowedStatus: 404 },
   { method: 'post', route: '/runs', url: '/runs', permission: 'admin', allowedStatus: 202 },
   { method: 'get', route: '/metrics', url: '/metrics', permission: 'read', allowedStatus: 200 },
+  {
+    method: 'get', route: '/purchase-orders/suggested', url: '/purchase-orders/suggested', permission: 'export', allowedStatus: 200,
+    headers: { Accept: 'text/csv' },
+  },
+  // An empty batch is valid for every kind: the answer counts nothing, in JSON and in CSV (a header row only).
+  ...Object.keys(importKinds).flatMap((kind): RouteCase[] => [
+    { method: 'post', route: `/imports/${kind}`, url: `/imports/${kind}`, permission: 'import', allowedStatus: 200, body: [] },
+    {
+      method: 'post', route: `/imports/${kind}`, url: `/imports/${kind}?mode=partial`, permission: 'import', allowedStatus: 200,
+      body: 'external_id\n', headers: { 'Content-Type': 'text/csv' },
+    },
+  ]),
 ];
+
+type OpenApi = { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, unknown> }> }>> };
 
 const allowedRoles: Record<Permission, Role[]> = {
   read: ['viewer', 'buyer', 'erp', 'admin'],
@@ -76,13 +94,32 @@ describe.each(testEngines())('access control, API keys and the API description o
     return key ? pending.set('Authorization', `Bearer ${key}`) : pending;
   };
 
-  it.each(table)('$method $url as $caller answers $expected', async ({ method, url, caller, expected, body, headers }) => {
+  /** The answer matches the OpenAPI document: a documented status, one of its media types, the documented JSON shape. */
+  const expectDocumented = (doc: RouteDoc, document: OpenApi, response: request.Response) => {
+    const operation = document.paths[doc.path.replace(/:(\w+)/g, '{$1}')][doc.method];
+    expect(Object.keys(operation.responses)).toContain(String(response.status));
+    const mediaType = String(response.headers['content-type']).split(';')[0];
+    expect(Object.keys(operation.responses[response.status].content)).toContain(mediaType);
+    if (response.status >= 400) expect(response.body.error.code).toEqual(expect.any(String));
+    else if (mediaType === 'application/json' && doc.result) expectShape(doc.result, response.body);
+  };
+
+  it.each(table)('$method $url as $caller answers $expected as documented', async ({ method, route, url, caller, expected, body, headers }) => {
     let pending = call(method, url, caller === 'no key' ? undefined : t.keys[caller]);
     for (const [name, value] of Object.entries(headers ?? {})) pending = pending.set(name, value);
-    const response = await (body ? pending.send(body) : pending);
+    const response = await (body !== undefined ? pending.send(body) : pending);
     expect(response.status).toBe(expected);
     if (expected === 401) expect(response.body.error.code).toBe('unauthorized');
     if (expected === 403) expect(response.body.error.code).toBe('forbidden');
+    const doc = routeDocs.find((candidate) => candidate.method === method && candidate.path === route)!;
+    expectDocumented(doc, openApiDocument() as OpenApi, response);
+    if (headers?.Accept === 'text/csv' && expected === 200) expect(response.headers['content-type']).toMatch(/^text\/csv/);
+  });
+
+  it.each(routeDocs.filter((doc) => doc.permission === null))('public $method $path answers as documented', async (doc) => {
+    const response = await request(t.app)[doc.method](doc.path);
+    expect(response.status).toBeLessThan(500);
+    expectDocumented(doc, openApiDocument() as OpenApi, response);
   });
 
   it('covers every documented route that needs a key, with the documented permission', () => {
@@ -156,6 +193,29 @@ describe.each(testEngines())('access control, API keys and the API description o
       const limit = document.paths['/recommendations'].get.parameters.find((p: { name: string }) => p.name === 'limit');
       expect(limit).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } });
       expect(Object.keys(document.paths['/purchase-orders/suggested'].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+    });
+
+    it('documents each import kind with its JSON records, its CSV columns, ?mode and the 422 naming row, field and reason', async () => {
+      const { paths } = (await request(t.app).get('/openapi.json').expect(200)).body;
+      for (const kind of Object.keys(importKinds)) expect(paths[`/imports/${kind}`].post['x-roles']).toEqual(['erp', 'admin']);
+      const orders = paths['/imports/purchase-orders'].post;
+      expect(orders.requestBody.required).toBe(true);
+      expect(orders.requestBody.content['application/json'].schema.items.required).toEqual(['externalId', 'supplier', 'location', 'orderDate']);
+      expect(orders.requestBody.content['text/csv'].schema.description).toMatch(/^Columns: external_id, supplier, .*line_external_id, sku, quantity_ordered/);
+      expect(orders.parameters).toEqual([expect.objectContaining({ name: 'mode', in: 'query', required: false, schema: expect.objectContaining({ enum: ['all', 'partial'] }) })]);
+      expect(Object.keys(orders.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '422']);
+      const details = orders.responses['422'].content['application/json'].schema.properties.error.properties.details;
+      expect(details.items.required).toEqual(['row', 'field', 'reason']);
+      expect(Object.keys(orders.responses['200'].content['application/json'].schema.properties)).toEqual(['purchase_orders', 'purchase_order_lines', 'receipts', 'errors']);
+    });
+
+    it('marks bodies required unless the route takes none, and gives each success its real media types', async () => {
+      const { paths } = (await request(t.app).get('/openapi.json').expect(200)).body;
+      expect(paths['/runs'].post.requestBody.required).toBe(false);
+      expect(paths['/recommendations/{id}'].patch.requestBody.required).toBe(true);
+      expect(Object.keys(paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
+      expect(Object.keys(paths['/docs'].get.responses['200'].content)).toEqual(['text/html']);
+      expect(Object.keys(paths['/skus/{sku}'].get.responses['200'].content)).toEqual(['application/json']);
     });
 
     it('serves a self-contained HTML page listing every documented route', async () => {

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { suggestedPurchaseOrderPageResponse, suggestedPurchaseOrderResponse } from '../../../src/http/schemas';
+import { streamChangedPurchaseOrders } from '../../../db/repositories/suggested-purchase-orders';
 import { testEngines } from '../../helpers/database';
 import {
   insertLocation,
@@ -113,6 +114,28 @@ describe.each(testEngines())('suggested purchase orders over HTTP on %s', (engin
     );
     const row = rows.find((line) => line.split(',')[7] === String(draft.recommendationIds[0]))!;
     expect(row.split(',').slice(10, 14)).toEqual(['5', '3', '15', '2026-12-11']);
+  });
+
+  it('streams the same orders, lines and totals whether lines are read in one batch or order by order', async () => {
+    const drafts = [
+      await draftOrder([{ quantity: 2, unitCost: 1.5, needByDate: '2026-12-12' }, { quantity: 4, unitCost: 0.1, needByDate: '2026-12-03' }]),
+      await draftOrder([{ quantity: 6, unitCost: 2, needByDate: '2026-12-04' }]),
+    ];
+    for (const draft of drafts) for (const id of draft.recommendationIds) await decide(id, { action: 'approve' });
+    const collect = async (linesPerBatch: number) => {
+      const orders = [];
+      for await (const order of (await streamChangedPurchaseOrders(t.db, { limit: 200, linesPerBatch })).orders) orders.push(order);
+      return orders;
+    };
+    const oneBatch = await collect(100_000);
+    const orderByOrder = await collect(1);
+    expect(orderByOrder).toEqual(oneBatch);
+    expect(oneBatch.flatMap((order) => order.lines).length).toBeGreaterThanOrEqual(3);
+    // The HTTP answer, written order by order, is one JSON document with the same orders in the same order.
+    const pulled = await pull('?limit=200').expect(200);
+    expectShape(suggestedPurchaseOrderPageResponse, pulled.body);
+    expect(pulled.body.data.map((order: { id: number; total: number }) => [order.id, order.total])).toEqual(oneBatch.map((order) => [order.id, order.total]));
+    expect(orderOf(pulled.body, drafts[0])[0]).toMatchObject({ total: 3.4, needByDate: '2026-12-03' });
   });
 
   it('carries a quantity changed after approval into the order line', async () => {

@@ -101,6 +101,8 @@ describe.each(testEngines())('recommendations over HTTP on %s', (engine) => {
     const forged = Buffer.from(JSON.stringify(['recommendations:value', "1; drop table items", 1])).toString('base64url');
     await get(`/recommendations?sort=value&cursor=${forged}`).expect(400);
     await get('/recommendations?cursor=@@@').expect(400);
+    const impossibleDate = Buffer.from(JSON.stringify(['recommendations:stockout', '2026-13-45', 1])).toString('base64url');
+    await get(`/recommendations?sort=stockout&cursor=${impossibleDate}`).expect(400);
     await get('/recommendations?limit=201').expect(400);
     await get('/recommendations?limit=0').expect(400);
     await get('/recommendations?colour=red').expect(400);

@@ -140,8 +140,28 @@ describe.each(testEngines())('suppliers and SKUs over HTTP on %s', (engine) => {
       expect(location.forecast).toMatchObject({ method: 'ets', accuracy: { mase: 0.8 }, errorSd: 3 });
       expect(location.forecast.periods[0]).toEqual({ step: 1, periodStart: '2026-11-23', mean: 20, lo80: 16, hi80: 24, lo95: 12, hi95: 28 });
       expect(location.forecast.periods.map((p: { periodStart: string }) => p.periodStart)).toEqual(['2026-11-23', '2026-11-30', '2026-12-07', '2026-12-14']);
-      // 50 on hand − 10 backordered = 40 units at 20 a week: two weeks, out on 2026-12-07.
-      expect(location.projectedStockout).toEqual({ stockoutDate: '2026-12-07', daysOfCover: 14, horizonDays: 28 });
+      // 50 on hand − 10 backordered = 40 units at 20 a week last 14 days, past day 8 (2026-12-01) when the open order's
+      // 30 arrive: 70 units last 3.5 weeks = 24.5 days from 2026-11-23, out on 2026-12-17.
+      expect(location.projectedStockout).toEqual({ stockoutDate: '2026-12-17', daysOfCover: 24.5, horizonDays: 28 });
+    });
+
+    it('projects the stock-out as the planner does: an open order arriving in time pushes it out, a late one does not', async () => {
+      const projection = async () => (await get('/skus/WIDGET-9').expect(200)).body.locations[0].projectedStockout;
+      const expectOrderOn = (date: string | null) =>
+        t.db.raw(`update purchase_orders set expected_date = ? where id in (select purchase_order_id from purchase_order_lines where item_id = ?)`, [date, ids.sku]);
+      try {
+        // Due 2026-12-08, day 15: the 40 units ran out on day 14, so the stock-out stays where it is without the order.
+        await expectOrderOn('2026-12-08');
+        expect(await projection()).toEqual({ stockoutDate: '2026-12-07', daysOfCover: 14, horizonDays: 28 });
+        // Without an expected date the order is on order but, as in the planner, out of the projection.
+        await expectOrderOn(null);
+        expect(await projection()).toEqual({ stockoutDate: '2026-12-07', daysOfCover: 14, horizonDays: 28 });
+        // Due 2026-12-07, day 14, the morning the stock would run out: 70 units, 24.5 days, out on 2026-12-17.
+        await expectOrderOn('2026-12-07');
+        expect(await projection()).toEqual({ stockoutDate: '2026-12-17', daysOfCover: 24.5, horizonDays: 28 });
+      } finally {
+        await expectOrderOn('2026-12-01');
+      }
     });
 
     it('shows a periodic-review policy, which has no reorder point, as reorderPoint null', async () => {

@@ -1,0 +1,106 @@
+/// <reference lib="dom" />
+import { ApiError, call, query, storedKey, UNAUTHORIZED_EVENT } from './api';
+import { createDetail } from './detail';
+import { announce, byId } from './dom';
+import { createList } from './list';
+import type { Session, Supplier } from './types';
+
+/**
+ * The buyers' page: asks once for an API key (kept in sessionStorage, so it lasts as long as the tab), learns the
+ * key's role, then shows the recommendations table and a detail panel. Viewers see no decision buttons.
+ */
+
+async function allSuppliers(): Promise<Supplier[]> {
+  const suppliers: Supplier[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { body: { data: Supplier[]; nextCursor: string | null } } = await call('GET', `/suppliers${query({ limit: 200, cursor })}`);
+    suppliers.push(...page.body.data);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return suppliers.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function showSignIn(message = ''): void {
+  byId('workspace').hidden = true;
+  byId('session').hidden = true;
+  byId('sign-in').hidden = false;
+  byId('sign-in-error').textContent = message;
+  byId<HTMLInputElement>('api-key').focus();
+}
+
+/** Set once a session has wired the table and the detail: signing in again then reloads the page rather than wiring them twice. */
+let started = false;
+
+async function start(): Promise<void> {
+  let session: Session;
+  try {
+    session = (await call<Session>('GET', '/app/session')).body;
+  } catch (error) {
+    storedKey.clear();
+    showSignIn(error instanceof ApiError && error.status === 401 ? 'That key was not accepted.' : `Could not sign in: ${(error as Error).message}`);
+    return;
+  }
+  started = true;
+  byId('sign-in').hidden = true;
+  byId('session').hidden = false;
+  byId('session-name').textContent = session.name;
+  byId('session-role').textContent = session.role;
+  byId('workspace').hidden = false;
+
+  const canDecide = session.role === 'buyer' || session.role === 'admin';
+  const suppliers = await allSuppliers();
+  const approveDraftOrder = async (supplierId: number, locationId: number) => {
+    try {
+      const { body } = await call<{ approvedIds: number[] }>('POST', '/recommendations/approve', { body: { supplierId, locationId } });
+      announce(`Approved ${body.approvedIds.length} lines of the draft order.`);
+      await list.load();
+      const shown = detail.shownId();
+      if (shown !== null) await detail.open(shown);
+    } catch (error) {
+      announce(`Not approved: ${(error as Error).message}`, 'error');
+    }
+  };
+  const detail = createDetail({
+    suppliers,
+    canDecide,
+    onChanged: (recommendation) => list.update(recommendation),
+    onClosed: (id) => {
+      list.select(null);
+      list.focus(id);
+    },
+    onApproveDraftOrder: approveDraftOrder,
+  });
+  const list = createList({
+    suppliers,
+    canDecide,
+    onOpen: (id) => {
+      list.select(id);
+      void detail.open(id, { focus: true });
+    },
+    onApproveDraftOrder: approveDraftOrder,
+  });
+  await list.load();
+}
+
+byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = byId<HTMLInputElement>('api-key');
+  storedKey.set(input.value.trim());
+  input.value = '';
+  if (started) location.reload();
+  else void start();
+});
+
+window.addEventListener(UNAUTHORIZED_EVENT, () => {
+  storedKey.clear();
+  showSignIn('The key was not accepted (revoked?): sign in again.');
+});
+
+byId('sign-out').addEventListener('click', () => {
+  storedKey.clear();
+  location.reload();
+});
+
+if (storedKey.get()) void start();
+else showSignIn();
