@@ -293,4 +293,17 @@ describe.each(testEngines())('ERP push imports over HTTP on %s', (engine) => {
     await postCsv('suppliers', ['external_id,name', ...rows.slice(0, MAX_ROWS).map((row) => `${row.externalId},${row.name}`)].join('\n')).expect(200);
     expect(await count(`suppliers where external_id like 'S-MANY-%'`)).toBe(MAX_ROWS);
   });
+
+  it('refreshes a table\'s statistics after a bulk insert (PGlite has no autovacuum), so the next plans see its size', async () => {
+    // 2 locations × 5,000 days = 10,000 new rows: the threshold. pg_class.reltuples changes only by ANALYZE (or VACUUM).
+    const importer = createImportService({ db: testApp.db, now: () => new Date(`${TODAY}T09:30:00Z`) });
+    const day = (offset: number) => new Date(Date.UTC(2026, 10, 26) - offset * 86_400_000).toISOString().slice(0, 10);
+    const body = ['DC1', 'DC2'].flatMap((location) =>
+      Array.from({ length: 5_000 }, (_, offset) => ({ sku: 'CSV-2', location, salesDate: day(offset + 400), quantity: 1 })),
+    );
+    const result = await importer.importRecords('daily-sales', { format: 'json', body, partial: false });
+    expect(result.daily_sales?.inserted).toBe(10_000);
+    const { rows } = await testApp.db.raw(`select reltuples::float8 as estimate from pg_class where relname = 'daily_sales'`);
+    expect(rows[0].estimate).toBeGreaterThanOrEqual(10_000);
+  });
 });
