@@ -28,6 +28,7 @@ import { createPurchaseOrderService } from './services/purchase-order-service';
 import { createRecommendationService } from './services/recommendation-service';
 import { createSkuService } from './services/sku-service';
 import { createSupplierService } from './services/supplier-service';
+import { createLocationService } from './services/location-service';
 import { createPlanStage } from './services/plan-stage';
 import { createBackorderService } from './services/backorder-service';
 import { createBackorderStage } from './services/backorder-stage';
@@ -66,6 +67,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     recommendations: createRecommendationService(db),
     purchaseOrders: createPurchaseOrderService(db),
     suppliers: createSupplierService(db),
+    locations: createLocationService(db),
     skus: createSkuService(db),
     backorders: createBackorderService(db),
     imports,

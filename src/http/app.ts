@@ -10,6 +10,7 @@ import { runRoutes } from './routes/runs';
 import { recommendationRoutes } from './routes/recommendations';
 import { purchaseOrderRoutes } from './routes/purchase-orders';
 import { supplierRoutes } from './routes/suppliers';
+import { locationRoutes } from './routes/locations';
 import { skuRoutes } from './routes/skus';
 import { keyRoutes } from './routes/keys';
 import { openApiRoutes } from './routes/openapi';
@@ -53,6 +54,7 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   app.use(recommendationRoutes(services.recommendations, services.apiKeys));
   app.use(purchaseOrderRoutes(services.purchaseOrders, services.apiKeys));
   app.use(supplierRoutes(services.suppliers, services.apiKeys));
+  app.use(locationRoutes(services.locations, services.apiKeys));
   app.use(skuRoutes(services.skus, services.apiKeys));
   app.use(keyRoutes(services.apiKeys));
   app.use(openApiRoutes());

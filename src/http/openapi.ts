@@ -36,6 +36,8 @@ import {
   supplierListQuery,
   supplierPageResponse,
   sessionResponse,
+  locationListQuery,
+  locationListResponse,
 } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -199,6 +201,7 @@ export const routeDocs: RouteDoc[] = [
       428: 'If-Match missing',
     },
   },
+  { method: 'get', path: '/locations', summary: 'All stocking locations, by code (a handful: not paged)', permission: 'read', query: locationListQuery, result: locationListResponse, responses: { 200: '{ data }' } },
   { method: 'get', path: '/suppliers', summary: 'List suppliers', permission: 'read', query: supplierListQuery, result: supplierPageResponse, responses: { 200: '{ data, nextCursor }' } },
   {
     method: 'get',

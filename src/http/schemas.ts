@@ -238,6 +238,10 @@ export const suggestedPurchaseOrderPageResponse = z.strictObject({
   hasMore: z.boolean(),
 });
 
+export const locationListQuery = z.strictObject({});
+export const locationResponse = z.strictObject({ id: z.number().int(), externalId: z.string(), code: z.string(), name: z.string() });
+export const locationListResponse = z.strictObject({ data: z.array(locationResponse) });
+
 export const supplierResponse = z.strictObject({
   id: z.number().int(),
   externalId: z.string(),

@@ -4,6 +4,7 @@ import type { BackorderService } from './backorder-service';
 import type { ConnectorService } from './connectors';
 import type { HealthService } from './health-service';
 import type { ImportService } from './import-service';
+import type { LocationService } from './location-service';
 import type { PipelineService } from './pipeline-service';
 import type { PurchaseOrderService } from './purchase-order-service';
 import type { RecommendationService } from './recommendation-service';
@@ -18,6 +19,7 @@ export interface Services {
   recommendations: RecommendationService;
   purchaseOrders: PurchaseOrderService;
   suppliers: SupplierService;
+  locations: LocationService;
   skus: SkuService;
   metrics: Metrics;
   imports: ImportService;

@@ -297,6 +297,16 @@ describeWithBrowser('the buyers’ page in chromium', () => {
     await context.close();
   });
 
+  it('offers every location in the filter (GET /locations), also one without lines on the page', async () => {
+    await testDb.db('locations').insert({ external_id: 'E2E-EMPTY', code: 'ZZ-EMPTY', name: 'Empty warehouse' }).onConflict('code').ignore();
+    const { context, page } = await signedIn(keys.viewer);
+    const offered = await page.getByLabel('Location', { exact: true }).locator('option').allTextContents();
+    const codes = (await testDb.db('locations').select('code').orderBy('code')).map((location: { code: string }) => location.code);
+    expect(offered).toEqual(['all', ...codes]);
+    expect(offered).toContain('ZZ-EMPTY');
+    await context.close();
+  });
+
   it('approves a supplier’s whole draft order at a location', async () => {
     const { context, page } = await signedIn(keys.buyer);
     const rows = await listRows();

@@ -2,10 +2,12 @@
 import { call, query } from './api';
 import { announce, byId, h } from './dom';
 import * as format from './format';
-import type { Recommendation, RecommendationPage, Supplier } from './types';
+import type { Location, Recommendation, RecommendationPage, Supplier } from './types';
 
 export interface ListOptions {
   suppliers: Supplier[];
+  /** Every location, by code (GET /locations). */
+  locations: Location[];
   canDecide: boolean;
   onOpen(id: number): void;
   onApproveDraftOrder(supplierId: number, locationId: number): Promise<void>;
@@ -34,10 +36,10 @@ export function createList(options: ListOptions): ListView {
   const locationSelect = form.elements.namedItem('locationId') as HTMLSelectElement;
   const supplierSelect = form.elements.namedItem('supplierId') as HTMLSelectElement;
   const supplierNames = new Map(options.suppliers.map((supplier) => [supplier.id, supplier.name]));
-  // No API lists locations: the select offers those seen in the rows so far.
-  const locations = new Map<number, string>();
+  const locationCodes = new Map(options.locations.map((location) => [location.id, location.code]));
 
   for (const supplier of options.suppliers) supplierSelect.append(h('option', { value: supplier.id }, supplier.name));
+  for (const location of options.locations) locationSelect.append(h('option', { value: location.id }, location.code));
 
   let pageStarts: Array<string | null> = [null];
   let nextCursor: string | null = null;
@@ -46,22 +48,6 @@ export function createList(options: ListOptions): ListView {
   let loadToken = 0;
 
   const field = (name: string) => (form.elements.namedItem(name) as HTMLSelectElement).value;
-
-  function rememberLocations(page: Recommendation[]): void {
-    let added = false;
-    for (const row of page) {
-      if (locations.has(row.locationId)) continue;
-      locations.set(row.locationId, row.locationCode);
-      added = true;
-    }
-    if (!added) return;
-    const chosen = locationSelect.value;
-    locationSelect.replaceChildren(
-      h('option', { value: '' }, 'all'),
-      ...[...locations].sort((a, b) => a[1].localeCompare(b[1])).map(([id, code]) => h('option', { value: id }, code)),
-    );
-    locationSelect.value = chosen;
-  }
 
   function rowOf(recommendation: Recommendation): HTMLTableRowElement {
     const open = () => options.onOpen(recommendation.id);
@@ -100,7 +86,7 @@ export function createList(options: ListOptions): ListView {
     const locationId = Number(field('locationId'));
     draftOrder.hidden = !(options.canDecide && supplierId && locationId);
     if (draftOrder.hidden) return draftOrder.replaceChildren();
-    const label = `${supplierNames.get(supplierId) ?? `supplier ${supplierId}`} at ${locations.get(locationId) ?? `location ${locationId}`}`;
+    const label = `${supplierNames.get(supplierId) ?? `supplier ${supplierId}`} at ${locationCodes.get(locationId) ?? `location ${locationId}`}`;
     draftOrder.replaceChildren(
       h('span', {}, `Draft purchase order: ${label}`),
       h('button', { type: 'button', class: 'primary', onclick: () => void options.onApproveDraftOrder(supplierId, locationId) }, 'Approve all proposed lines of this draft order'),
@@ -128,7 +114,6 @@ export function createList(options: ListOptions): ListView {
       if (token !== loadToken) return;
       rows = page.data;
       nextCursor = page.nextCursor;
-      rememberLocations(rows);
       render();
       if (page.runId === null) announce('No planning run has finished yet: there is nothing to review.');
     } catch (error) {

@@ -3,7 +3,7 @@ import { ApiError, call, query, storedKey, UNAUTHORIZED_EVENT } from './api';
 import { createDetail } from './detail';
 import { announce, byId } from './dom';
 import { createList } from './list';
-import type { Session, Supplier } from './types';
+import type { Location, Session, Supplier } from './types';
 
 /**
  * The buyers' page: asks once for an API key (kept in sessionStorage, so it lasts as long as the tab), learns the
@@ -19,6 +19,10 @@ async function allSuppliers(): Promise<Supplier[]> {
     cursor = page.body.nextCursor;
   } while (cursor);
   return suppliers.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function allLocations(): Promise<Location[]> {
+  return (await call<{ data: Location[] }>('GET', '/locations')).body.data;
 }
 
 function showSignIn(message = ''): void {
@@ -49,7 +53,7 @@ async function start(): Promise<void> {
   byId('workspace').hidden = false;
 
   const canDecide = session.role === 'buyer' || session.role === 'admin';
-  const suppliers = await allSuppliers();
+  const [suppliers, locations] = await Promise.all([allSuppliers(), allLocations()]);
   const approveDraftOrder = async (supplierId: number, locationId: number) => {
     try {
       const { body } = await call<{ approvedIds: number[] }>('POST', '/recommendations/approve', { body: { supplierId, locationId } });
@@ -73,6 +77,7 @@ async function start(): Promise<void> {
   });
   const list = createList({
     suppliers,
+    locations,
     canDecide,
     onOpen: (id) => {
       list.select(id);

@@ -7,6 +7,7 @@ import type {
   recommendationDetailResponse,
   recommendationPageResponse,
   recommendationResponse,
+  locationResponse,
   sessionResponse,
   skuDetailResponse,
   supplierResponse,
@@ -21,6 +22,7 @@ export type RecommendationDetail = z.infer<typeof recommendationDetailResponse>;
 export type RecommendationEvent = RecommendationDetail['events'][number];
 export type RecommendationPage = z.infer<typeof recommendationPageResponse>;
 export type Supplier = z.infer<typeof supplierResponse>;
+export type Location = z.infer<typeof locationResponse>;
 export type SkuDetail = z.infer<typeof skuDetailResponse>;
 export type SkuLocation = SkuDetail['locations'][number];
 export type ForecastPeriod = NonNullable<SkuLocation['forecast']>['periods'][number];

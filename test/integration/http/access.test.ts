@@ -34,6 +34,7 @@ const routes: RouteCase[] = [
     method: 'post', route: '/purchase-orders/suggested/:id/ack', url: '/purchase-orders/suggested/999999/ack', permission: 'export',
     allowedStatus: 404, body: { erpPoNumber: 'PO-1' }, headers: { 'Idempotency-Key': 'role-table-0001', 'If-Match': 'W/"999999-2026-11-27T00:00:00.000000Z"' },
   },
+  { method: 'get', route: '/locations', url: '/locations', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/suppliers', url: '/suppliers', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/suppliers/:id', url: '/suppliers/999999', permission: 'read', allowedStatus: 404 },
   { method: 'get', route: '/skus', url: '/skus', permission: 'read', allowedStatus: 200 },

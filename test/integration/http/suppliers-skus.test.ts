@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { skuDetailResponse, skuPageResponse, supplierDetailResponse, supplierPageResponse } from '../../../src/http/schemas';
+import { locationListResponse, skuDetailResponse, skuPageResponse, supplierDetailResponse, supplierPageResponse } from '../../../src/http/schemas';
 import { testEngines } from '../../helpers/database';
 import {
   insertBackorder,
@@ -47,6 +47,16 @@ describe.each(testEngines())('suppliers and SKUs over HTTP on %s', (engine) => {
       promisedDate: '2026-01-06', receivedDate: '2026-04-11' });
   });
   afterAll(() => t.testDb.drop());
+
+  describe('locations', () => {
+    it('lists every location by code in one answer, for filters', async () => {
+      const response = await get('/locations').expect(200);
+      expectShape(locationListResponse, response.body);
+      expect(response.body.data).toEqual([expect.objectContaining({ id: ids.location, code: 'DC1' })]);
+      // Not paged, so paging parameters are unknown ones: 400 like every other listing's unknown parameters.
+      await get('/locations?limit=5').expect(400);
+    });
+  });
 
   describe('suppliers', () => {
     it('lists suppliers with their item counts, a page at a time', async () => {
