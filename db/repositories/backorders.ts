@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CoverageStatus, UncoveredReason } from '../../models/policy/backorder-allocation';
+import type { AllocatedPiece, CoverageStatus, LineAllocation, UncoveredReason } from '../../models/policy/backorder-allocation';
 import type { Db } from '../connection';
 
 export type { CoverageStatus, UncoveredReason };
@@ -165,17 +165,11 @@ export async function backorderSupply(db: Db, runId: number): Promise<BackorderS
   };
 }
 
-/** One piece of supply allocated to a line, as stored and shown. */
-export interface AllocationPieceRow {
-  kind: 'on-hand' | 'purchase-order' | 'approved-recommendation';
-  /** Purchase-order line id or recommendation id; null for stock on hand. */
-  sourceId: number | null;
+/** One piece of supply allocated to a line (the model's), with what buyers need to find it, as stored and shown. */
+export interface AllocationPieceRow extends AllocatedPiece {
   /** The ERP's purchase-order and line numbers ('PO-1 / POL-3'); null for stock and recommendations. */
   reference: string | null;
   supplierId: number | null;
-  quantity: number;
-  arrivalDate: string;
-  lateCaseArrivalDate: string;
   /** on-hand: in stock; promised: promise + lateness; expected: the ERP's expected date; lead-time: order date + learned lead time. */
   basis: 'on-hand' | 'promised' | 'expected' | 'lead-time';
   /** The supplier's promise for a purchase-order line, when it has one. */
@@ -184,22 +178,10 @@ export interface AllocationPieceRow {
   latenessDays: number | null;
 }
 
-export interface BackorderAllocationRow {
-  salesOrderLineId: number;
+/** The model's allocation of one line, with its sales order and the stored pieces. */
+export interface BackorderAllocationRow extends Omit<LineAllocation, 'pieces'> {
   salesOrderId: number;
-  itemId: number;
-  locationId: number;
-  priorityRank: number;
-  priorityDate: string;
-  quantityBackordered: number;
-  quantityAllocated: number;
-  quantityUncovered: number;
-  status: CoverageStatus;
-  eta: string | null;
-  etaLateCase: string | null;
-  uncoveredReason: UncoveredReason | null;
   pieces: AllocationPieceRow[];
-  quantityAwaitingApproval: number;
 }
 
 /** Replaces a run's backorder allocations in one transaction: one delete, one insert. */
@@ -243,30 +225,16 @@ export async function replaceBackorderAllocations(db: Db, runId: number, rows: B
 }
 
 /** A line's allocation as buyers see it: the sales order, the customer, the SKU and location, the ERP's own ETA. */
-export interface BackorderAllocation {
+export interface BackorderAllocation extends Omit<BackorderAllocationRow, 'pieces'> {
   runId: number;
-  salesOrderLineId: number;
   salesOrderLineReference: string;
-  salesOrderId: number;
   salesOrderReference: string;
   customerRef: string;
-  itemId: number;
   sku: string;
   description: string;
-  locationId: number;
   locationCode: string;
   orderDate: string;
   promisedDate: string | null;
-  priorityRank: number;
-  priorityDate: string;
-  quantityBackordered: number;
-  quantityAllocated: number;
-  quantityUncovered: number;
-  status: CoverageStatus;
-  eta: string | null;
-  etaLateCase: string | null;
-  uncoveredReason: UncoveredReason | null;
-  quantityAwaitingApproval: number;
   /** The run's recommendation for this SKU × location, whatever its status now; null when the run proposed none. */
   recommendationId: number | null;
   /** The ETA the ERP sent on the line, if any: shown beside replen's, never overwritten. */
