@@ -13,6 +13,7 @@ import * as backorderAllocations from './20261127_011_backorder_allocations';
 import * as runPruning from './20261127_012_run_pruning';
 import * as protectionErrors from './20261127_013_protection_errors';
 import * as supplierIndexesChangeOrder from './20261127_014_supplier_indexes_change_order';
+import * as weeklySales from './20261127_015_weekly_sales';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   { name: '20261127_012_run_pruning', ...runPruning },
   { name: '20261127_013_protection_errors', ...protectionErrors },
   { name: '20261127_014_supplier_indexes_change_order', ...supplierIndexesChangeOrder },
+  { name: '20261127_015_weekly_sales', ...weeklySales },
 ];

@@ -102,17 +102,16 @@ export interface ItemForecast {
 /** The forecasts of a run for a set of items, one entry per item × location, in one query. */
 export async function forecastsForItems(db: Db, runId: number, itemIds: number[]): Promise<ItemForecast[]> {
   const { rows } = await db.raw(
+    // The horizon is aggregated per series first, then joined to its one fit row: grouping by the fit's arrays is slow.
     `select f.item_id, f.location_id, ff.method, ff.demand_class, ff.error_sd, ff.protection_error_scale, ff.protection_error_horizons::int[],
             -- real → numeric keeps the stored 4 significant digits (2.366, not 2.365999937) for float8.
-            ff.protection_errors::numeric[]::float8[] as protection_errors,
-            array_agg(f.mean order by f.step)::float8[] as mean,
-            array_agg(f.period_start order by f.step)::date[] as period_starts
-       from forecasts f
-       join forecast_fits ff on ff.run_id = f.run_id and ff.item_id = f.item_id and ff.location_id = f.location_id
-      where f.run_id = ? and f.item_id = any(?::int[])
-      group by f.item_id, f.location_id, ff.method, ff.demand_class, ff.error_sd, ff.protection_error_scale, ff.protection_error_horizons, ff.protection_errors
+            ff.protection_errors::numeric[]::float8[] as protection_errors, f.mean, f.period_starts
+       from (select item_id, location_id, array_agg(mean order by step)::float8[] as mean, array_agg(period_start order by step)::date[] as period_starts
+               from forecasts where run_id = ? and item_id = any(?::int[])
+              group by item_id, location_id) f
+       join forecast_fits ff on ff.run_id = ? and ff.item_id = f.item_id and ff.location_id = f.location_id
       order by f.item_id, f.location_id`,
-    [runId, itemIds],
+    [runId, itemIds, runId],
   );
   return rows.map((row: Record<string, unknown>) => ({
     itemId: row.item_id,

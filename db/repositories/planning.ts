@@ -1,4 +1,5 @@
 import type { Db } from '../connection';
+import { addDays, isoWeekday, lastSundayOnOrBefore } from '../dates';
 
 /** Revenue of one active item over a window: units sold × its unit price. */
 export interface ItemRevenue {
@@ -7,19 +8,33 @@ export interface ItemRevenue {
   revenue: number;
 }
 
-/** Sales × unit price of every active item over (afterDate, throughDate], zero for items without sales: the ABC basis. */
+/**
+ * Sales × unit price of every active item over (afterDate, throughDate], zero for items without sales: the ABC basis.
+ * Whole Monday-to-Sunday weeks of the window are read from weekly_sales, the days at either end from daily_sales.
+ */
 export async function activeItemRevenues(db: Db, window: { afterDate: string; throughDate: string }): Promise<ItemRevenue[]> {
+  const firstDay = addDays(window.afterDate, 1);
+  const firstWeekStart = addDays(firstDay, (8 - isoWeekday(firstDay)) % 7);
+  const lastWeekEnd = lastSundayOnOrBefore(window.throughDate);
+  // Without a whole week inside, every day comes from daily_sales: the two day ranges then meet and must not overlap.
+  const hasWholeWeeks = firstWeekStart < lastWeekEnd;
+  const headEnd = hasWholeWeeks ? addDays(firstWeekStart, -1) : window.throughDate;
+  const tailStart = hasWholeWeeks ? addDays(lastWeekEnd, 1) : addDays(window.throughDate, 1);
   const { rows } = await db.raw(
     `select i.id as item_id, i.sku, coalesce(s.quantity, 0) * i.unit_price::float8 as revenue
        from items i
        left join (
          select item_id, sum(quantity)::float8 as quantity
-           from daily_sales where sales_date > ?::date and sales_date <= ?::date
+           from (select item_id, quantity from weekly_sales where ? and week_start >= ?::date and week_start <= ?::date - 6
+                 union all
+                 select item_id, quantity from daily_sales where sales_date >= ?::date and sales_date <= ?::date
+                 union all
+                 select item_id, quantity from daily_sales where sales_date >= ?::date and sales_date <= ?::date) sold
           group by item_id
        ) s on s.item_id = i.id
       where i.active
       order by i.id`,
-    [window.afterDate, window.throughDate],
+    [hasWholeWeeks, firstWeekStart, lastWeekEnd, firstDay, headEnd, tailStart, window.throughDate],
   );
   return rows.map((row: Record<string, unknown>) => ({ itemId: row.item_id, sku: row.sku, revenue: row.revenue })) as ItemRevenue[];
 }

@@ -25,16 +25,15 @@ export async function weeklySales(db: Db, itemIds: number[], options: { endDate:
   const firstDay = addDays(lastWeekEnd, -7 * options.weeks + 1);
   const weekEnds = Array.from({ length: options.weeks }, (_, week) => addDays(firstDay, 7 * week + 6));
   if (itemIds.length === 0) return { weekEnds, series: [] };
-  // One hash aggregation to sparse weekly totals, returned as {week: value} objects and zero-filled here: no per-row
+  // weekly_sales (kept equal to daily_sales by triggers) as sparse {week: value} objects, zero-filled here: no per-row
   // cross join with the weeks and no per-series sort (array_agg ... order by is slow, on PGlite four times slower).
-  // Days before the window fall in week -1, which only marks that the pair exists.
+  // Weeks before the window fall in week -1, which only marks that the pair exists.
   const { rows } = await db.raw(
     `with weekly as (
-       select item_id, location_id, case when sales_date < ?::date then -1 else (sales_date - ?::date) / 7 end as week,
-              sum(quantity::float8) as quantity, (count(*) filter (where out_of_stock))::int as out_of_stock_days
-         from daily_sales
-        where item_id = any(?::int[]) and sales_date <= ?::date
-        group by 1, 2, 3
+       select item_id, location_id, case when week_start < ?::date then -1 else (week_start - ?::date) / 7 end as week,
+              quantity::float8 as quantity, out_of_stock_days::int as out_of_stock_days
+         from weekly_sales
+        where item_id = any(?::int[]) and week_start <= ?::date
      ), stocked as (
        select item_id, location_id, week, quantity, out_of_stock_days from weekly
        union all
@@ -46,7 +45,7 @@ export async function weeklySales(db: Db, itemIds: number[], options: { endDate:
        from stocked
       group by item_id, location_id
       order by item_id, location_id`,
-    [firstDay, firstDay, itemIds, lastWeekEnd, itemIds],
+    [firstDay, firstDay, itemIds, addDays(lastWeekEnd, -6), itemIds],
   );
   const dense = (sparse: Record<string, number> | null) => {
     const values = new Array<number>(options.weeks).fill(0);

@@ -2,6 +2,7 @@ import { type Random, normalDraw, seededRandom } from '../../models/stats/random
 import { copyRows, type CopyValue, withKeysSuspended } from '../bulk';
 import type { Db } from '../connection';
 import { dayNumber, isoDate } from '../dates';
+import { withWeeklySalesRebuilt } from '../weekly-sales';
 
 /**
  * A believable demo catalogue, the same for the same seed: two warehouses, five suppliers (some reliable, one that
@@ -384,7 +385,7 @@ export async function isDatabaseEmpty(db: Db): Promise<boolean> {
  * Loads the demo catalogue in one transaction with COPY, unless the database already holds items or locations.
  * An advisory lock keeps two processes starting together from both seeding. Daily sales stream from the
  * generator straight into COPY, so memory stays flat however many items; every table's keys and indexes are
- * suspended while loading (which lets daily sales go first) and rebuilt once at the end.
+ * suspended while loading (which lets daily sales go first) and rebuilt once at the end, weekly sales with them.
  */
 export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedResult> {
   return db.transaction(async (trx) => {
@@ -392,7 +393,7 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedRe
     if (!(await isDatabaseEmpty(trx))) return { seeded: false, counts: {} };
     const stream = streamDemoData(options);
     const counts: Record<string, number> = {};
-    await withKeysSuspended(trx, tables.map(([table]) => table), async () => {
+    await withWeeklySalesRebuilt(trx, () => withKeysSuspended(trx, tables.map(([table]) => table), async () => {
       // Emptied in this transaction, daily sales can be written frozen (see copyRows); no other table references it.
       await trx.raw('truncate daily_sales');
       const [, salesColumns] = tables.find(([table]) => table === 'daily_sales')!;
@@ -402,7 +403,7 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedRe
         if (key === 'dailySales') continue;
         counts[table] = await copyRows(trx, table, columns, data[key]);
       }
-    });
+    }));
     for (const [table, columns] of tables) {
       // Rows came with explicit ids: move each identity sequence past them so later inserts do not collide.
       if ((columns as readonly string[]).includes('id')) {
@@ -410,7 +411,7 @@ export async function seedDemoData(db: Db, options: SeedOptions): Promise<SeedRe
       }
     }
     // Fresh statistics, or the planner guesses a few rows per table; PGlite has no autovacuum to gather them later.
-    await trx.raw(`analyze ${tables.map(([table]) => table).join(', ')}`);
+    await trx.raw(`analyze weekly_sales, ${tables.map(([table]) => table).join(', ')}`);
     return { seeded: true, counts: Object.fromEntries(tables.map(([table]) => [table, counts[table]!])) };
   });
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { listActiveItemLocations } from '../../db/repositories/items';
+import { activeItemsInRange } from '../../db/repositories/items';
 import { lastModelSelections, type ModelSelection, replaceChunkForecasts } from '../../db/repositories/forecasts';
 import { completeChunk } from '../../db/repositories/runs';
 import { weeklySales, type WeeklySeries } from '../../db/repositories/sales';
@@ -30,12 +30,7 @@ export function createForecastStage(deps: {
 }): ChunkStage {
   const { db } = deps;
   return async (runId, asOfDate, range) => {
-    const chunk = await listActiveItemLocations(db, {
-      afterItemId: range.firstItemId - 1,
-      throughItemId: range.lastItemId,
-      limit: range.lastItemId - range.firstItemId + 1,
-    });
-    const itemIds = [...new Set(chunk.pairs.map((pair) => pair.itemId))];
+    const itemIds = (await activeItemsInRange(db, range)).map((item) => item.itemId);
     const sales = await weeklySales(db, itemIds, { endDate: asOfDate, weeks: deps.historyWeeks });
     const options: SeriesForecastOptions = {
       horizonWeeks: deps.horizonWeeks,

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { addDays } from '../../db/dates';
 import { forecastsForItems, type ItemForecast } from '../../db/repositories/forecasts';
 import { backorderedQuantities, latestOnHand, openPurchaseQuantities } from '../../db/repositories/inventory';
-import { activeItemIdRanges, listActiveItemLocations, type ItemIdRange, type ItemLocation } from '../../db/repositories/items';
+import { activeItemIdRanges, activeItemsInRange, type ActiveItem, type ItemIdRange } from '../../db/repositories/items';
 import {
   activeItemRevenues,
   approvedNotExportedQuantities,
@@ -117,8 +117,20 @@ export function createPlanStage(deps: PlanStageDeps): RunStage {
     const drafts: DraftState = { candidates: [], skus: new Map() };
     const counts = { plannedItems: 0, recommendations: 0, criticalRecommendations: 0, unsourcedRecommendations: 0, previousDecisionsShown: 0, planErrors: 0 };
 
-    for (const range of await activeItemIdRanges(db, chunkSize)) {
-      const chunk = await planChunk(db, runId, asOfDate, range, { ...settings, abcClasses, leadTimes, drafts, logger: deps.logger });
+    // The next chunk's reads run while this one is planned and written.
+    const ranges = await activeItemIdRanges(db, chunkSize);
+    const read = (index: number) => {
+      if (index >= ranges.length) return undefined;
+      const reading = readChunk(db, runId, asOfDate, ranges[index], deps.historyWeeks);
+      // Awaited below as usual; handled here too so that if an earlier chunk fails first, this read's failure is not unhandled.
+      reading.catch(() => undefined);
+      return reading;
+    };
+    let next = read(0);
+    for (let index = 0; next; index++) {
+      const data = await next;
+      next = read(index + 1);
+      const chunk = await planChunk(db, runId, asOfDate, data, { ...settings, abcClasses, leadTimes, drafts, logger: deps.logger });
       for (const key of Object.keys(counts) as Array<keyof typeof counts>) counts[key] += chunk[key];
     }
 
@@ -151,27 +163,41 @@ interface ChunkContext {
   logger?: Logger;
 }
 
-async function planChunk(db: Knex, runId: number, asOfDate: string, range: ItemIdRange, context: ChunkContext) {
-  const { pairs } = await listActiveItemLocations(db, { afterItemId: range.firstItemId - 1, limit: range.itemCount, throughItemId: range.lastItemId });
-  const items = new Map<number, ItemLocation>(pairs.map((pair) => [pair.itemId, pair]));
-  const itemIds = [...new Set(pairs.map((pair) => pair.itemId))];
+/** Everything planChunk reads for one range of items: one query per kind, run side by side. */
+async function readChunk(db: Knex, runId: number, asOfDate: string, range: ItemIdRange, historyWeeks: number) {
+  const items = await activeItemsInRange(db, range);
+  const itemIds = items.map((item) => item.itemId);
+  const [forecasts, onHand, open, arrivals, backordered, approved, decisions, offers, sales] = await Promise.all([
+    forecastsForItems(db, runId, itemIds),
+    latestOnHand(db, itemIds),
+    openPurchaseQuantities(db, itemIds),
+    openPurchaseArrivals(db, itemIds),
+    backorderedQuantities(db, itemIds),
+    approvedNotExportedQuantities(db, runId, itemIds),
+    previousDecisions(db, runId, itemIds),
+    supplierItemsFor(db, itemIds),
+    // Every item's: whether it is buffered from samples depends on its history too (slow movers), not on its class alone.
+    weeklySales(db, itemIds, { endDate: asOfDate, weeks: historyWeeks }),
+  ]);
+  return {
+    itemIds,
+    items: new Map<number, ActiveItem>(items.map((item) => [item.itemId, item])),
+    forecasts,
+    onHand: new Map(onHand.map((row) => [pairKey(row.itemId, row.locationId), row.quantity])),
+    open: new Map(open.map((row) => [pairKey(row.itemId, row.locationId), row])),
+    arrivals: groupBy(arrivals, (row) => pairKey(row.itemId, row.locationId)),
+    backordered: new Map(backordered.map((row) => [pairKey(row.itemId, row.locationId), row.quantity])),
+    approved: new Map(approved.map((row) => [pairKey(row.itemId, row.locationId), row.quantity])),
+    decisions: new Map(decisions.map((row) => [pairKey(row.itemId, row.locationId), row])),
+    offersByItem: groupBy(offers, (row) => String(row.itemId)),
+    histories: new Map(sales.series.map((series) => [pairKey(series.itemId, series.locationId), samplingHistory(series.quantities, series.outOfStockDays)])),
+  };
+}
 
-  const forecasts = await forecastsForItems(db, runId, itemIds);
-  const onHand = new Map((await latestOnHand(db, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row.quantity]));
-  const open = new Map((await openPurchaseQuantities(db, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row]));
-  const arrivals = groupBy(await openPurchaseArrivals(db, itemIds), (row) => pairKey(row.itemId, row.locationId));
-  const backordered = new Map((await backorderedQuantities(db, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row.quantity]));
-  const approved = new Map((await approvedNotExportedQuantities(db, runId, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row.quantity]));
-  const decisions = new Map((await previousDecisions(db, runId, itemIds)).map((row) => [pairKey(row.itemId, row.locationId), row]));
-  const offersByItem = groupBy(await supplierItemsFor(db, itemIds), (row) => String(row.itemId));
-  // Every item's: whether it is buffered from samples depends on its history too (slow movers), not on its class alone.
-  const histories = new Map(
-    (await weeklySales(db, itemIds, { endDate: asOfDate, weeks: context.historyWeeks })).series.map((series) => [
-      pairKey(series.itemId, series.locationId),
-      samplingHistory(series.quantities, series.outOfStockDays),
-    ]),
-  );
+type ChunkData = Awaited<ReturnType<typeof readChunk>>;
 
+async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkData, context: ChunkContext) {
+  const { itemIds, items, forecasts, onHand, open, arrivals, backordered, approved, decisions, offersByItem, histories } = data;
   const policies: PolicyRow[] = [];
   const recommendations: RecommendationRow[] = [];
   let planErrors = 0;
@@ -238,7 +264,7 @@ const samplingSeed = (itemId: number, locationId: number) => (Math.imul(itemId, 
 
 interface PairInput {
   forecast: ItemForecast;
-  item: ItemLocation;
+  item: ActiveItem;
   offers: SupplierTermsRow[];
   planDate: string;
   context: ChunkContext;

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { createApiKey, findApiKeyByHash, hashApiKey, listApiKeys, revokeApiKey } from '../../../db/repositories/api-keys';
 import { backorderedQuantities, latestOnHand, openPurchaseQuantities } from '../../../db/repositories/inventory';
-import { activeItemIdRanges, listActiveItemLocations } from '../../../db/repositories/items';
+import { activeItemIdRanges, activeItemsInRange } from '../../../db/repositories/items';
 import { receiptLeadTimes } from '../../../db/repositories/lead-times';
+import { activeItemRevenues } from '../../../db/repositories/planning';
 import { weeklySales } from '../../../db/repositories/sales';
 import { supplierItemsFor } from '../../../db/repositories/suppliers';
 import { openTestDb, type TestDb, testEngines } from '../../helpers/database';
@@ -94,28 +95,35 @@ describe.each(testEngines())('repositories on %s', (engine) => {
   afterAll(() => testDb.drop());
 
   describe('items', () => {
-    it('lists active items with the locations they have history or stock at, chunk by chunk', async () => {
-      const first = await listActiveItemLocations(db, { afterItemId: 0, limit: 2 });
-      expect(first.pairs).toEqual([
-        { itemId: 1, sku: 'SKU-1', locationId: 1, locationCode: 'EAST', unitCost: 2.5, unitPrice: 4, abcClassOverride: 'A', serviceLevelOverride: 0.97 },
-        { itemId: 1, sku: 'SKU-1', locationId: 2, locationCode: 'WEST', unitCost: 2.5, unitPrice: 4, abcClassOverride: 'A', serviceLevelOverride: 0.97 },
-        { itemId: 2, sku: 'SKU-2', locationId: 1, locationCode: 'EAST', unitCost: 10, unitPrice: 15, abcClassOverride: null, serviceLevelOverride: null },
+    it('reads the active items of one id range, skipping inactive ones', async () => {
+      expect(await activeItemsInRange(db, { firstItemId: 1, lastItemId: 4 })).toEqual([
+        { itemId: 1, sku: 'SKU-1', unitCost: 2.5, unitPrice: 4, abcClassOverride: 'A', serviceLevelOverride: 0.97 },
+        { itemId: 2, sku: 'SKU-2', unitCost: 10, unitPrice: 15, abcClassOverride: null, serviceLevelOverride: null },
+        { itemId: 4, sku: 'SKU-4', unitCost: 0, unitPrice: 0, abcClassOverride: null, serviceLevelOverride: null },
       ]);
-      expect(first.nextCursor).toBe(2);
-      const second = await listActiveItemLocations(db, { afterItemId: 2, limit: 2 });
-      expect(second).toEqual({ pairs: [], nextCursor: null });
-    });
-
-    it('stops at throughItemId when reading one id range', async () => {
-      const chunk = await listActiveItemLocations(db, { afterItemId: 0, limit: 10, throughItemId: 1 });
-      expect(chunk.pairs.map((pair) => [pair.itemId, pair.locationId])).toEqual([[1, 1], [1, 2]]);
-      expect(chunk.nextCursor).toBeNull();
+      expect((await activeItemsInRange(db, { firstItemId: 2, lastItemId: 3 })).map((item) => item.itemId)).toEqual([2]);
     });
 
     it('splits active item ids into ranges of the chunk size, skipping inactive items', async () => {
       expect(await activeItemIdRanges(db, 2)).toEqual([
         { firstItemId: 1, lastItemId: 2, itemCount: 2 },
         { firstItemId: 4, lastItemId: 4, itemCount: 1 },
+      ]);
+    });
+  });
+
+  describe('activeItemRevenues', () => {
+    // Item 1 sells at 4, item 2 at 15; item 3 is inactive, item 4 never sold. Hand sums from insertFixture's days.
+    it.each([
+      ['whole weeks and days at both ends', '2024-02-18', '2024-03-11', (5 + 2.5 + 0 + 1 + 4 + 50) * 4, 3 * 15],
+      ['days only, no whole week inside', '2024-02-17', '2024-02-20', (100 + 5) * 4, 0],
+      ['from a Monday to a Sunday: whole weeks only', '2024-02-18', '2024-03-10', (5 + 2.5 + 0 + 1 + 4) * 4, 3 * 15],
+      ['a window ending mid-week', '2024-02-19', '2024-03-13', (2.5 + 0 + 1 + 4 + 50) * 4, 3 * 15],
+    ])('sums units × price over (after, through]: %s', async (_case, afterDate, throughDate, item1, item2) => {
+      expect(await activeItemRevenues(db, { afterDate, throughDate })).toEqual([
+        { itemId: 1, sku: 'SKU-1', revenue: item1 },
+        { itemId: 2, sku: 'SKU-2', revenue: item2 },
+        { itemId: 4, sku: 'SKU-4', revenue: 0 },
       ]);
     });
   });
