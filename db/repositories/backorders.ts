@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AllocatedPiece, CoverageStatus, LineAllocation, UncoveredReason } from '../../models/policy/backorder-allocation';
 import type { Db } from '../connection';
+import { copyRows } from '../bulk';
 
 export type { CoverageStatus, UncoveredReason };
 
@@ -184,42 +185,19 @@ export interface BackorderAllocationRow extends Omit<LineAllocation, 'pieces'> {
   pieces: AllocationPieceRow[];
 }
 
-/** Replaces a run's backorder allocations in one transaction: one delete, one insert. */
+/** Replaces a run's backorder allocations in one transaction: one delete, one COPY. */
 export async function replaceBackorderAllocations(db: Db, runId: number, rows: BackorderAllocationRow[]): Promise<void> {
   await db.transaction(async (trx) => {
     await trx.raw(`delete from backorder_allocations where run_id = ?`, [runId]);
-    if (rows.length === 0) return;
-    await trx.raw(
-      `insert into backorder_allocations
-         (run_id, sales_order_line_id, sales_order_id, item_id, location_id, priority_rank, priority_date, quantity_backordered,
-          quantity_allocated, quantity_uncovered, status, eta, eta_late_case, uncovered_reason, pieces, quantity_awaiting_approval)
-       select ?, a.sales_order_line_id, a.sales_order_id, a.item_id, a.location_id, a.priority_rank, a.priority_date, a.quantity_backordered,
-              a.quantity_allocated, a.quantity_uncovered, a.status, a.eta, a.eta_late_case, a.uncovered_reason, a.pieces, a.quantity_awaiting_approval
-         from jsonb_to_recordset(?::jsonb) as a(sales_order_line_id int, sales_order_id int, item_id int, location_id int, priority_rank int,
-              priority_date date, quantity_backordered numeric, quantity_allocated numeric, quantity_uncovered numeric, status text,
-              eta date, eta_late_case date, uncovered_reason text, pieces jsonb, quantity_awaiting_approval numeric)`,
-      [
-        runId,
-        JSON.stringify(
-          rows.map((row) => ({
-            sales_order_line_id: row.salesOrderLineId,
-            sales_order_id: row.salesOrderId,
-            item_id: row.itemId,
-            location_id: row.locationId,
-            priority_rank: row.priorityRank,
-            priority_date: row.priorityDate,
-            quantity_backordered: row.quantityBackordered,
-            quantity_allocated: row.quantityAllocated,
-            quantity_uncovered: row.quantityUncovered,
-            status: row.status,
-            eta: row.eta,
-            eta_late_case: row.etaLateCase,
-            uncovered_reason: row.uncoveredReason,
-            pieces: row.pieces,
-            quantity_awaiting_approval: row.quantityAwaitingApproval,
-          })),
-        ),
-      ],
+    await copyRows(
+      trx,
+      'backorder_allocations',
+      ['run_id', 'sales_order_line_id', 'sales_order_id', 'item_id', 'location_id', 'priority_rank', 'priority_date', 'quantity_backordered',
+        'quantity_allocated', 'quantity_uncovered', 'status', 'eta', 'eta_late_case', 'uncovered_reason', 'pieces', 'quantity_awaiting_approval'],
+      rows.map((row) => [
+        runId, row.salesOrderLineId, row.salesOrderId, row.itemId, row.locationId, row.priorityRank, row.priorityDate, row.quantityBackordered,
+        row.quantityAllocated, row.quantityUncovered, row.status, row.eta, row.etaLateCase, row.uncoveredReason, row.pieces, row.quantityAwaitingApproval,
+      ]),
     );
   });
 }
