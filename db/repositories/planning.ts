@@ -1,3 +1,4 @@
+import { copyRows } from '../bulk';
 import type { Db } from '../connection';
 import { addDays, isoWeekday, lastSundayOnOrBefore } from '../dates';
 
@@ -229,61 +230,38 @@ export async function replacePlanChunk(
           and status = 'proposed' and quantity = suggested_quantity and decided_at is null`,
       [runId, itemIds],
     );
-    if (output.policies.length > 0) {
-      await trx.raw(
-        `insert into inventory_policies
-           (run_id, item_id, location_id, supplier_id, service_level, safety_stock, reorder_point, order_up_to, eoq, explanation)
-         select ?, p.item_id, p.location_id, p.supplier_id, p.service_level, p.safety_stock, p.reorder_point, p.order_up_to, p.eoq, p.explanation
-           from jsonb_to_recordset(?::jsonb) as p(item_id int, location_id int, supplier_id int, service_level float8, safety_stock float8,
-                                                  reorder_point float8, order_up_to float8, eoq float8, explanation jsonb)`,
-        [
-          runId,
-          JSON.stringify(
-            output.policies.map((p) => ({
-              item_id: p.itemId,
-              location_id: p.locationId,
-              supplier_id: p.supplierId,
-              service_level: p.serviceLevel,
-              safety_stock: p.safetyStock,
-              reorder_point: p.reorderPoint,
-              order_up_to: p.orderUpTo,
-              eoq: p.eoq,
-              explanation: p.explanation,
-            })),
-          ),
-        ],
-      );
-    }
-    if (output.recommendations.length > 0) {
-      await trx.raw(
-        `insert into recommendations
-           (run_id, item_id, location_id, supplier_id, status, quantity, suggested_quantity, unit_cost, need_by_date,
-            projected_stockout_date, urgency, explanation)
-         select ?, r.item_id, r.location_id, r.supplier_id, 'proposed', r.quantity, r.quantity, r.unit_cost, r.need_by_date,
-                r.projected_stockout_date, r.urgency, r.explanation
-           from jsonb_to_recordset(?::jsonb) as r(item_id int, location_id int, supplier_id int, quantity numeric, unit_cost numeric,
-                                                  need_by_date date, projected_stockout_date date, urgency text, explanation jsonb)
-         on conflict (run_id, item_id, location_id) do nothing`,
-        [
-          runId,
-          JSON.stringify(
-            output.recommendations.map((r) => ({
-              item_id: r.itemId,
-              location_id: r.locationId,
-              supplier_id: r.supplierId,
-              quantity: r.quantity,
-              unit_cost: r.unitCost,
-              need_by_date: r.needByDate,
-              projected_stockout_date: r.projectedStockoutDate,
-              urgency: r.urgency,
-              explanation: r.explanation,
-            })),
-          ),
-        ],
-      );
-    }
+    // What is left of this run's recommendations a buyer has touched: kept, so not written again.
+    const kept = new Set(
+      (await trx.raw(`select item_id, location_id from recommendations where run_id = ? and item_id = any(?::int[])`, [runId, itemIds])).rows.map(
+        (row: { item_id: number; location_id: number }) => `${row.item_id}/${row.location_id}`,
+      ),
+    );
+    await copyRows(
+      trx,
+      'inventory_policies',
+      ['run_id', 'item_id', 'location_id', 'supplier_id', 'service_level', 'safety_stock', 'reorder_point', 'order_up_to', 'eoq', 'explanation'],
+      output.policies.map((p) => [
+        runId, p.itemId, p.locationId, p.supplierId, p.serviceLevel, p.safetyStock, finiteOrNull(p.reorderPoint), p.orderUpTo,
+        finiteOrNull(p.eoq), p.explanation,
+      ]),
+    );
+    await copyRows(
+      trx,
+      'recommendations',
+      ['run_id', 'item_id', 'location_id', 'supplier_id', 'status', 'quantity', 'suggested_quantity', 'unit_cost', 'need_by_date',
+        'projected_stockout_date', 'urgency', 'explanation'],
+      output.recommendations
+        .filter((r) => !kept.has(`${r.itemId}/${r.locationId}`))
+        .map((r) => [
+          runId, r.itemId, r.locationId, r.supplierId, 'proposed', r.quantity, r.quantity, finiteOrNull(r.unitCost), r.needByDate,
+          r.projectedStockoutDate, r.urgency, r.explanation,
+        ]),
+    );
   });
 }
+
+/** An optional figure that could not be computed (an EOQ without costs, say) is stored as null, as JSON stored it before. */
+const finiteOrNull = (value: number | null) => (value !== null && Number.isFinite(value) ? value : null);
 
 export interface DraftPurchaseOrderLine {
   itemId: number;
