@@ -1,5 +1,6 @@
 import { FlowProducer, Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import IORedis from 'ioredis';
+import type { Config } from '../src/config';
 import { AppError } from '../src/errors';
 import type { Logger } from '../src/logger';
 import type { ItemRange, RunDispatcher } from './dispatcher';
@@ -10,34 +11,63 @@ export const DEFAULT_QUEUE = 'replen';
 
 const retryPolicy = { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } as const;
 
+/**
+ * How long Redis keeps finished jobs (BullMQ's default is forever). Ages in seconds, as BullMQ takes them. BullMQ has
+ * no timer for this: a job past its age goes when another job finishes in the same state (completed or failed).
+ */
+export interface JobRetention {
+  removeOnComplete: { age: number; count: number };
+  removeOnFail: { age: number };
+}
+
+export function jobRetention(config: Pick<Config, 'JOB_KEEP_COMPLETED_HOURS' | 'JOB_KEEP_COMPLETED_COUNT' | 'JOB_KEEP_FAILED_DAYS'>): JobRetention {
+  return {
+    removeOnComplete: { age: config.JOB_KEEP_COMPLETED_HOURS * 3600, count: config.JOB_KEEP_COMPLETED_COUNT },
+    removeOnFail: { age: config.JOB_KEEP_FAILED_DAYS * 86_400 },
+  };
+}
+
+/**
+ * The queue jobs are added to: its default job options give every job added on it, and every job its schedulers
+ * create (BullMQ stores them in each scheduler's template), the retention.
+ */
+export function createQueue(connection: ConnectionOptions, queueName: string, retention: JobRetention): Queue {
+  return new Queue(queueName, { connection, defaultJobOptions: retention });
+}
+
 /** Workers block on Redis, so their connections must never give up on a request (BullMQ going-to-production guide). */
 export function redisConnection(redisUrl: string): IORedis {
   return new IORedis(redisUrl, { maxRetriesPerRequest: null });
 }
 
-/** A run as a BullMQ flow: one child per chunk of items, the plan job as parent, released when every child is done. */
+/**
+ * A run as a BullMQ flow: one child per chunk of items, the plan job as parent, released when every child is done.
+ * A flow's jobs take no queue's default options, so each of them (parent and children) is given the retention.
+ */
 export class BullmqDispatcher implements RunDispatcher {
   private readonly flows: FlowProducer;
 
   constructor(
     connection: ConnectionOptions,
     private readonly queueName = DEFAULT_QUEUE,
+    private readonly retention?: JobRetention,
   ) {
     this.flows = new FlowProducer({ connection });
   }
 
   async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
+    const options = { ...retryPolicy, ...this.retention };
     await this.flows.add({
       name: 'plan-run',
       queueName: this.queueName,
       data: { runId },
-      opts: { jobId: `plan-run-${runId}`, ...retryPolicy },
+      opts: { jobId: `plan-run-${runId}`, ...options },
       children: chunks.map((range, index) => ({
         name: 'forecast-chunk',
         queueName: this.queueName,
         data: { runId, firstItemId: range.firstItemId, lastItemId: range.lastItemId },
         // A deterministic id: dispatching the same run twice cannot queue a chunk twice.
-        opts: { jobId: `forecast-chunk-${runId}-${index}`, failParentOnFailure: true, ...retryPolicy },
+        opts: { jobId: `forecast-chunk-${runId}-${index}`, failParentOnFailure: true, ...options },
       })),
     });
   }
@@ -47,7 +77,10 @@ export class BullmqDispatcher implements RunDispatcher {
   }
 }
 
-/** Declares every schedule; upsertJobScheduler makes repeated start-ups idempotent. */
+/**
+ * Declares every schedule; upsertJobScheduler makes repeated start-ups idempotent. The jobs take the queue's default
+ * options (createQueue: the retention) as well as the retry policy.
+ */
 export async function applySchedules(queue: Queue, list: Schedule[]): Promise<void> {
   for (const schedule of list) {
     await queue.upsertJobScheduler(schedule.id, { pattern: schedule.pattern, tz: 'UTC' }, { name: schedule.job, data: schedule.data, opts: retryPolicy });

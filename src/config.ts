@@ -53,6 +53,18 @@ export const settings = {
     schema: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
     description: 'How often each worker looks for jobs whose lock expired and puts them back in the queue.',
   },
+  JOB_KEEP_COMPLETED_HOURS: {
+    schema: z.coerce.number().int().min(1).max(8760).default(24),
+    description: 'Hours BullMQ keeps a completed job before removing it.',
+  },
+  JOB_KEEP_COMPLETED_COUNT: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    description: 'Most completed jobs BullMQ keeps; older ones go first.',
+  },
+  JOB_KEEP_FAILED_DAYS: {
+    schema: z.coerce.number().int().min(1).max(3650).default(14),
+    description: 'Days BullMQ keeps a failed job, with its error, before removing it.',
+  },
   RUN_RETENTION_DAYS: {
     schema: z.coerce.number().int().min(1).max(3650).default(90),
     description: "Housekeeping prunes finished runs older than this, except the latest succeeded run; buyers' decisions are kept.",

@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
 import type { Router } from 'express';
 import type IORedis from 'ioredis';
-import { Queue } from 'bullmq';
 import { closeDb, createDb } from '../db/connection';
 import { migrateLatest, migrationsPending } from '../db/migrate';
 import { isDatabaseEmpty, seedDemoData } from '../db/seeds/demo';
-import { applySchedules, BullmqDispatcher, redisConnection } from '../jobs/bullmq';
+import { applySchedules, BullmqDispatcher, createQueue, jobRetention, redisConnection } from '../jobs/bullmq';
 import { queueBoardRouter } from '../jobs/queue-board';
 import { ForecastPool } from '../jobs/forecast-pool';
 import type { RunDispatcher } from '../jobs/dispatcher';
@@ -58,8 +57,9 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     },
   ];
   if (redis) probes.push({ name: 'redis', check: async () => void (await redis.ping()) });
-  const metrics = createMetrics({ recommendationsByStatus: () => countRecommendationsByStatus(db) });
   const imports = createImportService({ db });
+  const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger });
+  const metrics = createMetrics({ recommendationsByStatus: () => countRecommendationsByStatus(db), sourceTotals: () => connectors.status() });
   return {
     metrics,
     health: createHealthService(probes),
@@ -71,7 +71,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     skus: createSkuService(db),
     backorders: createBackorderService(db),
     imports,
-    connectors: createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger }),
+    connectors,
     pipeline: createPipelineService({
       db,
       logger,
@@ -115,7 +115,8 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
   const queueName = config.QUEUE_NAME;
   const redis = config.REDIS_URL ? redisConnection(config.REDIS_URL) : undefined;
   const inProcess = redis ? undefined : new InProcessRunner(logger);
-  const bullmq = redis ? new BullmqDispatcher(redis, queueName) : undefined;
+  const retention = jobRetention(config);
+  const bullmq = redis ? new BullmqDispatcher(redis, queueName, retention) : undefined;
   // Model fits run on worker threads, one per job this process may run at once, so they never block the event loop.
   const forecastPool = new ForecastPool(config.WORKER_CONCURRENCY);
   const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis, forecaster: forecastPool });
@@ -126,7 +127,7 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
   }
   const adminKey = await services.apiKeys.ensureAdminKey({ configuredKey: config.REPLEN_ADMIN_KEY, dataDir: config.DATA_DIR });
 
-  const queue = redis ? new Queue(queueName, { connection: redis }) : undefined;
+  const queue = redis ? createQueue(redis, queueName, retention) : undefined;
   return {
     db,
     services,

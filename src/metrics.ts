@@ -3,6 +3,16 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 export type JobName = 'forecast-chunk' | 'plan-run';
 
+/** What the source metrics need of each configured source (ConnectorService.status gives it). */
+export interface SourceTotals {
+  name: string;
+  /** The source's one kind, if it has one: its rows counter starts at 0 before the first pull. */
+  kind: string | null;
+  lastSuccessAt: string | null;
+  failedPulls: number;
+  rowsImported: Record<string, number>;
+}
+
 /**
  * The Prometheus metrics of one process. Each container (and each test app) makes its own registry rather than
  * using prom-client's global one, so two apps in one process never register a metric twice.
@@ -21,7 +31,10 @@ export interface Metrics {
 const httpBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const jobBuckets = [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800];
 
-export function createMetrics(deps: { recommendationsByStatus: () => Promise<Record<string, number>> }): Metrics {
+export function createMetrics(deps: {
+  recommendationsByStatus: () => Promise<Record<string, number>>;
+  sourceTotals: () => Promise<SourceTotals[]>;
+}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'replen_' });
 
@@ -53,6 +66,47 @@ export function createMetrics(deps: { recommendationsByStatus: () => Promise<Rec
       const counts = await deps.recommendationsByStatus();
       this.reset();
       for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+    },
+  });
+
+  // Pulls run in whichever process runs the job (API, worker, CLI), so these are read from the database on scrape:
+  // every process's pulls count, and the counters survive restarts. One read serves the three metrics of a scrape.
+  let reading: Promise<SourceTotals[]> | undefined;
+  const sources = () => (reading ??= deps.sourceTotals().finally(() => (reading = undefined)));
+  new Gauge({
+    name: 'replen_source_last_success_timestamp_seconds',
+    help: 'When the last successful pull of each configured ERP source finished (Unix seconds); absent before the first',
+    labelNames: ['source'] as const,
+    registers: [registry],
+    async collect() {
+      const totals = await sources();
+      this.reset();
+      for (const source of totals) if (source.lastSuccessAt) this.set({ source: source.name }, Date.parse(source.lastSuccessAt) / 1000);
+    },
+  });
+  new Counter({
+    name: 'replen_source_pull_failures_total',
+    help: 'Failed pulls of each configured ERP source (an error, or a CSV file moved to failed/)',
+    labelNames: ['source'] as const,
+    registers: [registry],
+    async collect() {
+      const totals = await sources();
+      this.reset();
+      for (const source of totals) this.inc({ source: source.name }, source.failedPulls);
+    },
+  });
+  new Counter({
+    name: 'replen_source_rows_imported_total',
+    help: 'Records committed by pulls of each configured ERP source, by import kind (CSV rows, JSON records, query rows)',
+    labelNames: ['source', 'kind'] as const,
+    registers: [registry],
+    async collect() {
+      const totals = await sources();
+      this.reset();
+      for (const source of totals) {
+        const rows = { ...(source.kind ? { [source.kind]: 0 } : {}), ...source.rowsImported };
+        for (const [kind, count] of Object.entries(rows)) this.inc({ source: source.name, kind }, count);
+      }
     },
   });
 

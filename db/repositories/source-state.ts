@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connection';
+import type { UpsertCounts } from './imports';
 
 /** The last committed cursor of a source, or undefined before its first committed batch. */
 export async function sourceCursor(db: Db, source: string): Promise<string | undefined> {
@@ -48,4 +49,98 @@ export async function recordImportedFile(
      on conflict (source, file_name, sha256) do nothing`,
     [file.source, file.fileName, file.sha256, file.sizeBytes, JSON.stringify(file.report)],
   );
+}
+
+/** What one pull of a source ended with: rows are the records it committed per import kind (a failed pull may have committed some). */
+export interface PullRecord {
+  source: string;
+  at: Date;
+  outcome: 'succeeded' | 'failed';
+  /** Set when the pull failed. */
+  error?: string;
+  rows: Record<string, number>;
+  counts: Record<string, UpsertCounts>;
+}
+
+/**
+ * Records a finished pull: the source's last outcome is replaced (its last success or last error keeps its own time),
+ * and the failure count and the rows per kind are added to the running totals.
+ */
+export async function recordPull(db: Knex, pull: PullRecord): Promise<void> {
+  const failed = pull.outcome === 'failed';
+  await db.transaction(async (trx) => {
+    await trx.raw(
+      `insert into source_pulls as p (source, last_pull_at, last_outcome, last_rows, last_counts, last_success_at, last_error, last_error_at, failures)
+       values (?, ?::timestamptz, ?, ?::jsonb, ?::jsonb, ?::timestamptz, ?, ?::timestamptz, ?)
+       on conflict (source) do update set
+         last_pull_at = excluded.last_pull_at, last_outcome = excluded.last_outcome,
+         last_rows = excluded.last_rows, last_counts = excluded.last_counts,
+         last_success_at = coalesce(excluded.last_success_at, p.last_success_at),
+         last_error = coalesce(excluded.last_error, p.last_error),
+         last_error_at = coalesce(excluded.last_error_at, p.last_error_at),
+         failures = p.failures + excluded.failures`,
+      [
+        pull.source,
+        pull.at.toISOString(),
+        pull.outcome,
+        JSON.stringify(pull.rows),
+        JSON.stringify(pull.counts),
+        failed ? null : pull.at.toISOString(),
+        failed ? (pull.error ?? 'failed') : null,
+        failed ? pull.at.toISOString() : null,
+        failed ? 1 : 0,
+      ],
+    );
+    await trx.raw(
+      `insert into source_rows_imported as r (source, kind, row_count)
+       select ?, kind, row_count::bigint from jsonb_each_text(?::jsonb) as t(kind, row_count)
+       on conflict (source, kind) do update set row_count = r.row_count + excluded.row_count`,
+      [pull.source, JSON.stringify(pull.rows)],
+    );
+  });
+}
+
+export interface SourcePullState {
+  source: string;
+  cursor: { value: string; updatedAt: string } | null;
+  lastPull: { at: string; outcome: 'succeeded' | 'failed'; rows: Record<string, number>; counts: Record<string, UpsertCounts> } | null;
+  lastSuccessAt: string | null;
+  lastError: { message: string; at: string } | null;
+  /** Running totals since the source was first pulled. */
+  failedPulls: number;
+  rowsImported: Record<string, number>;
+}
+
+const iso = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
+
+/** The stored state of each named source, in the order given; a source never pulled has nulls and zeros. */
+export async function sourcePullStates(db: Db, sources: string[]): Promise<SourcePullState[]> {
+  const { rows } = await db.raw(
+    `select s.source, c.cursor, c.updated_at as cursor_updated_at,
+            p.last_pull_at, p.last_outcome, p.last_rows, p.last_counts, p.last_success_at, p.last_error, p.last_error_at,
+            coalesce(p.failures, 0)::float8 as failures,
+            coalesce((select jsonb_object_agg(r.kind, r.row_count) from source_rows_imported r where r.source = s.source), '{}'::jsonb) as rows_imported
+       from unnest(?::text[]) with ordinality as s(source, position)
+       left join source_cursors c on c.source = s.source
+       left join source_pulls p on p.source = s.source
+      order by s.position`,
+    [sources],
+  );
+  return rows.map((row: Record<string, unknown>): SourcePullState => ({
+    source: row.source as string,
+    cursor: row.cursor === null ? null : { value: row.cursor as string, updatedAt: iso(row.cursor_updated_at)! },
+    lastPull:
+      row.last_pull_at === null
+        ? null
+        : {
+            at: iso(row.last_pull_at)!,
+            outcome: row.last_outcome as 'succeeded' | 'failed',
+            rows: row.last_rows as Record<string, number>,
+            counts: row.last_counts as Record<string, UpsertCounts>,
+          },
+    lastSuccessAt: iso(row.last_success_at),
+    lastError: row.last_error === null ? null : { message: row.last_error as string, at: iso(row.last_error_at)! },
+    failedPulls: Number(row.failures),
+    rowsImported: Object.fromEntries(Object.entries(row.rows_imported as Record<string, string | number>).map(([kind, count]) => [kind, Number(count)])),
+  }));
 }

@@ -19,6 +19,7 @@ import { QUEUE_BOARD_PATH } from '../../jobs/queue-board';
 import { metricsRoutes } from './routes/metrics';
 import { importRoutes } from './routes/imports';
 import { backorderRoutes } from './routes/backorders';
+import { sourceRoutes } from './routes/sources';
 import { webRoutes } from '../web/routes';
 
 export interface AppDependencies {
@@ -61,6 +62,7 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   app.use(metricsRoutes(services.metrics, services.apiKeys));
   app.use(importRoutes(services.imports, services.apiKeys));
   app.use(backorderRoutes(services.backorders, services.apiKeys));
+  app.use(sourceRoutes(services.connectors, services.apiKeys));
   app.use(webRoutes(services.apiKeys));
   if (queueBoard) app.use(QUEUE_BOARD_PATH, requirePermission(services.apiKeys, 'admin'), queueBoard);
   app.use(notFoundHandler);

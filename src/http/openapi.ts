@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Permission } from './auth';
 import { DEFAULT_MAX_IMPORT_ROWS } from '../services/import-service';
-import { importKinds, type ImportKindName } from '../services/imports/kinds';
+import { csvColumns, importKinds, type ImportKindName } from '../services/imports/kinds';
 import { CSV_BODY_LIMIT, importErrors, importQuery, importResponse } from './routes/imports';
+import { suggestedOrderCsvColumns } from './routes/purchase-orders';
+import { sourceListQuery, sourceListResponse } from './routes/sources';
 import { runIdParams, runListQuery, runPageResponse, runResponse, startRunBody, startedRunResponse } from './routes/runs';
 import {
   acknowledgeBody,
@@ -42,6 +44,20 @@ import {
 
 type JsonSchema = Record<string, unknown>;
 
+/** A CSV body or answer: a header row naming columns, then one row per record. */
+export interface CsvDoc {
+  description: string;
+  /** schema: the value's type once the cell is read (null: an empty cell); required (bodies): the cell must be filled. */
+  columns: Array<{ name: string; required?: boolean; schema: JsonSchema }>;
+}
+
+export interface HeaderDoc {
+  name: string;
+  required: boolean;
+  description: string;
+  schema: z.ZodType;
+}
+
 /** One documented route: the same zod schemas the handler parses with, and who may call it. */
 export interface RouteDoc {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -56,14 +72,19 @@ export interface RouteDoc {
   body?: z.ZodType;
   /** The body may be left out (POST /runs); otherwise the document marks it required. */
   bodyOptional?: boolean;
-  /** Media types the body may come in besides application/json (the CSV of an import), with their schema. */
-  alsoAccepts?: Record<string, JsonSchema>;
-  headers?: Array<{ name: string; required: boolean; description: string; schema: z.ZodType }>;
+  /** The body may also come as text/csv (an import): its columns. */
+  csvBody?: CsvDoc;
+  /** Request headers the handler reads. */
+  headers?: HeaderDoc[];
   responses: Record<number, string>;
+  /** Headers of an answer, by status (ETag, Location, the cursor of a CSV page). */
+  responseHeaders?: Record<number, HeaderDoc[]>;
   /** Shape of the success answer (JSON). */
   result?: z.ZodType;
   /** Media types of the success answer, as the route sends them (Content-Type without parameters). Default: application/json. */
   produces?: string[];
+  /** The columns of a text/csv success answer. */
+  csvResult?: CsvDoc;
   /** Shape of error.details per error status, where a client acts on it (the rejected rows of an import). */
   errorDetails?: Record<number, z.ZodType>;
 }
@@ -76,7 +97,10 @@ const rolesWith: Record<Permission, string> = {
   admin: 'admin',
 };
 
-const ifMatch = {
+const etagHeader = (description: string): HeaderDoc => ({ name: 'ETag', required: true, description, schema: z.string() });
+const locationHeader = (description: string): HeaderDoc => ({ name: 'Location', required: true, description, schema: z.string() });
+
+const ifMatch: HeaderDoc = {
   name: 'If-Match',
   required: true,
   description: 'The ETag of the recommendation as last read (W/"<id>-<version>"). Missing: 428. Stale: 412.',
@@ -114,6 +138,7 @@ export const routeDocs: RouteDoc[] = [
     bodyOptional: true,
     result: startedRunResponse,
     responses: { 202: '{ runId, chunks }', 409: 'A run is already going: details.runningRunId names it' },
+    responseHeaders: { 202: [locationHeader('/runs/<runId>: poll it.')] },
   },
   {
     method: 'get',
@@ -134,6 +159,7 @@ export const routeDocs: RouteDoc[] = [
     params: idParams,
     result: recommendationDetailResponse,
     responses: { 200: 'The recommendation', 404: 'No such recommendation' },
+    responseHeaders: { 200: [etagHeader('W/"<id>-<version>": send it in If-Match to change the recommendation.')] },
   },
   {
     method: 'patch',
@@ -147,6 +173,7 @@ export const routeDocs: RouteDoc[] = [
     body: recommendationPatchBody,
     result: recommendationDecisionResponse,
     headers: [ifMatch],
+    responseHeaders: { 200: [etagHeader('The new version (W/"<id>-<version>"), for the next change.')] },
     responses: {
       200: 'The recommendation after the change, with warnings',
       404: 'No such recommendation',
@@ -177,6 +204,16 @@ export const routeDocs: RouteDoc[] = [
     result: suggestedPurchaseOrderPageResponse,
     responses: { 200: '{ data: SuggestedPurchaseOrder[], nextCursor, hasMore }; text/csv: one row per line' },
     produces: ['application/json', 'text/csv'],
+    csvResult: {
+      description: 'Sent for Accept: text/csv. One row per line, the lines of an order one after another, after a header row; RFC 4180 quoting.',
+      columns: suggestedOrderCsvColumns.map(({ name, of, field }) => ({ name, schema: suggestedOrderField(of, field) })),
+    },
+    responseHeaders: {
+      200: [
+        { name: 'X-Next-Cursor', required: false, description: 'text/csv only: the nextCursor of the page (absent on a first pull that found nothing).', schema: z.string() },
+        { name: 'X-Has-More', required: false, description: 'text/csv only: true when another page is waiting.', schema: z.enum(['true', 'false']) },
+      ],
+    },
   },
   {
     method: 'post',
@@ -263,6 +300,7 @@ export const routeDocs: RouteDoc[] = [
     body: createKeyBody,
     result: createdApiKeyResponse,
     responses: { 201: 'The key record and the key' },
+    responseHeaders: { 201: [locationHeader('/keys/<id>')] },
   },
   { method: 'get', path: '/keys', summary: 'List API keys (without secrets)', permission: 'admin', result: apiKeyListResponse, responses: { 200: '{ data }' } },
   {
@@ -276,8 +314,20 @@ export const routeDocs: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/sources',
+    summary: 'The ERP sources of SOURCES_FILE and how their pulls went',
+    description:
+      'Each configured source (none without SOURCES_FILE) with its kind, schedule, cursor, last pull (outcome, records and counts), ' +
+      'last success, last error, running totals and, for a CSV folder, the files waiting. No settings or secrets.',
+    permission: 'read',
+    query: sourceListQuery,
+    result: sourceListResponse,
+    responses: { 200: '{ data: SourceStatus[] }' },
+  },
+  {
+    method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics: request latency, job durations, SKUs planned, recommendations by status',
+    summary: 'Prometheus metrics: request latency, job durations, SKUs planned, recommendations by status, ERP pulls per source',
     permission: 'read',
     produces: ['text/plain'],
     responses: { 200: 'Prometheus text format (text/plain; version=0.0.4)' },
@@ -304,6 +354,22 @@ function parametersOf(where: 'path' | 'query', schema: z.ZodObject | undefined) 
   }));
 }
 
+/**
+ * A CSV body or answer as a JSON Schema: a string of media type text/csv. OpenAPI has no keyword for columns, so they
+ * are named in the description (for any reader) and listed with their types in x-csv-columns (for /docs and tools).
+ */
+function csvSchema(csv: CsvDoc): JsonSchema {
+  return {
+    type: 'string',
+    contentMediaType: 'text/csv',
+    description: `Columns: ${csv.columns.map((column) => column.name).join(', ')}. ${csv.description}`,
+    'x-csv-columns': csv.columns,
+  };
+}
+
+const headersOf = (headers: HeaderDoc[]) =>
+  Object.fromEntries(headers.map((header) => [header.name, { description: header.description, required: header.required, schema: jsonSchema(header.schema) }]));
+
 const errorSchemaWithDetails = (details: JsonSchema) => ({
   type: 'object',
   required: ['error'],
@@ -317,8 +383,19 @@ const errorSchemaWithDetails = (details: JsonSchema) => ({
 });
 const errorSchema = errorSchemaWithDetails({});
 
-const mapValues = <T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> =>
-  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+/** The schema of a success answer in one media type: the JSON result, the CSV columns, or text. */
+function successContent(route: RouteDoc, type: string): Record<string, unknown> {
+  if (type === 'application/json') return route.result ? { schema: jsonSchema(route.result, 'output') } : {};
+  if (type === 'text/csv' && route.csvResult) return { schema: csvSchema(route.csvResult) };
+  return { schema: { type: 'string' } };
+}
+
+/** The JSON schema of the order or line field a column of the suggested-order CSV holds. */
+function suggestedOrderField(of: 'order' | 'line', field: string): JsonSchema {
+  type ObjectSchema = { properties: Record<string, JsonSchema & { items?: ObjectSchema }> };
+  const order = jsonSchema(suggestedPurchaseOrderResponse, 'output') as ObjectSchema;
+  return (of === 'order' ? order : order.properties.lines.items!).properties[field];
+}
 
 /** The OpenAPI 3.1 document of the API, built from routeDocs. */
 export function openApiDocument(): Record<string, unknown> {
@@ -331,14 +408,10 @@ export function openApiDocument(): Record<string, unknown> {
       const details = route.errorDetails?.[Number(status)];
       const errorContent = details ? errorSchemaWithDetails(jsonSchema(details, 'output')) : { $ref: '#/components/schemas/Error' };
       const content = ok
-        ? Object.fromEntries(
-            (route.produces ?? ['application/json']).map((type) => [
-              type,
-              type !== 'application/json' ? { schema: { type: 'string' } } : route.result ? { schema: jsonSchema(route.result, 'output') } : {},
-            ]),
-          )
+        ? Object.fromEntries((route.produces ?? ['application/json']).map((type) => [type, successContent(route, type)]))
         : { 'application/json': { schema: errorContent } };
-      responses[status] = { description, content };
+      const headers = route.responseHeaders?.[Number(status)];
+      responses[status] = { description, ...(headers ? { headers: headersOf(headers) } : {}), content };
     }
     if (route.permission) {
       responses['401'] = { description: 'Missing or invalid API key', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -369,7 +442,10 @@ export function openApiDocument(): Record<string, unknown> {
         ? {
             requestBody: {
               required: !route.bodyOptional,
-              content: { 'application/json': { schema: jsonSchema(route.body) }, ...mapValues(route.alsoAccepts ?? {}, (schema) => ({ schema })) },
+              content: {
+                'application/json': { schema: jsonSchema(route.body) },
+                ...(route.csvBody ? { 'text/csv': { schema: csvSchema(route.csvBody) } } : {}),
+              },
             },
           }
         : {}),
@@ -392,21 +468,22 @@ export function openApiDocument(): Record<string, unknown> {
   };
 }
 
-/** CSV columns of an import: its JSON fields in snake_case; an order's line fields are on its row, clashing names prefixed line_. */
-function csvColumnsOf(record: JsonSchema): string[] {
-  const properties = (record.properties ?? {}) as Record<string, JsonSchema>;
-  const line = ((properties.lines?.items as JsonSchema | undefined)?.properties ?? {}) as Record<string, JsonSchema>;
-  const lineNames = Object.keys(line)
-    .filter((name) => name !== 'receipts')
-    .map((name) => (name === 'externalId' || name === 'promisedDate' ? `line_${name}` : name));
-  const names = [...Object.keys(properties).filter((name) => name !== 'lines'), ...lineNames];
-  return [...new Set(names.map((name) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)))];
+/** The CSV columns of an import kind (the parser's own list), each with the type and required-ness of the JSON field it fills. */
+function importCsvColumns(kind: ImportKindName): CsvDoc['columns'] {
+  type ObjectSchema = { properties?: Record<string, JsonSchema & { items?: ObjectSchema }>; required?: string[] };
+  const record = jsonSchema(importKinds[kind].schema) as ObjectSchema;
+  const line = record.properties?.lines?.items;
+  return csvColumns(kind).map(({ name, field }) => {
+    const [object, key] = field.startsWith('lines.0.') ? [line!, field.slice('lines.0.'.length)] : [record, field];
+    return { name, required: (object.required ?? []).includes(key), schema: object.properties![key] };
+  });
 }
 
 /** POST /imports/<kind>, one per kind of src/services/imports/kinds.ts: a JSON array of its records, or CSV. */
 function importRouteDocs(): RouteDoc[] {
   return (Object.keys(importKinds) as ImportKindName[]).map((kind) => {
     const record = importKinds[kind].schema;
+    const ordered = 'fromCsv' in importKinds[kind];
     return {
       method: 'post',
       path: `/imports/${kind}`,
@@ -417,8 +494,12 @@ function importRouteDocs(): RouteDoc[] {
       permission: 'import',
       query: importQuery,
       body: z.array(record),
-      alsoAccepts: {
-        'text/csv': { type: 'string', description: `Columns: ${csvColumnsOf(jsonSchema(record)).join(', ')}` },
+      csvBody: {
+        description:
+          'Content-Type: text/csv. A header row naming the columns (any order; the required ones must be there), then one row per ' +
+          `${ordered ? 'order line: the order\'s columns repeat on each of its lines, which follow one another' : 'record'}. ` +
+          'An empty cell takes the default; numbers and booleans (true/false, yes/no, 1/0) as text.',
+        columns: importCsvColumns(kind),
       },
       result: importResponse(kind),
       errorDetails: { 422: importErrors },
@@ -435,7 +516,29 @@ function importRouteDocs(): RouteDoc[] {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** A self-contained page listing every path with its parameters, body schema and answers: no script, no CDN. */
+type MediaTypes = Record<string, { schema?: JsonSchema }>;
+
+/** What one media type of a body or answer holds: CSV a table of its columns, JSON its schema, text nothing more. */
+function renderMediaType(type: string, media: { schema?: JsonSchema }): string {
+  const schema = media.schema;
+  const columns = schema?.['x-csv-columns'] as CsvDoc['columns'] | undefined;
+  if (columns) {
+    // A body's columns say which must be filled; an answer's schemas say which may be empty (null).
+    const body = columns.some((column) => column.required !== undefined);
+    const rows = columns
+      .map(
+        (column) =>
+          `<tr><td><code>${escapeHtml(column.name)}</code></td>${body ? `<td>${column.required ? 'yes' : ''}</td>` : ''}` +
+          `<td><code>${escapeHtml(JSON.stringify(column.schema))}</code></td></tr>`,
+      )
+      .join('');
+    const note = String(schema!.description).replace(/^Columns: [^.]*\. /, '');
+    return `<p>${escapeHtml(note)}</p><table class="csv"><tr><th>column</th>${body ? '<th>required</th>' : ''}<th>schema</th></tr>${rows}</table>`;
+  }
+  return type === 'application/json' && schema ? `<pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre>` : '';
+}
+
+/** A self-contained page listing every path with its parameters and headers, bodies per media type and answers: no script, no CDN. */
 export function docsPage(document: Record<string, unknown>): string {
   const paths = document.paths as Record<string, Record<string, Record<string, unknown>>>;
   const sections = Object.entries(paths).flatMap(([path, methods]) =>
@@ -447,12 +550,27 @@ export function docsPage(document: Record<string, unknown>): string {
             `<td><code>${escapeHtml(JSON.stringify(p.schema))}</code></td><td>${escapeHtml(String(p.description ?? ''))}</td></tr>`,
         )
         .join('');
-      const body = (operation.requestBody as { content: Record<string, { schema: unknown }> } | undefined)?.content['application/json'].schema;
-      const responses = Object.entries(operation.responses as Record<string, { description: string; content: Record<string, { schema?: unknown }> }>)
+      const requestBody = operation.requestBody as { required: boolean; content: MediaTypes } | undefined;
+      const body = requestBody
+        ? `<h3>Body${requestBody.required ? '' : ' (optional)'}</h3>` +
+          Object.entries(requestBody.content)
+            .map(([type, media]) => `<h4><code>${escapeHtml(type)}</code></h4>${renderMediaType(type, media)}`)
+            .join('')
+        : '';
+      type Response = { description: string; headers?: Record<string, { description: string; schema: JsonSchema }>; content: MediaTypes };
+      const responses = Object.entries(operation.responses as Record<string, Response>)
         .map(([status, response]) => {
-          const schema = Number(status) < 400 ? response.content['application/json']?.schema : undefined;
-          const shape = schema ? `<details><summary>body</summary><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre></details>` : '';
-          return `<li><b>${status}</b> ${escapeHtml(response.description)}${shape}</li>`;
+          const headers = Object.entries(response.headers ?? {})
+            .map(([name, header]) => `<li>header <code>${escapeHtml(name)}</code>: ${escapeHtml(header.description)}</li>`)
+            .join('');
+          const media =
+            Number(status) < 400
+              ? Object.entries(response.content)
+                  .filter(([type, content]) => content.schema || type !== 'application/json')
+                  .map(([type, content]) => `<details><summary><code>${escapeHtml(type)}</code></summary>${renderMediaType(type, content)}</details>`)
+                  .join('')
+              : '';
+          return `<li><b>${status}</b> ${escapeHtml(response.description)}${headers ? `<ul>${headers}</ul>` : ''}${media}</li>`;
         })
         .join('');
       const roles = operation['x-roles'] ? `roles: ${(operation['x-roles'] as string[]).join(', ')}` : 'no key needed';
@@ -461,7 +579,7 @@ export function docsPage(document: Record<string, unknown>): string {
 <p>${escapeHtml(String(operation.summary))} <i>(${roles})</i></p>
 ${operation.description ? `<p>${escapeHtml(String(operation.description))}</p>` : ''}
 ${parameters ? `<table><tr><th>name</th><th>in</th><th>required</th><th>schema</th><th></th></tr>${parameters}</table>` : ''}
-${body ? `<h3>Body</h3><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre>` : ''}
+${body}
 <ul>${responses}</ul>
 </section>`;
     }),
@@ -471,7 +589,7 @@ ${body ? `<h3>Body</h3><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre>` 
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)} API</title>
 <style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}section{border-top:1px solid #ccc}
 .method{display:inline-block;min-width:4.5rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .4rem;text-align:left;vertical-align:top}
-pre{background:#f6f6f6;padding:.5rem;overflow:auto}</style></head>
+pre{background:#f6f6f6;padding:.5rem;overflow:auto}h4{margin:.5rem 0 .2rem}</style></head>
 <body><h1>${escapeHtml(info.title)} API</h1><p>${escapeHtml(info.description)} The machine-readable document: <a href="/openapi.json">/openapi.json</a>.</p>
 ${sections.join('\n')}
 </body></html>`;

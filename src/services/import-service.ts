@@ -11,6 +11,7 @@ import {
 } from '../../db/repositories/imports';
 import { AppError } from '../errors';
 import { type Format, importKinds, type ImportKind, type ImportKindName, type StagedRow, toCamel, toSnake } from './imports/kinds';
+import type { FileKeys } from './imports/file-keys';
 import { parseRecords, type SourceRecord, tooManyRows } from './imports/parse';
 
 export interface ImportError {
@@ -28,6 +29,10 @@ export type ImportResult = { [table in ImportTable]?: UpsertCounts } & { errors:
 export type ImportInput = ({ format: Format; body: unknown } | { format: 'csv'; records: SourceRecord[] }) & {
   partial: boolean;
   trx?: Knex.Transaction;
+  /** The keys of the file's earlier batches: a key repeated from one of them is flagged; the batch's keys are added. */
+  fileKeys?: FileKeys;
+  /** Check only, write nothing (the rest of a file already rejected, so that its error lists every bad row). */
+  validateOnly?: boolean;
 };
 
 export interface ImportService {
@@ -96,7 +101,7 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
         if (kind.fromCsv && typeof externalId === 'string') rejectedGroups.add(externalId);
       }
 
-      staged = withoutRepeatedHeaders(staged, fail);
+      staged = withoutRepeatedHeaders(staged, fail, input.fileKeys);
       const today = now().toISOString().slice(0, 10);
       for (const row of staged) {
         for (const name of pastDateFields) {
@@ -112,6 +117,7 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
         if (errors.length > 0 && !partial) {
           throw new AppError(422, 'import_rejected', `${new Set(errors.map((error) => error.row)).size} rows rejected; nothing was imported`, errors);
         }
+        if (input.validateOnly) return { errors };
         const good = staged.filter((row) => !rejectedGroups.has(row.group));
         const result: ImportResult = { errors };
         for (const table of kind.tables) {
@@ -126,20 +132,28 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
   };
 }
 
-/** Flags keys repeated inside the batch; drops identical repeats of an order header (CSV: one line per row). */
-function withoutRepeatedHeaders(staged: StagedRow[], fail: (row: StagedRow, name: string, reason: string) => void): StagedRow[] {
+/**
+ * Flags keys repeated inside the batch, or in an earlier batch of the file (`fileKeys`); drops identical repeats of an
+ * order header within the batch (CSV: one line per row).
+ */
+function withoutRepeatedHeaders(staged: StagedRow[], fail: (row: StagedRow, name: string, reason: string) => void, fileKeys?: FileKeys): StagedRow[] {
   const seen = new Map<string, StagedRow>();
   return staged.filter((row) => {
     for (const key of batchKeys[row.table]) {
-      const id = [row.table, ...key, ...key.map((name) => String(row.values[name]))].join('\t');
+      const values = key.map((name) => String(row.values[name]));
+      const id = [row.table, ...key, ...values].join('\t');
       const first = seen.get(id);
       if (!first) {
+        const earlier = fileKeys?.earlierRow(row, key, values, repeatableHeaders.has(row.table));
+        if (earlier !== undefined) {
+          fail(row, key[key.length - 1], `duplicate key ${values.join(' / ')} in this file (first on row ${earlier})`);
+          return false;
+        }
         seen.set(id, row);
         continue;
       }
       if (repeatableHeaders.has(row.table) && JSON.stringify(first.values) === JSON.stringify(row.values)) return false;
-      const value = key.map((name) => row.values[name]).join(' / ');
-      fail(row, key[key.length - 1], `duplicate key ${value} in this batch (first on row ${first.row})`);
+      fail(row, key[key.length - 1], `duplicate key ${values.join(' / ')} in this batch (first on row ${first.row})`);
       return false;
     }
     return true;

@@ -11,9 +11,30 @@ const cursorTag = 'suggested-purchase-orders';
 /** (change_seq, id) of the last order pulled: the number as PostgreSQL prints a bigint. */
 const cursorKey = z.tuple([z.string().regex(/^\d{1,19}$/), cursorParts.id]);
 
-const csvColumns = [
-  'purchase_order_id', 'status', 'supplier_id', 'supplier_name', 'currency', 'location_code', 'line_id', 'recommendation_id',
-  'sku', 'supplier_sku', 'quantity', 'unit_cost', 'line_value', 'need_by_date', 'erp_po_number', 'etag',
+type SuggestedLine = SuggestedPurchaseOrder['lines'][number];
+type PresentedOrder = ReturnType<typeof present>;
+
+/**
+ * The CSV export, one row per line: each column names the field of the order (as the JSON answer shows it) or of the
+ * line it holds, so the header, the rows and the documented columns (their types from the JSON schema) cannot drift.
+ */
+export const suggestedOrderCsvColumns: Array<{ name: string; of: 'order'; field: keyof PresentedOrder } | { name: string; of: 'line'; field: keyof SuggestedLine }> = [
+  { name: 'purchase_order_id', of: 'order', field: 'id' },
+  { name: 'status', of: 'order', field: 'status' },
+  { name: 'supplier_id', of: 'order', field: 'supplierId' },
+  { name: 'supplier_name', of: 'order', field: 'supplierName' },
+  { name: 'currency', of: 'order', field: 'currency' },
+  { name: 'location_code', of: 'order', field: 'locationCode' },
+  { name: 'line_id', of: 'line', field: 'id' },
+  { name: 'recommendation_id', of: 'line', field: 'recommendationId' },
+  { name: 'sku', of: 'line', field: 'sku' },
+  { name: 'supplier_sku', of: 'line', field: 'supplierSku' },
+  { name: 'quantity', of: 'line', field: 'quantity' },
+  { name: 'unit_cost', of: 'line', field: 'unitCost' },
+  { name: 'line_value', of: 'line', field: 'lineValue' },
+  { name: 'need_by_date', of: 'line', field: 'needByDate' },
+  { name: 'erp_po_number', of: 'order', field: 'erpPoNumber' },
+  { name: 'etag', of: 'order', field: 'etag' },
 ];
 
 /** The version of an order as pulled: its id and change number. The acknowledgement sends it back in If-Match. */
@@ -48,16 +69,10 @@ function csvField(value: unknown): string {
 const csvRow = (row: unknown[]) => row.map(csvField).join(',') + '\r\n';
 
 async function* csvText(orders: AsyncIterable<SuggestedPurchaseOrder>): AsyncGenerator<string> {
-  yield csvRow(csvColumns);
+  yield csvRow(suggestedOrderCsvColumns.map((column) => column.name));
   for await (const order of orders) {
-    yield order.lines
-      .map((line) =>
-        csvRow([
-          order.id, order.status, order.supplierId, order.supplierName, order.currency, order.locationCode, line.id, line.recommendationId,
-          line.sku, line.supplierSku, line.quantity, line.unitCost, line.lineValue, line.needByDate, order.erpPoNumber, purchaseOrderEtag(order),
-        ]),
-      )
-      .join('');
+    const shown = present(order);
+    yield order.lines.map((line) => csvRow(suggestedOrderCsvColumns.map((column) => (column.of === 'order' ? shown[column.field] : line[column.field])))).join('');
   }
 }
 

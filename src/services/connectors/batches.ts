@@ -11,6 +11,8 @@ export interface ConnectorContext {
   imports: ImportService;
   logger: Logger;
   now: () => Date;
+  /** Told of every commit of a pull (rows: the records it took), so that a pull that fails later still shows what it imported. */
+  committed(kind: ImportKindName, rows: number, counts: ImportResult | TableCounts): void;
 }
 
 export type TableCounts = Partial<Record<ImportTable, UpsertCounts>>;
@@ -39,16 +41,18 @@ export function locate(error: unknown, where: string): Error {
  * is stored only with the rows it covers, so a pull that stops between batches resumes after the last committed one.
  * A rejected batch rolls back whole, cursor included.
  */
-export function commitBatch(
+export async function commitBatch(
   context: ConnectorContext,
   source: { name: string; kind: ImportKindName },
   batch: { records: unknown[]; from: string | undefined; to: string },
 ): Promise<ImportResult> {
-  return context.db.transaction(async (trx) => {
+  const result: ImportResult = await context.db.transaction(async (trx) => {
     if (!(await advanceSourceCursor(trx, source.name, batch.from, batch.to))) {
       throw new ConflictError(`source ${source.name}: another pull of this source committed first; this one stops`);
     }
     if (batch.records.length === 0) return { errors: [] };
     return context.imports.importRecords(source.kind, { format: 'json', body: batch.records, partial: false, trx });
   });
+  context.committed(source.kind, batch.records.length, result);
+  return result;
 }

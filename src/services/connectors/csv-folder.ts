@@ -5,6 +5,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { importedFile, recordImportedFile } from '../../../db/repositories/source-state';
 import { AppError } from '../../errors';
+import type { ImportError } from '../import-service';
+import { FileKeys } from '../imports/file-keys';
 import { importKinds, type ImportKindName } from '../imports/kinds';
 import { type SourceRecord, streamCsvRecords } from '../imports/parse';
 import { addCounts, type ConnectorContext, type TableCounts } from './batches';
@@ -42,17 +44,18 @@ export function kindOfFile(fileName: string): ImportKindName | undefined {
  * Pulls a folder of CSV files: each *.csv file directly in the folder is read as a stream, imported in batches of at
  * most the import service's maxRows in one transaction (all rows or none) and recorded with its content hash in the
  * same transaction, then moved to processed/ with <file>.report.json (the batches' counts summed), or to failed/ with
- * <file>.error.json when it cannot be parsed or is rejected. A file is moved only after the commit; one left behind by
- * a crash is recognised by its hash and moved without importing it again.
+ * <file>.error.json when it cannot be parsed or is rejected. The file's keys are kept across its batches, so that a key
+ * repeated in a later batch is flagged too; after a rejected batch the rest is checked without writing, so that the
+ * error file lists the bad rows of the whole file. A file is moved only after the commit; one left behind by a crash
+ * is recognised by its hash and moved without importing it again.
  */
 export async function pullCsvFolder(context: ConnectorContext, source: CsvFolderSource): Promise<CsvFolderPullReport> {
   const report: CsvFolderPullReport = { source: source.name, type: 'csv-folder', files: [], waiting: [], counts: {} };
-  const entries = await fs.readdir(source.folder, { withFileTypes: true }).catch((error: Error) => {
+  const names = await csvFilesIn(source.folder).catch((error: Error) => {
     throw new Error(`source ${source.name}: cannot read the folder: ${error.message}`, { cause: error });
   });
-  const files = entries
-    .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && entry.name.toLowerCase().endsWith('.csv'))
-    .map((entry) => ({ name: entry.name, kind: source.kind ?? kindOfFile(entry.name) }))
+  const files = names
+    .map((name) => ({ name, kind: source.kind ?? kindOfFile(name) }))
     .sort((a, b) => rank(a.kind) - rank(b.kind) || a.name.localeCompare(b.name));
 
   for (const { name, kind } of files) {
@@ -76,14 +79,27 @@ export async function pullCsvFolder(context: ConnectorContext, source: CsvFolder
       continue;
     }
     try {
+      let rows = 0;
       const counts = await context.db.transaction(async (trx) => {
         const imported: TableCounts = {};
+        const fileKeys = new FileKeys();
+        const rejected = new Rejections();
         for await (const records of batches(streamCsvRecords(createReadStream(file)), context.imports.maxRows, orderOf(kind))) {
-          addCounts(imported, await context.imports.importRecords(kind, { format: 'csv', records, partial: false, trx }));
+          try {
+            // Once a batch is rejected the file cannot commit: the rest is only checked, so its error lists every bad row.
+            const validateOnly = rejected.rows > 0;
+            addCounts(imported, await context.imports.importRecords(kind, { format: 'csv', records, partial: false, trx, fileKeys, validateOnly }));
+            rows += records.length;
+          } catch (error) {
+            if (!(error instanceof AppError && error.code === 'import_rejected')) throw error;
+            rejected.add(error.details as ImportError[]);
+          }
         }
+        if (rejected.rows > 0) throw new FileRejected(rejected);
         await recordImportedFile(trx, { source: source.name, fileName: name, sha256, sizeBytes: stat.size, report: { kind, counts: imported } });
         return imported;
       });
+      context.committed(kind, rows, counts);
       addCounts(report.counts, counts);
       const movedTo = await move(source, name, 'processed', { ...about, importedAt: context.now().toISOString(), counts });
       report.files.push({ file: name, outcome: 'imported', movedTo, kind });
@@ -92,12 +108,46 @@ export async function pullCsvFolder(context: ConnectorContext, source: CsvFolder
       // Bad input (unparseable, rejected rows) fails the file; anything else (the database) fails the pull.
       if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
       const message = error.message;
-      const movedTo = await move(source, name, 'failed', { ...about, code: error.code, message, errors: error.details });
+      const unlisted = error instanceof FileRejected && { moreErrors: error.moreErrors };
+      const movedTo = await move(source, name, 'failed', { ...about, code: error.code, message, errors: error.details, ...unlisted });
       report.files.push({ file: name, outcome: 'failed', movedTo, kind, message });
       context.logger.warn({ source: source.name, file: name, message }, 'file failed');
     }
   }
   return report;
+}
+
+/** The names of the CSV files directly in a folder (hidden files and subfolders such as processed/ left out): what a pull takes. */
+export async function csvFilesIn(folder: string): Promise<string[]> {
+  const entries = await fs.readdir(folder, { withFileTypes: true });
+  return entries.filter((entry) => entry.isFile() && !entry.name.startsWith('.') && entry.name.toLowerCase().endsWith('.csv')).map((entry) => entry.name);
+}
+
+/** A rejected file's error file lists this many errors, the first in the file; it counts the rest. */
+const MAX_LISTED_ERRORS = 1000;
+
+/** The rejected rows of a file's batches: how many, the first MAX_LISTED_ERRORS errors and the count of the others. */
+class Rejections {
+  rows = 0;
+  readonly errors: ImportError[] = [];
+  more = 0;
+
+  add(batchErrors: ImportError[]): void {
+    this.rows += new Set(batchErrors.map((error) => error.row)).size;
+    const listed = batchErrors.slice(0, Math.max(0, MAX_LISTED_ERRORS - this.errors.length));
+    this.errors.push(...listed);
+    this.more += batchErrors.length - listed.length;
+  }
+}
+
+/** A file with rejected rows in any of its batches: its error file lists them across the whole file. */
+class FileRejected extends AppError {
+  readonly moreErrors: number;
+
+  constructor(rejected: Rejections) {
+    super(422, 'import_rejected', `${rejected.rows} rows rejected; nothing was imported`, rejected.errors);
+    this.moreErrors = rejected.more;
+  }
 }
 
 const rank = (kind: ImportKindName | undefined) => (kind === undefined ? -1 : kindOrder.indexOf(kind));

@@ -130,16 +130,28 @@ const salesOrder = z.strictObject({
   lines: z.array(salesOrderLine).default([]),
 });
 
-/** The CSV row of an order is one line: header columns repeat, line columns that clash with header names are prefixed line_. */
-const lineColumns = new Set(['lineExternalId', 'linePromisedDate', 'sku', 'quantityOrdered', 'quantityReceived', 'quantityShipped', 'quantityBackordered', 'eta', 'unit']);
+/**
+ * The CSV row of an order is one line: header columns repeat, and these columns (camelCase) fill the line's fields;
+ * line fields whose names clash with the order's are prefixed line_. The parser, error field names and the documented
+ * columns (csvColumns) all read this one map.
+ */
+const lineColumns: Record<string, string> = {
+  lineExternalId: 'externalId',
+  linePromisedDate: 'promisedDate',
+  sku: 'sku',
+  quantityOrdered: 'quantityOrdered',
+  quantityReceived: 'quantityReceived',
+  quantityShipped: 'quantityShipped',
+  quantityBackordered: 'quantityBackordered',
+  eta: 'eta',
+  unit: 'unit',
+};
 function orderFromCsv(row: Record<string, unknown>): Record<string, unknown> {
   const header: Record<string, unknown> = {};
   const line: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(row)) {
-    if (!lineColumns.has(name)) header[name] = value;
-    else if (name === 'lineExternalId') line.externalId = value;
-    else if (name === 'linePromisedDate') line.promisedDate = value;
-    else line[name] = value;
+    if (Object.hasOwn(lineColumns, name)) line[lineColumns[name]] = value;
+    else header[name] = value;
   }
   return { ...header, lines: [line] };
 }
@@ -147,7 +159,7 @@ function orderFromCsv(row: Record<string, unknown>): Record<string, unknown> {
 function orderCsvColumn(name: string): string {
   if (!name.startsWith('lines.0.')) return name;
   const field = name.slice('lines.0.'.length);
-  return field === 'externalId' ? 'lineExternalId' : field === 'promisedDate' ? 'linePromisedDate' : field;
+  return Object.keys(lineColumns).find((column) => lineColumns[column] === field) ?? field;
 }
 
 const flat =
@@ -215,3 +227,27 @@ export const importKinds = {
 } satisfies Record<string, ImportKind>;
 
 export type ImportKindName = keyof typeof importKinds;
+
+export interface CsvColumn {
+  /** The header name, snake_case. */
+  name: string;
+  /** The JSON field it fills: 'sku', or 'lines.0.externalId' for an order's line. */
+  field: string;
+}
+
+/**
+ * The CSV columns of a kind, in the record's field order: its JSON fields in snake_case, and for an order the line
+ * fields its CSV row carries (through lineColumns; receipts come by the receipts import).
+ */
+export function csvColumns(kind: ImportKindName): CsvColumn[] {
+  const shape = (importKinds[kind].schema as z.ZodObject).shape;
+  const columns = Object.keys(shape)
+    .filter((field) => field !== 'lines')
+    .map((field) => ({ name: toSnake(field), field }));
+  if (!('fromCsv' in importKinds[kind])) return columns;
+  const lineFields = Object.keys((shape.lines as z.ZodDefault<z.ZodArray<z.ZodObject>>).unwrap().element.shape);
+  const line = lineFields
+    .map((field) => ({ name: toSnake(orderCsvColumn(`lines.0.${field}`)), field: `lines.0.${field}` }))
+    .filter(({ name }) => Object.hasOwn(lineColumns, toCamel(name)));
+  return [...columns, ...line];
+}

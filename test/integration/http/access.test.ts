@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Permission } from '../../../src/http/auth';
 import { openApiDocument, routeDocs, type RouteDoc } from '../../../src/http/openapi';
 import { apiKeyListResponse, apiKeyResponse, createdApiKeyResponse } from '../../../src/http/schemas';
-import { importKinds } from '../../../src/services/imports/kinds';
+import { csvColumns, importKinds, type ImportKindName } from '../../../src/services/imports/kinds';
 import { testEngines } from '../../helpers/database';
 import { expectShape, insertRun, openTestApp, type Role, type TestApp } from '../../helpers/catalogue';
 
@@ -49,6 +49,7 @@ const routes: RouteCase[] = [
   { method: 'get', route: '/runs/:id', url: '/runs/999999', permission: 'read', allowedStatus: 404 },
   { method: 'post', route: '/runs', url: '/runs', permission: 'admin', allowedStatus: 202 },
   { method: 'get', route: '/metrics', url: '/metrics', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/sources', url: '/sources', permission: 'read', allowedStatus: 200 },
   {
     method: 'get', route: '/purchase-orders/suggested', url: '/purchase-orders/suggested', permission: 'export', allowedStatus: 200,
     headers: { Accept: 'text/csv' },
@@ -63,7 +64,9 @@ const routes: RouteCase[] = [
   ]),
 ];
 
-type OpenApi = { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, unknown> }> }>> };
+type OpenApi = {
+  paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, unknown>; headers?: Record<string, { required: boolean }> }> }>>;
+};
 
 const allowedRoles: Record<Permission, Role[]> = {
   read: ['viewer', 'buyer', 'erp', 'admin'],
@@ -95,12 +98,15 @@ describe.each(testEngines())('access control, API keys and the API description o
     return key ? pending.set('Authorization', `Bearer ${key}`) : pending;
   };
 
-  /** The answer matches the OpenAPI document: a documented status, one of its media types, the documented JSON shape. */
+  /** The answer matches the OpenAPI document: a documented status, one of its media types, its required headers, the documented JSON shape. */
   const expectDocumented = (doc: RouteDoc, document: OpenApi, response: request.Response) => {
     const operation = document.paths[doc.path.replace(/:(\w+)/g, '{$1}')][doc.method];
     expect(Object.keys(operation.responses)).toContain(String(response.status));
     const mediaType = String(response.headers['content-type']).split(';')[0];
     expect(Object.keys(operation.responses[response.status].content)).toContain(mediaType);
+    for (const [name, header] of Object.entries(operation.responses[response.status].headers ?? {})) {
+      if (header.required) expect(response.headers).toHaveProperty(name.toLowerCase());
+    }
     if (response.status >= 400) expect(response.body.error.code).toEqual(expect.any(String));
     else if (mediaType === 'application/json' && doc.result) expectShape(doc.result, response.body);
   };
@@ -203,11 +209,84 @@ describe.each(testEngines())('access control, API keys and the API description o
       expect(orders.requestBody.required).toBe(true);
       expect(orders.requestBody.content['application/json'].schema.items.required).toEqual(['externalId', 'supplier', 'location', 'orderDate']);
       expect(orders.requestBody.content['text/csv'].schema.description).toMatch(/^Columns: external_id, supplier, .*line_external_id, sku, quantity_ordered/);
+      // The columns are the parser's own list, each with whether it must be filled and the type of the field it fills.
+      for (const kind of Object.keys(importKinds) as ImportKindName[]) {
+        const csv = paths[`/imports/${kind}`].post.requestBody.content['text/csv'].schema;
+        expect(csv).toMatchObject({ type: 'string', contentMediaType: 'text/csv' });
+        expect(csv['x-csv-columns'].map((column: { name: string }) => column.name)).toEqual(csvColumns(kind).map((column) => column.name));
+      }
+      const orderColumns = Object.fromEntries(
+        orders.requestBody.content['text/csv'].schema['x-csv-columns'].map((column: { name: string }) => [column.name, column]),
+      );
+      expect(orderColumns.line_external_id).toEqual({ name: 'line_external_id', required: true, schema: expect.objectContaining({ type: 'string' }) });
+      expect(orderColumns.quantity_ordered).toMatchObject({ required: true, schema: { type: 'number', minimum: 0 } });
+      expect(orderColumns.line_promised_date).toMatchObject({ required: false, schema: { type: 'string', format: 'date' } });
+      expect(orderColumns.status).toMatchObject({ required: false, schema: { enum: ['open', 'closed', 'cancelled'] } });
+      expect(orderColumns.receipts).toBeUndefined();
       expect(orders.parameters).toEqual([expect.objectContaining({ name: 'mode', in: 'query', required: false, schema: expect.objectContaining({ enum: ['all', 'partial'] }) })]);
       expect(Object.keys(orders.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '422']);
       const details = orders.responses['422'].content['application/json'].schema.properties.error.properties.details;
       expect(details.items.required).toEqual(['row', 'field', 'reason']);
       expect(Object.keys(orders.responses['200'].content['application/json'].schema.properties)).toEqual(['purchase_orders', 'purchase_order_lines', 'receipts', 'errors']);
+    });
+
+    it('accepts as CSV exactly the columns it documents for each import', async () => {
+      const { paths } = (await request(t.app).get('/openapi.json').expect(200)).body;
+      type Column = { name: string; schema: { type?: string; format?: string; enum?: string[]; pattern?: string } };
+      const cell = ({ schema }: Column) =>
+        schema.enum?.[0] ?? (schema.format === 'date' ? '2026-01-05' : schema.type === 'number' || schema.type === 'integer' ? '1' : schema.type === 'boolean' ? 'true' : schema.pattern ? 'USD' : 'X-1');
+      const post = (kind: string, header: string[], row: string[]) =>
+        call('post', `/imports/${kind}?mode=partial`, t.keys.erp).set('Content-Type', 'text/csv').send(`${header.join(',')}\n${row.join(',')}\n`).expect(200);
+      for (const kind of Object.keys(importKinds)) {
+        const columns: Column[] = paths[`/imports/${kind}`].post.requestBody.content['text/csv'].schema['x-csv-columns'];
+        // Every documented column filled: the row may name unknown SKUs and the like, but no column is unrecognised.
+        const all = await post(kind, columns.map((column) => column.name), columns.map(cell));
+        expect(all.body.errors.filter((error: { reason: string }) => /unrecognized/i.test(error.reason))).toEqual([]);
+        const extra = await post(kind, [...columns.map((column) => column.name), 'bogus'], [...columns.map(cell), 'x']);
+        expect(extra.body.errors).toContainEqual({ row: 2, field: 'bogus', reason: expect.stringMatching(/unrecognized/i) });
+      }
+    });
+
+    it('documents the CSV answer of the suggested-order pull as the columns it sends, and the headers routes read and send', async () => {
+      const { paths } = (await request(t.app).get('/openapi.json').expect(200)).body;
+      const pull = paths['/purchase-orders/suggested'].get.responses['200'];
+      const csv = pull.content['text/csv'].schema;
+      expect(csv).toMatchObject({ type: 'string', contentMediaType: 'text/csv' });
+      const sent = await call('get', '/purchase-orders/suggested', t.keys.erp).set('Accept', 'text/csv').expect(200);
+      expect(csv['x-csv-columns'].map((column: { name: string }) => column.name)).toEqual(sent.text.split('\r\n')[0].split(','));
+      expect(csv.description).toMatch(/^Columns: purchase_order_id, status, .*, etag\. /);
+      // Each column has the type of the JSON field it holds; a null is an empty cell.
+      const columns = Object.fromEntries(csv['x-csv-columns'].map((column: { name: string }) => [column.name, column]));
+      expect(columns.quantity).toEqual({ name: 'quantity', schema: { type: 'number' } });
+      expect(columns.supplier_sku.schema).toEqual({ type: ['string', 'null'] });
+      expect(Object.keys(pull.headers)).toEqual(['X-Next-Cursor', 'X-Has-More']);
+      expect(sent.headers['x-has-more']).toBe('false');
+
+      const ack = paths['/purchase-orders/suggested/{id}/ack'].post;
+      expect(ack.parameters.filter((p: { in: string }) => p.in === 'header')).toEqual([
+        expect.objectContaining({ name: 'Idempotency-Key', required: true, schema: expect.objectContaining({ type: 'string' }) }),
+        expect.objectContaining({ name: 'If-Match', required: true, schema: { type: 'string' } }),
+      ]);
+      expect(paths['/recommendations/{id}'].get.responses['200'].headers.ETag).toMatchObject({ required: true, schema: { type: 'string' } });
+      expect(paths['/recommendations/{id}'].patch.responses['200'].headers.ETag).toBeDefined();
+      expect(paths['/runs'].post.responses['202'].headers.Location).toBeDefined();
+      expect(paths['/keys'].post.responses['201'].headers.Location).toBeDefined();
+    });
+
+    it('stays a valid OpenAPI 3.1 document', async () => {
+      const document = (await request(t.app).get('/openapi.json').expect(200)).body;
+      expect(openApiProblems(document)).toEqual([]);
+      // The check finds what it looks for.
+      const broken = structuredClone(document);
+      broken.paths['/recommendations/{id}'].get.parameters = [];
+      broken.paths['/sources'].get.responses['200'].content['text/csv'] = { schema: {}, columns: [] };
+      broken.paths['/keys'].post.responses['201'].headers.Location = { name: 'Location', in: 'header', schema: {} };
+      expect(openApiProblems(broken).sort()).toEqual([
+        'get /recommendations/{id}: path parameter id is not declared',
+        'get /sources response 200 text/csv: unknown field columns',
+        'post /keys response 201 header Location: unknown field in',
+        'post /keys response 201 header Location: unknown field name',
+      ]);
     });
 
     it('marks bodies required unless the route takes none, and gives each success its real media types', async () => {
@@ -225,5 +304,102 @@ describe.each(testEngines())('access control, API keys and the API description o
       for (const doc of routeDocs) expect(response.text).toContain(`<code>${doc.path.replace(/:(\w+)/g, '{$1}')}</code>`);
       expect(response.text).not.toMatch(/<script|<link|src="http/);
     });
+
+    it('shows on the page each body and answer per media type: CSV columns, JSON schemas, request and response headers', async () => {
+      const page = (await request(t.app).get('/docs').expect(200)).text;
+      const section = (id: string) => page.slice(page.indexOf(`<section id="${id}">`), page.indexOf('</section>', page.indexOf(`<section id="${id}">`)));
+      const orders = section('post/imports/purchase-orders');
+      expect(orders).toContain('<h4><code>application/json</code></h4>');
+      expect(orders).toContain('<h4><code>text/csv</code></h4>');
+      const csvTable = orders.slice(orders.indexOf('<table class="csv">'));
+      for (const { name } of csvColumns('purchase-orders')) expect(csvTable).toContain(`<td><code>${name}</code></td>`);
+      expect(csvTable).toContain('<tr><td><code>line_external_id</code></td><td>yes</td>');
+      const pull = section('get/purchase-orders/suggested');
+      expect(pull).toContain('<summary><code>text/csv</code></summary>');
+      expect(pull).toContain('<td><code>erp_po_number</code></td>');
+      expect(pull).toContain('header <code>X-Next-Cursor</code>');
+      const ack = section('post/purchase-orders/suggested/{id}/ack');
+      expect(ack).toContain('<td><code>Idempotency-Key</code></td><td>header</td><td>yes</td>');
+      expect(ack).toContain('<td><code>If-Match</code></td><td>header</td><td>yes</td>');
+      expect(section('get/recommendations/{id}')).toContain('header <code>ETag</code>');
+    });
   });
 });
+
+/**
+ * Problems that make an OpenAPI 3.1 document invalid, for the parts this API uses (no validator package is installed):
+ * the fields each object may have (x- extensions aside), path templates matched by path parameters, unique
+ * parameters, media types and $refs that resolve. Names the place of each problem.
+ */
+function openApiProblems(document: Record<string, any>): string[] {
+  const problems: string[] = [];
+  const only = (where: string, object: Record<string, unknown>, allowed: string[]) => {
+    for (const key of Object.keys(object)) if (!allowed.includes(key) && !key.startsWith('x-')) problems.push(`${where}: unknown field ${key}`);
+  };
+  const need = (where: string, ok: boolean, what: string) => void (ok || problems.push(`${where}: ${what}`));
+  const isSchema = (schema: unknown) => typeof schema === 'object' && schema !== null && !Array.isArray(schema);
+  const refs = (value: unknown, where: string): void => {
+    if (Array.isArray(value)) return value.forEach((item) => refs(item, where));
+    if (!isSchema(value)) return;
+    const ref = (value as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string') {
+      const target = ref.replace(/^#\//, '').split('/').reduce<any>((node, part) => node?.[part], document);
+      need(where, ref.startsWith('#/') && target !== undefined, `$ref ${ref} does not resolve`);
+    }
+    Object.values(value as object).forEach((child) => refs(child, where));
+  };
+  const mediaTypes = (where: string, content: Record<string, Record<string, unknown>>) => {
+    need(where, isSchema(content), 'content must be an object');
+    for (const [type, media] of Object.entries(content ?? {})) {
+      need(`${where} ${type}`, /^[\w.+-]+\/[\w.+-]+$/.test(type), 'not a media type');
+      only(`${where} ${type}`, media, ['schema', 'example', 'examples', 'encoding']);
+      if ('schema' in media) need(`${where} ${type}`, isSchema(media.schema), 'schema must be an object');
+    }
+  };
+
+  only('document', document, ['openapi', 'info', 'jsonSchemaDialect', 'servers', 'paths', 'webhooks', 'components', 'security', 'tags', 'externalDocs']);
+  need('openapi', /^3\.1\.\d+$/.test(document.openapi), 'must be 3.1.x');
+  need('info', typeof document.info?.title === 'string' && typeof document.info?.version === 'string', 'title and version are required');
+  for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, any>>)) {
+    need(path, path.startsWith('/'), 'a path starts with /');
+    const templated = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+    for (const [method, operation] of Object.entries(item)) {
+      const where = `${method} ${path}`;
+      need(where, ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(method), 'not an HTTP method');
+      only(where, operation, ['tags', 'summary', 'description', 'externalDocs', 'operationId', 'parameters', 'requestBody', 'responses', 'callbacks', 'deprecated', 'security', 'servers']);
+      const parameters: Array<Record<string, any>> = operation.parameters ?? [];
+      const seen = new Set<string>();
+      for (const parameter of parameters) {
+        const at = `${where} parameter ${parameter.name}`;
+        only(at, parameter, ['name', 'in', 'description', 'required', 'deprecated', 'allowEmptyValue', 'style', 'explode', 'allowReserved', 'schema', 'example', 'examples', 'content']);
+        need(at, ['path', 'query', 'header', 'cookie'].includes(parameter.in), `in ${parameter.in} is not path, query, header or cookie`);
+        need(at, isSchema(parameter.schema), 'needs a schema');
+        need(at, !seen.has(`${parameter.in} ${parameter.name}`), 'declared twice');
+        seen.add(`${parameter.in} ${parameter.name}`);
+        if (parameter.in === 'path') need(at, parameter.required === true && templated.includes(parameter.name), 'a path parameter is required and in the path');
+        if (parameter.in === 'header') need(at, !['accept', 'content-type', 'authorization'].includes(String(parameter.name).toLowerCase()), 'this header is ignored by OpenAPI');
+      }
+      for (const name of templated) need(where, parameters.some((p) => p.in === 'path' && p.name === name), `path parameter ${name} is not declared`);
+      if (operation.requestBody) {
+        only(`${where} body`, operation.requestBody, ['description', 'content', 'required']);
+        need(`${where} body`, Object.keys(operation.requestBody.content ?? {}).length > 0, 'a body needs content');
+        mediaTypes(`${where} body`, operation.requestBody.content);
+      }
+      need(where, Object.keys(operation.responses ?? {}).length > 0, 'needs responses');
+      for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
+        const at = `${where} response ${status}`;
+        need(at, /^([1-5]\d\d|[1-5]XX|default)$/.test(status), 'not a status code');
+        if (response.$ref) continue;
+        only(at, response, ['description', 'headers', 'content', 'links']);
+        need(at, typeof response.description === 'string', 'needs a description');
+        if (response.content) mediaTypes(at, response.content);
+        for (const [name, header] of Object.entries((response.headers ?? {}) as Record<string, any>)) {
+          only(`${at} header ${name}`, header, ['description', 'required', 'deprecated', 'style', 'explode', 'schema', 'example', 'examples', 'content']);
+          need(`${at} header ${name}`, name.toLowerCase() !== 'content-type', 'Content-Type is ignored as a response header');
+        }
+      }
+      refs(operation, where);
+    }
+  }
+  return problems;
+}
