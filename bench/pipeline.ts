@@ -6,10 +6,10 @@
  * weekly run), then 'refit', the nightly run between two selections, which refits the models just chosen. Prints
  * rows/s of the load, SKUs/s of the forecast stage (start of the run until the last chunk is written), SKUs/s of
  * the whole run, and the peak RSS (VmHWM, worker threads included) of each worker process.
- * Run: npx tsx bench/pipeline.ts [--skus N | --large] [--catalogue demo|long-tail] [--workers 1,2] [--concurrency C]
+ * Run: npx tsx bench/pipeline.ts [--skus N | --large] [--catalogue demo|long-tail] [--workers 1,2] [--concurrency C] [--load-only]
  *   --large: 100,000 SKUs. --catalogue: the demand mix (db/seeds/demo.ts patternShares; 'demo' by default, about
  *   990 daily-sales rows per SKU; 'long-tail' about 510). --concurrency: WORKER_CONCURRENCY of each worker process
- *   (default 1, so that one process uses one core for models and two processes use two). Needs PostgreSQL (BENCH_DATABASE_URL, else
+ *   (default 1, so that one process uses one core for models and two processes use two). --load-only: stop after the load. Needs PostgreSQL (BENCH_DATABASE_URL, else
  *   DATABASE_URL, else postgres://root@127.0.0.1:5432/test; a database replen_bench_* is created beside it and
  *   dropped at the end) and Redis (REDIS_URL, else redis://127.0.0.1:6379).
  */
@@ -37,10 +37,11 @@ const { values: args } = parseArgs({
     large: { type: 'boolean', default: false },
     workers: { type: 'string', default: '1,2' },
     concurrency: { type: 'string', default: '1' },
+    'load-only': { type: 'boolean', default: false },
   },
 });
 const skuCount = Number(args.skus ?? (args.large ? 100_000 : 10_000));
-const workerCounts = args.workers.split(',').map(Number);
+const workerCounts = args['load-only'] ? [] : args.workers.split(',').map(Number);
 const concurrency = Number(args.concurrency);
 if (args.catalogue !== 'demo' && args.catalogue !== 'long-tail') throw new Error(`--catalogue must be demo or long-tail, got ${args.catalogue}`);
 const catalogue = args.catalogue;
