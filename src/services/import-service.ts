@@ -9,9 +9,9 @@ import {
   supplierItemsByPair,
   type UpsertCounts,
 } from '../../db/repositories/imports';
+import { type BatchKey, earlierFileKeys } from '../../db/repositories/file-keys';
 import { AppError } from '../errors';
 import { type Format, importKinds, type ImportKind, type ImportKindName, type StagedRow, toCamel, toSnake } from './imports/kinds';
-import type { FileKeys } from './imports/file-keys';
 import { parseRecords, type SourceRecord, tooManyRows } from './imports/parse';
 
 export interface ImportError {
@@ -29,8 +29,11 @@ export type ImportResult = { [table in ImportTable]?: UpsertCounts } & { errors:
 export type ImportInput = ({ format: Format; body: unknown } | { format: 'csv'; records: SourceRecord[] }) & {
   partial: boolean;
   trx?: Knex.Transaction;
-  /** The keys of the file's earlier batches: a key repeated from one of them is flagged; the batch's keys are added. */
-  fileKeys?: FileKeys;
+  /**
+   * The batch is one of a file whose keys `trx` keeps (createFileKeys): a key repeated from an earlier batch is
+   * flagged; the batch's keys are added.
+   */
+  fileKeys?: boolean;
   /** Check only, write nothing (the rest of a file already rejected, so that its error lists every bad row). */
   validateOnly?: boolean;
 };
@@ -101,17 +104,17 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
         if (kind.fromCsv && typeof externalId === 'string') rejectedGroups.add(externalId);
       }
 
-      staged = withoutRepeatedHeaders(staged, fail, input.fileKeys);
-      const today = now().toISOString().slice(0, 10);
-      for (const row of staged) {
-        for (const name of pastDateFields) {
-          const value = row.values[name];
-          if (typeof value === 'string' && value > today) fail(row, name, `date ${value} is in the future (today is ${today} UTC)`);
-        }
-      }
-
+      staged = withoutRepeatedHeaders(staged, fail);
       const inTransaction = <T>(work: (trx: Knex.Transaction) => Promise<T>) => (outer ? work(outer) : db.transaction(work));
       return inTransaction(async (trx) => {
+        if (input.fileKeys) staged = await withoutEarlierKeys(trx, staged, fail);
+        const today = now().toISOString().slice(0, 10);
+        for (const row of staged) {
+          for (const name of pastDateFields) {
+            const value = row.values[name];
+            if (typeof value === 'string' && value > today) fail(row, name, `date ${value} is in the future (today is ${today} UTC)`);
+          }
+        }
         await checkReferences(trx, staged, fail);
         errors.sort((a, b) => a.row - b.row || a.field.localeCompare(b.field));
         if (errors.length > 0 && !partial) {
@@ -132,11 +135,8 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
   };
 }
 
-/**
- * Flags keys repeated inside the batch, or in an earlier batch of the file (`fileKeys`); drops identical repeats of an
- * order header within the batch (CSV: one line per row).
- */
-function withoutRepeatedHeaders(staged: StagedRow[], fail: (row: StagedRow, name: string, reason: string) => void, fileKeys?: FileKeys): StagedRow[] {
+/** Flags keys repeated inside the batch; drops identical repeats of an order header (CSV: one line per row). */
+function withoutRepeatedHeaders(staged: StagedRow[], fail: (row: StagedRow, name: string, reason: string) => void): StagedRow[] {
   const seen = new Map<string, StagedRow>();
   return staged.filter((row) => {
     for (const key of batchKeys[row.table]) {
@@ -144,11 +144,6 @@ function withoutRepeatedHeaders(staged: StagedRow[], fail: (row: StagedRow, name
       const id = [row.table, ...key, ...values].join('\t');
       const first = seen.get(id);
       if (!first) {
-        const earlier = fileKeys?.earlierRow(row, key, values, repeatableHeaders.has(row.table));
-        if (earlier !== undefined) {
-          fail(row, key[key.length - 1], `duplicate key ${values.join(' / ')} in this file (first on row ${earlier})`);
-          return false;
-        }
         seen.set(id, row);
         continue;
       }
@@ -158,6 +153,31 @@ function withoutRepeatedHeaders(staged: StagedRow[], fail: (row: StagedRow, name
     }
     return true;
   });
+}
+
+/**
+ * Flags keys first seen in an earlier batch of the file (the rows left by withoutRepeatedHeaders, each the first of its
+ * keys in the batch), an unchanged repeat of an order header excepted, and adds the batch's keys to the file's.
+ */
+async function withoutEarlierKeys(trx: Knex.Transaction, staged: StagedRow[], fail: (row: StagedRow, name: string, reason: string) => void): Promise<StagedRow[]> {
+  const valuesOf = (row: StagedRow, columns: string[]) => columns.map((name) => String(row.values[name]));
+  function* keys(): Generator<BatchKey> {
+    for (const [record, row] of staged.entries()) {
+      const header = repeatableHeaders.has(row.table) ? JSON.stringify(row.values) : undefined;
+      for (const [position, columns] of batchKeys[row.table].entries()) {
+        yield { record, position, key: JSON.stringify([row.table, position, ...valuesOf(row, columns)]), row: row.row, header };
+      }
+    }
+  }
+  const flagged = new Set<number>();
+  for (const { record, position, firstRow } of await earlierFileKeys(trx, keys())) {
+    if (flagged.has(record)) continue;
+    const row = staged[record];
+    const columns = batchKeys[row.table][position];
+    fail(row, columns[columns.length - 1], `duplicate key ${valuesOf(row, columns).join(' / ')} in this file (first on row ${firstRow})`);
+    flagged.add(record);
+  }
+  return flagged.size === 0 ? staged : staged.filter((_, record) => !flagged.has(record));
 }
 
 const distinct = (values: unknown[]) => [...new Set(values.filter((value): value is string => typeof value === 'string'))];

@@ -3,10 +3,10 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { createFileKeys } from '../../../db/repositories/file-keys';
 import { importedFile, recordImportedFile } from '../../../db/repositories/source-state';
 import { AppError } from '../../errors';
 import type { ImportError } from '../import-service';
-import { FileKeys } from '../imports/file-keys';
 import { importKinds, type ImportKindName } from '../imports/kinds';
 import { type SourceRecord, streamCsvRecords } from '../imports/parse';
 import { addCounts, type ConnectorContext, type TableCounts } from './batches';
@@ -44,10 +44,10 @@ export function kindOfFile(fileName: string): ImportKindName | undefined {
  * Pulls a folder of CSV files: each *.csv file directly in the folder is read as a stream, imported in batches of at
  * most the import service's maxRows in one transaction (all rows or none) and recorded with its content hash in the
  * same transaction, then moved to processed/ with <file>.report.json (the batches' counts summed), or to failed/ with
- * <file>.error.json when it cannot be parsed or is rejected. The file's keys are kept across its batches, so that a key
- * repeated in a later batch is flagged too; after a rejected batch the rest is checked without writing, so that the
- * error file lists the bad rows of the whole file. A file is moved only after the commit; one left behind by a crash
- * is recognised by its hash and moved without importing it again.
+ * <file>.error.json when it cannot be parsed or is rejected. The file's keys are kept across its batches in a temporary
+ * table of its transaction, so that a key repeated in a later batch is flagged too; after a rejected batch the rest is
+ * checked without writing, so that the error file lists the bad rows of the whole file. A file is moved only after
+ * the commit; one left behind by a crash is recognised by its hash and moved without importing it again.
  */
 export async function pullCsvFolder(context: ConnectorContext, source: CsvFolderSource): Promise<CsvFolderPullReport> {
   const report: CsvFolderPullReport = { source: source.name, type: 'csv-folder', files: [], waiting: [], counts: {} };
@@ -61,7 +61,8 @@ export async function pullCsvFolder(context: ConnectorContext, source: CsvFolder
   for (const { name, kind } of files) {
     const file = path.join(source.folder, name);
     const stat = await fs.stat(file);
-    if (context.now().getTime() - stat.mtimeMs < source.settleSeconds * 1000) {
+    // Whole milliseconds, like the clock: a file written this millisecond is not in the future (settleSeconds 0).
+    if (context.now().getTime() - Math.floor(stat.mtimeMs) < source.settleSeconds * 1000) {
       report.waiting.push(name);
       continue;
     }
@@ -82,13 +83,13 @@ export async function pullCsvFolder(context: ConnectorContext, source: CsvFolder
       let rows = 0;
       const counts = await context.db.transaction(async (trx) => {
         const imported: TableCounts = {};
-        const fileKeys = new FileKeys();
+        await createFileKeys(trx);
         const rejected = new Rejections();
         for await (const records of batches(streamCsvRecords(createReadStream(file)), context.imports.maxRows, orderOf(kind))) {
           try {
             // Once a batch is rejected the file cannot commit: the rest is only checked, so its error lists every bad row.
             const validateOnly = rejected.rows > 0;
-            addCounts(imported, await context.imports.importRecords(kind, { format: 'csv', records, partial: false, trx, fileKeys, validateOnly }));
+            addCounts(imported, await context.imports.importRecords(kind, { format: 'csv', records, partial: false, trx, fileKeys: true, validateOnly }));
             rows += records.length;
           } catch (error) {
             if (!(error instanceof AppError && error.code === 'import_rejected')) throw error;

@@ -168,6 +168,23 @@ describe.each(testEngines())('CSV folder connector, files larger than one batch,
     expect(await salesOf('DUP-')).toEqual({ rows: 0, quantity: 0 });
   });
 
+  it('checks each key of a record against the earlier batches, and keeps no key of a record flagged on another', async () => {
+    // Two rows a batch. Line 4 repeats line 2's external id with a new SKU: flagged, and its SKU is not the file's;
+    // so line 6 may take that SKU, while line 7 repeats line 3's SKU under a new external id.
+    const lines = ['ITM-1,KEY-1', 'ITM-2,KEY-2', 'ITM-1,KEY-3', 'ITM-4,KEY-4', 'ITM-5,KEY-3', 'ITM-6,KEY-2'];
+    fs.writeFileSync(path.join(folder, 'items-keys.csv'), ['external_id,sku', ...lines].join('\n') + '\n');
+
+    const report = await pull(2);
+
+    expect(batchSizes).toEqual([2, 2, 2]);
+    expect(report.type === 'csv-folder' && report.files.map((file) => [file.file, file.outcome])).toEqual([['items-keys.csv', 'failed']]);
+    const error = JSON.parse(fs.readFileSync(path.join(folder, 'failed', 'items-keys.csv.error.json'), 'utf8'));
+    expect(error.errors).toEqual([
+      { row: 4, field: 'external_id', reason: 'duplicate key ITM-1 in this file (first on row 2)' },
+      { row: 7, field: 'sku', reason: 'duplicate key KEY-2 in this file (first on row 3)' },
+    ]);
+  });
+
   it('names a malformed line deep in the file by its line number and imports nothing from it', async () => {
     const skus = skusNamed('BAD', 2);
     fs.writeFileSync(path.join(folder, 'items-bad.csv'), itemsFile(skus));

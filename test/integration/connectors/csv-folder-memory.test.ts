@@ -1,6 +1,7 @@
 /**
  * A million-row CSV file pulled by `replen pull` in a subprocess whose Node heap is capped at 160 MB: the file is
- * streamed in batches and only its keys (for the duplicate check across batches) are held, so it fits.
+ * streamed in batches and one batch is held at a time (the file's keys, for the duplicate check across batches, are
+ * in the database), so it fits.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
