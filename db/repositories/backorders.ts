@@ -340,22 +340,3 @@ export interface ItemBackorderSummary {
   /** The latest ETA among the covered lines; null when none is covered. */
   latestEta: string | null;
 }
-
-export async function itemBackorderSummaries(db: Db, runId: number, itemId: number): Promise<ItemBackorderSummary[]> {
-  const { rows } = await db.raw(
-    `select location_id, count(*)::int as lines, count(*) filter (where status = 'covered')::int as covered_lines,
-            sum(quantity_uncovered)::float8 as quantity_uncovered, max(eta) as latest_eta
-       from backorder_allocations
-      where run_id = ? and item_id = ?
-      group by location_id
-      order by location_id`,
-    [runId, itemId],
-  );
-  return rows.map((row: Record<string, unknown>) => ({
-    locationId: row.location_id,
-    lines: row.lines,
-    coveredLines: row.covered_lines,
-    quantityUncovered: row.quantity_uncovered,
-    latestEta: row.latest_eta ?? null,
-  })) as ItemBackorderSummary[];
-}

@@ -51,7 +51,8 @@ export interface RecommendationEvent {
 }
 
 export interface RecommendationFilters {
-  runId: number;
+  /** Unset: the latest succeeded run of the kind listRecommendations is given. */
+  runId?: number;
   supplierId?: number;
   locationId?: number;
   urgency?: Urgency;
@@ -82,8 +83,6 @@ const sortKeys: Record<RecommendationSort, Array<{ expression: string; type: str
   stockout: [{ expression: `coalesce(r.projected_stockout_date, ${infinity})`, type: 'date' }],
 };
 
-/** The ABC class the planner wrote into the explanation, else the item's override. */
-const abcClass = `coalesce(r.explanation ->> 'abcClass', i.abc_class_override::text)`;
 /**
  * The same as a filter of the page query, without joining items (a join made the planner hash all 100k items rather
  * than read a page in index order). Containment, and the override by a hashed list that is built only if a row has
@@ -93,11 +92,15 @@ const abcClassFilter = `(r.explanation @> jsonb_build_object('abcClass', ?::text
   or (r.explanation ->> 'abcClass' is null and r.item_id in (select i.id from items i where i.abc_class_override = ?)))`;
 const urgencyRank: Record<Urgency, number> = { critical: 0, high: 1, normal: 2, low: 3 };
 
-const summaryColumns = `r.id, r.run_id, r.item_id, i.sku, i.description, r.location_id, l.code as location_code,
+/**
+ * The columns of a Recommendation from `r` (recommendations, or a page of its rows) joined to items i, locations l and
+ * suppliers s. The ABC class is the one the planner wrote into the explanation (`plannedAbcClass`), else the item's override.
+ */
+const summaryColumns = (plannedAbcClass: string) => `r.id, r.run_id, r.item_id, i.sku, i.description, r.location_id, l.code as location_code,
   r.supplier_id, s.name as supplier_name, r.status, r.quantity::float8 as quantity,
   r.suggested_quantity::float8 as suggested_quantity, r.unit_cost::float8 as unit_cost,
   (r.quantity * r.unit_cost)::float8 as line_value, r.need_by_date, r.projected_stockout_date, r.urgency,
-  ${abcClass} as abc_class, r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at`;
+  coalesce(${plannedAbcClass}, i.abc_class_override::text) as abc_class, r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at`;
 
 const joins = `from recommendations r
   join items i on i.id = r.item_id
@@ -136,17 +139,19 @@ function toRecommendation(row: Record<string, unknown>): Recommendation {
 }
 
 /**
- * One page of a run's recommendations, filtered and sorted, after the row whose sort key is `after`
- * (the `sortKey` of the last row of the previous page). Returns the rows and each row's sort key.
+ * One page of a run's recommendations (by default the latest succeeded run of `runKind`, looked up in the same
+ * statement), filtered and sorted, after the row whose sort key is `after` (the `sortKey` of the last row of the
+ * previous page). Returns the rows and each row's sort key.
  */
 export async function listRecommendations(
   db: Db,
-  options: { filters: RecommendationFilters; sort: RecommendationSort; after?: Array<string | number>; limit: number },
+  options: { filters: RecommendationFilters; runKind: string; sort: RecommendationSort; after?: Array<string | number>; limit: number },
 ): Promise<Array<{ recommendation: Recommendation; sortKey: Array<string | number> }>> {
   const { filters } = options;
   const keys = sortKeys[options.sort];
-  const conditions = ['r.run_id = ?'];
-  const bindings: Knex.RawBinding[] = [filters.runId];
+  // An uncorrelated subquery: planned once as an InitPlan, so run_id stays an index bound.
+  const conditions = [`r.run_id = coalesce(?::bigint, (select id from forecast_runs where kind = ? and status = 'succeeded' order by id desc limit 1))`];
+  const bindings: Knex.RawBinding[] = [filters.runId ?? null, options.runKind];
   const filterColumns: Array<[Knex.RawBinding | undefined, string]> = [
     [filters.supplierId, 'r.supplier_id'],
     [filters.locationId, 'r.location_id'],
@@ -173,21 +178,25 @@ export async function listRecommendations(
     bindings.push(...options.after);
   }
   // The page is chosen on recommendations alone, then joined for display: sorting a run's rows before the joins
-  // costs a top-N sort (or an index range) instead of joining every row.
+  // costs a top-N sort (or an index range) instead of joining every row. The page carries the columns shown (from
+  // the heap rows its scan already read; not the explanation, only its ABC class), so it is not read again by id.
   const { rows } = await db.raw(
     `with page as (
-       select r.id, ${keys.map((key, index) => `${key.expression} as sort_key_${index}`).join(', ')}
+       select r.id, r.run_id, r.item_id, r.location_id, r.supplier_id, r.status, r.quantity, r.suggested_quantity, r.unit_cost,
+              r.need_by_date, r.projected_stockout_date, r.urgency, r.explanation ->> 'abcClass' as planned_abc_class, r.version,
+              r.decided_by, r.decided_at, r.reason_code, r.updated_at,
+              ${keys.map((key, index) => `${key.expression} as sort_key_${index}`).join(', ')}
          from recommendations r
         where ${conditions.join(' and ')}
         order by ${keys.map((key) => key.expression).join(', ')}, r.id
         limit ?
      )
-     select ${summaryColumns}, ${keys.map((_, index) => `page.sort_key_${index}::text as sort_key_${index}`).join(', ')}
-       from page join recommendations r on r.id = page.id
+     select ${summaryColumns('r.planned_abc_class')}, ${keys.map((_, index) => `r.sort_key_${index}::text as sort_key_${index}`).join(', ')}
+       from page r
        join items i on i.id = r.item_id
        join locations l on l.id = r.location_id
        left join suppliers s on s.id = r.supplier_id
-      order by ${keys.map((_, index) => `page.sort_key_${index}`).join(', ')}, r.id`,
+      order by ${keys.map((_, index) => `r.sort_key_${index}`).join(', ')}, r.id`,
     [...bindings, options.limit],
   );
   return rows.map((row: Record<string, unknown>) => ({
@@ -200,7 +209,7 @@ export async function listRecommendations(
 /** One recommendation with its explanation and its supplier item's MOQ and multiple; `forUpdate` locks the row. */
 export async function findRecommendation(db: Db, id: number, options: { forUpdate?: boolean } = {}): Promise<RecommendationDetail | undefined> {
   const { rows } = await db.raw(
-    `select ${summaryColumns}, r.explanation, r.created_at, si.moq::float8 as moq, si.order_multiple::float8 as order_multiple
+    `select ${summaryColumns(`r.explanation ->> 'abcClass'`)}, r.explanation, r.created_at, si.moq::float8 as moq, si.order_multiple::float8 as order_multiple
        ${joins}
        left join supplier_items si on si.supplier_id = r.supplier_id and si.item_id = r.item_id
       where r.id = ?

@@ -37,7 +37,7 @@ export interface DecisionResult {
 }
 
 export interface RecommendationService {
-  list(query: Omit<RecommendationFilters, 'runId'> & { runId?: number; sort: RecommendationSort; after?: Array<string | number>; limit: number }): Promise<RecommendationPage>;
+  list(query: RecommendationFilters & { sort: RecommendationSort; after?: Array<string | number>; limit: number }): Promise<RecommendationPage>;
   get(id: number): Promise<RecommendationDetail & { events: RecommendationEvent[] }>;
   /** Applies one buyer decision if the recommendation is still at `expectedVersion` (from If-Match); else 412. */
   decide(id: number, input: { expectedVersion: number; actor: string; change: RecommendationChange }): Promise<DecisionResult>;
@@ -75,14 +75,15 @@ export function createRecommendationService(db: Knex): RecommendationService {
 
   return {
     async list(query) {
-      const runId = await runIdOrLatest(query.runId);
-      if (runId === undefined) return { runId: null, data: [], lastKey: null };
       const rows = await listRecommendations(db, {
-        filters: { ...query, runId },
+        filters: query,
+        runKind: PIPELINE_RUN_KIND,
         sort: query.sort,
         after: query.after,
         limit: query.limit,
       });
+      // The page names its run; an empty one (nothing matches, or no run yet) needs the look-up on its own.
+      const runId = rows[0]?.recommendation.runId ?? (await runIdOrLatest(query.runId)) ?? null;
       return {
         runId,
         data: rows.map((row) => row.recommendation),

@@ -1,19 +1,12 @@
 import type { Knex } from 'knex';
-import { itemBackorderSummaries, type ItemBackorderSummary } from '../../db/repositories/backorders';
-import { backorderedQuantities, latestOnHand, openPurchaseQuantities } from '../../db/repositories/inventory';
-import { openPurchaseArrivals } from '../../db/repositories/planning';
-import { findRun, latestSucceededRunId } from '../../db/repositories/runs';
+import type { ItemBackorderSummary } from '../../db/repositories/backorders';
 import { weeklySales } from '../../db/repositories/sales';
 import {
-  findSku,
-  itemForecasts,
-  itemPolicies,
-  itemRecommendations,
-  lastSalesDate,
+  findSkuDetail,
   listSkus,
-  locationCodes,
   type LocationForecast,
   type LocationPolicy,
+  type SkuRecommendation,
   type SkuSummary,
 } from '../../db/repositories/skus';
 import { projectStockout, type StockoutProjection } from '../../models/policy/order-quantity';
@@ -27,8 +20,8 @@ export interface SkuLocation {
   locationCode: string;
   /** Units sold per week (weeks ending on `weekEnds`), and days out of stock in each. */
   history: { quantities: number[]; outOfStockDays: number[] };
-  forecast: Omit<LocationForecast, 'locationId'> | null;
-  policy: Omit<LocationPolicy, 'locationId'> | null;
+  forecast: LocationForecast | null;
+  policy: LocationPolicy | null;
   onHand: number;
   onHandDate: string | null;
   onOrder: number;
@@ -41,7 +34,7 @@ export interface SkuLocation {
    * expected dates (lines without one are left out): the planner's projection, so the page and the recommendation agree.
    */
   projectedStockout: StockoutProjection | null;
-  recommendation: Awaited<ReturnType<typeof itemRecommendations>>[number] | null;
+  recommendation: SkuRecommendation | null;
 }
 
 export interface SkuDetail extends SkuSummary {
@@ -62,67 +55,39 @@ export function createSkuService(db: Knex): SkuService {
     list: (options) => listSkus(db, options),
 
     async get(skuText, { runId: requestedRunId, historyWeeks }) {
-      // The SKU and the run are independent: read them together (one round trip less per request).
-      const runOf = async () => {
-        const runId = requestedRunId ?? (await latestSucceededRunId(db, PIPELINE_RUN_KIND)) ?? null;
-        return { runId, run: runId === null ? undefined : await findRun(db, runId) };
-      };
-      const [sku, { runId, run }] = await Promise.all([findSku(db, skuText), runOf()]);
+      // Two round trips: everything but the weekly history, then the history, which ends at the run's as-of date.
+      const { sku, runId, asOfDate, locations: atLocations } = await findSkuDetail(db, skuText, { runId: requestedRunId, runKind: PIPELINE_RUN_KIND });
       if (!sku) throw new NotFoundError(`SKU ${skuText}`);
-      if (runId !== null && !run) throw new NotFoundError(`run ${runId}`);
-      const asOfDate = run?.asOfDate ?? (await lastSalesDate(db));
-      const itemIds = [sku.itemId];
-      const [sales, forecasts, policies, recommendations, onHand, onOrder, backordered, backorders, arrivals] = await Promise.all([
-        asOfDate ? weeklySales(db, itemIds, { endDate: asOfDate, weeks: historyWeeks }) : Promise.resolve({ weekEnds: [], series: [] }),
-        runId === null ? [] : itemForecasts(db, runId, sku.itemId),
-        runId === null ? [] : itemPolicies(db, runId, sku.itemId),
-        runId === null ? [] : itemRecommendations(db, runId, sku.itemId),
-        latestOnHand(db, itemIds),
-        openPurchaseQuantities(db, itemIds),
-        backorderedQuantities(db, itemIds),
-        runId === null ? [] : itemBackorderSummaries(db, runId, sku.itemId),
-        openPurchaseArrivals(db, itemIds),
-      ]);
-      const byLocation = <T extends { locationId: number }>(rows: T[]) => new Map(rows.map((row) => [row.locationId, row]));
-      const series = byLocation(sales.series);
-      const forecastOf = byLocation(forecasts);
-      const policyOf = byLocation(policies);
-      const recommendationOf = byLocation(recommendations);
-      const onHandOf = byLocation(onHand);
-      const onOrderOf = byLocation(onOrder);
-      const backorderedOf = byLocation(backordered);
-      const backordersOf = byLocation(backorders);
-      const locationIds = [...new Set([...series.keys(), ...forecastOf.keys(), ...policyOf.keys(), ...onHandOf.keys(), ...onOrderOf.keys()])].sort(
-        (a, b) => a - b,
+      if (requestedRunId !== undefined && runId === null) throw new NotFoundError(`run ${requestedRunId}`);
+      const sales = asOfDate ? await weeklySales(db, [sku.itemId], { endDate: asOfDate, weeks: historyWeeks }) : { weekEnds: [], series: [] };
+      const series = new Map(sales.series.map((row) => [row.locationId, row]));
+      // Where the item has history, stock, a forecast, a policy or an order: a recommendation or backorders alone do not list a location.
+      const shown = atLocations.filter(
+        (location) => series.has(location.locationId) || location.forecast || location.policy || location.onHand || location.onOrder,
       );
-      const codes = await locationCodes(db, locationIds);
       const zeros = () => new Array<number>(sales.weekEnds.length).fill(0);
       return {
         ...sku,
         runId,
         asOfDate,
         weekEnds: sales.weekEnds,
-        locations: locationIds.map((locationId) => {
-          const forecast = forecastOf.get(locationId);
+        locations: shown.map((location) => {
+          const { forecast } = location;
           // As the plan stage: negative on hand and negative forecast periods count as zero.
-          const available = Math.max(0, onHandOf.get(locationId)?.quantity ?? 0) - (backorderedOf.get(locationId)?.quantity ?? 0);
-          const receipts = arrivals.flatMap((arrival) =>
-            arrival.locationId === locationId && arrival.expectedDate !== null ? [{ date: arrival.expectedDate, quantity: arrival.quantity }] : [],
-          );
-          const history = series.get(locationId);
-          const policy = policyOf.get(locationId);
+          const available = Math.max(0, location.onHand?.quantity ?? 0) - (location.backordered ?? 0);
+          const history = series.get(location.locationId);
           return {
-            locationId,
-            locationCode: codes.get(locationId)!,
+            locationId: location.locationId,
+            locationCode: location.locationCode,
             history: { quantities: history?.quantities ?? zeros(), outOfStockDays: history?.outOfStockDays ?? zeros() },
-            forecast: forecast ? (({ locationId: _, ...rest }) => rest)(forecast) : null,
-            policy: policy ? (({ locationId: _, ...rest }) => rest)(policy) : null,
-            onHand: onHandOf.get(locationId)?.quantity ?? 0,
-            onHandDate: onHandOf.get(locationId)?.snapshotDate ?? null,
-            onOrder: onOrderOf.get(locationId)?.quantity ?? 0,
-            onOrderEarliestExpectedDate: onOrderOf.get(locationId)?.earliestExpectedDate ?? null,
-            backordered: backorderedOf.get(locationId)?.quantity ?? 0,
-            backorders: backordersOf.has(locationId) ? (({ locationId: _, ...rest }) => rest)(backordersOf.get(locationId)!) : null,
+            forecast,
+            policy: location.policy,
+            onHand: location.onHand?.quantity ?? 0,
+            onHandDate: location.onHand?.snapshotDate ?? null,
+            onOrder: location.onOrder?.quantity ?? 0,
+            onOrderEarliestExpectedDate: location.onOrder?.earliestExpectedDate ?? null,
+            backordered: location.backordered ?? 0,
+            backorders: location.backorders,
             projectedStockout:
               forecast && forecast.periods.length > 0
                 ? projectStockout(
@@ -130,10 +95,10 @@ export function createSkuService(db: Knex): SkuService {
                     forecast.periods.map((period) => Math.max(0, period.mean)),
                     forecast.periods[0].periodStart,
                     DAYS_PER_WEEK,
-                    receipts,
+                    location.arrivals,
                   )
                 : null,
-            recommendation: recommendationOf.get(locationId) ?? null,
+            recommendation: location.recommendation,
           };
         }),
       };

@@ -15,7 +15,7 @@ describe.each(testEngines())('the recommendation sort indexes on %s', (engine) =
   });
   afterAll(() => testDb.drop());
 
-  async function planOf(sort: RecommendationSort, after?: Array<string | number>): Promise<string> {
+  async function planOf(sort: RecommendationSort, after?: Array<string | number>, runId: number | undefined = 1): Promise<string> {
     return testDb.db.transaction(async (trx) => {
       await trx.raw('set local enable_seqscan = off');
       await trx.raw('set local enable_sort = off');
@@ -27,7 +27,7 @@ describe.each(testEngines())('the recommendation sort indexes on %s', (engine) =
           return { rows: [] };
         },
       } as unknown as Db;
-      await listRecommendations(explaining, { filters: { runId: 1, status: 'proposed' }, sort, after, limit: 50 });
+      await listRecommendations(explaining, { filters: { runId, status: 'proposed' }, runKind: 'pipeline', sort, after, limit: 50 });
       return plan;
     });
   }
@@ -42,5 +42,9 @@ describe.each(testEngines())('the recommendation sort indexes on %s', (engine) =
     expect(next).toContain(`Index Scan using recommendations_sort_${sort}`);
     // The cursor is an index bound, not a filter over the run's rows.
     expect(next).toMatch(/Index Cond: \(\(run_id = .*\) AND \(ROW\(/);
+    // Without a run id the latest succeeded run is looked up in the same statement: still an index bound.
+    const latest = await planOf(sort, after, undefined);
+    expect(latest).toContain(`Index Scan using recommendations_sort_${sort}`);
+    expect(latest).toMatch(/Index Cond: \(\(run_id = .*\) AND \(ROW\(/);
   });
 });

@@ -65,6 +65,12 @@ describe.each(testEngines())('recommendations over HTTP on %s', (engine) => {
     expect(idsOf(old.body)).toEqual([ids.old]);
   });
 
+  it('names the run of a page that no recommendation matches', async () => {
+    // The run is read with the page; a page with no rows looks it up on its own.
+    expect((await get('/recommendations?status=exported').expect(200)).body).toEqual({ runId: ids.run, data: [], nextCursor: null });
+    expect((await get(`/recommendations?runId=${ids.oldRun}&status=exported`).expect(200)).body).toEqual({ runId: ids.oldRun, data: [], nextCursor: null });
+  });
+
   it('sorts by urgency (then stock-out date), by value (largest first) and by stock-out date (none last)', async () => {
     expect(idsOf((await get('/recommendations?sort=urgency').expect(200)).body)).toEqual([ids.r4, ids.r1, ids.r2, ids.r3, ids.r5]);
     expect(idsOf((await get('/recommendations?sort=value').expect(200)).body)).toEqual([ids.r3, ids.r2, ids.r1, ids.r4, ids.r5]);

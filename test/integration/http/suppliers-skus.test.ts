@@ -185,6 +185,32 @@ describe.each(testEngines())('suppliers and SKUs over HTTP on %s', (engine) => {
       }
     });
 
+    it('without a succeeded run shows history up to the last day of sales, stock and orders, and no forecast or policy', async () => {
+      await t.db.raw(`update forecast_runs set status = 'failed' where id = ?`, [ids.run]);
+      try {
+        const body = (await get('/skus/WIDGET-9?historyWeeks=2').expect(200)).body;
+        expectShape(skuDetailResponse, body);
+        // The last sale of any item was on Saturday 2026-11-21: history ends with the last whole week, on Sunday the 15th.
+        expect(body).toMatchObject({ runId: null, asOfDate: '2026-11-21', weekEnds: ['2026-11-08', '2026-11-15'] });
+        expect(body.locations).toEqual([
+          expect.objectContaining({
+            locationCode: 'DC1',
+            history: { quantities: [0, 4], outOfStockDays: [0, 0] },
+            forecast: null,
+            policy: null,
+            recommendation: null,
+            backorders: null,
+            projectedStockout: null,
+            onHand: 50,
+            onOrder: 30,
+            backordered: 10,
+          }),
+        ]);
+      } finally {
+        await t.db.raw(`update forecast_runs set status = 'succeeded' where id = ?`, [ids.run]);
+      }
+    });
+
     it('answers 404 for an unknown SKU or run and 400 for unknown parameters', async () => {
       await get('/skus/NOPE').expect(404);
       await get('/skus/WIDGET-9?runId=999999').expect(404);
