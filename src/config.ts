@@ -65,6 +65,10 @@ export const settings = {
     schema: z.coerce.number().int().min(1).max(3650).default(14),
     description: 'Days BullMQ keeps a failed job, with its error, before removing it.',
   },
+  API_KEY_CACHE_SECONDS: {
+    schema: z.coerce.number().min(0).max(3600).default(10),
+    description: 'Seconds an API process trusts an accepted key before checking it again; a key revoked through another process stops working within this (0: check every request).',
+  },
   RUN_RETENTION_DAYS: {
     schema: z.coerce.number().int().min(1).max(3650).default(90),
     description: "Housekeeping prunes finished runs older than this, except the latest succeeded run; buyers' decisions are kept.",

@@ -63,7 +63,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
   return {
     metrics,
     health: createHealthService(probes),
-    apiKeys: createApiKeyService(db),
+    apiKeys: createApiKeyService(db, { cacheSeconds: config.API_KEY_CACHE_SECONDS }),
     recommendations: createRecommendationService(db),
     purchaseOrders: createPurchaseOrderService(db),
     suppliers: createSupplierService(db),

@@ -14,7 +14,21 @@ export interface ApiKeyService {
   revoke(id: number): Promise<ApiKey>;
 }
 
-export function createApiKeyService(db: Knex): ApiKeyService {
+export interface ApiKeyCacheOptions {
+  /** Seconds an accepted key is trusted without asking the database again (API_KEY_CACHE_SECONDS); 0 asks every time. */
+  cacheSeconds: number;
+  /** The clock, in milliseconds (tests pass their own). */
+  now?: () => number;
+}
+
+/**
+ * API keys. Accepted keys are remembered for `cacheSeconds`, which saves a database round trip on nearly every request.
+ * A key revoked through this process is forgotten at once; revoked through another (a second API process, the CLI),
+ * it is refused here within `cacheSeconds`. Refused keys are never remembered.
+ */
+export function createApiKeyService(db: Knex, cache: ApiKeyCacheOptions = { cacheSeconds: 0 }): ApiKeyService {
+  const now = cache.now ?? Date.now;
+  const accepted = new Map<string, { apiKey: ApiKey; until: number }>();
   return {
     async ensureAdminKey({ configuredKey, dataDir }) {
       const keyFile = path.resolve(dataDir, 'admin-key');
@@ -30,8 +44,13 @@ export function createApiKeyService(db: Knex): ApiKeyService {
     },
 
     async authenticate(key) {
-      const apiKey = await findApiKeyByHash(db, hashApiKey(key));
+      const keyHash = hashApiKey(key);
+      const remembered = accepted.get(keyHash);
+      if (remembered && remembered.until > now()) return remembered.apiKey;
+      accepted.delete(keyHash);
+      const apiKey = await findApiKeyByHash(db, keyHash);
       if (!apiKey || apiKey.revokedAt) throw new UnauthorizedError();
+      if (cache.cacheSeconds > 0) accepted.set(keyHash, { apiKey, until: now() + cache.cacheSeconds * 1000 });
       return apiKey;
     },
 
@@ -41,6 +60,7 @@ export function createApiKeyService(db: Knex): ApiKeyService {
     async revoke(id) {
       const revoked = await revokeApiKey(db, id);
       if (!revoked) throw new NotFoundError(`API key ${id}`);
+      for (const [keyHash, entry] of accepted) if (entry.apiKey.id === id) accepted.delete(keyHash);
       return revoked;
     },
   };
