@@ -38,7 +38,7 @@ export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOpti
 
 /** Forecasts one series and appends its horizon rows and its fit row. */
 export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
-  const demand = sinceFirstSale(uncensorDemand(series.quantities, series.outOfStockDays, 7));
+  const demand = weeklyDemand(series);
   const earlier = options.pinned?.get(selectionKey(series.itemId, series.locationId));
   const result = autoForecast(demand, { seasonLength: WEEKLY_SEASON, horizon: options.horizonWeeks, levels: LEVELS, pinned: earlier?.pin });
   const selection: ModelSelection = {
@@ -75,8 +75,12 @@ export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySer
   });
 }
 
-/** History starts at an item's first sale: the zeros before it are weeks it was not sold yet, not weeks without demand. */
-function sinceFirstSale(demand: number[]): number[] {
+/**
+ * The demand a series' models see: sales scaled up for days out of stock (a week out of stock on every day is NaN),
+ * from the first sale on: the zeros before it are weeks the item was not sold yet, not weeks without demand.
+ */
+export function weeklyDemand(series: Pick<WeeklySeries, 'quantities' | 'outOfStockDays'>): number[] {
+  const demand = uncensorDemand(series.quantities, series.outOfStockDays, 7);
   const first = demand.findIndex((value) => value > 0);
   return first <= 0 ? demand : demand.slice(first);
 }

@@ -16,9 +16,8 @@ import {
   type PreviousDecision,
   type RecommendationRow,
 } from '../../db/repositories/planning';
-import { weeklySales } from '../../db/repositories/sales';
+import { weeklySales, type WeeklySeries } from '../../db/repositories/sales';
 import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../db/repositories/suppliers';
-import { uncensorDemand } from '../../models/forecast/censored';
 import type { DemandClass } from '../../models/forecast/classify';
 import { leadTimeDemandSamples } from '../../models/forecast/lead-time-demand';
 import { abcClassify } from '../../models/policy/classification';
@@ -32,6 +31,7 @@ import type { Logger } from '../logger';
 import type { RunStage } from './pipeline-service';
 import { buildDraftPurchaseOrders } from './planning/draft-orders';
 import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
+import { weeklyDemand } from './forecast-series';
 import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
 import { urgencyOf } from './planning/urgency';
 
@@ -190,7 +190,7 @@ async function readChunk(db: Knex, runId: number, asOfDate: string, range: ItemI
     approved: new Map(approved.map((row) => [pairKey(row.itemId, row.locationId), row.quantity])),
     decisions: new Map(decisions.map((row) => [pairKey(row.itemId, row.locationId), row])),
     offersByItem: groupBy(offers, (row) => String(row.itemId)),
-    histories: new Map(sales.series.map((series) => [pairKey(series.itemId, series.locationId), samplingHistory(series.quantities, series.outOfStockDays)])),
+    histories: new Map(sales.series.map((series) => [pairKey(series.itemId, series.locationId), samplingHistory(series)])),
   };
 }
 
@@ -250,14 +250,10 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
 }
 
 /**
- * The weekly history lead-time demand is sampled from, prepared as the forecast stage prepares it: sales scaled up
- * for days out of stock, starting at the first sale; weeks out of stock on every day say nothing and are left out.
+ * The weekly history lead-time demand is sampled from: the forecast stage's demand (weeklyDemand), less the weeks out
+ * of stock on every day, which say nothing.
  */
-function samplingHistory(quantities: number[], outOfStockDays: number[]): number[] {
-  const demand = uncensorDemand(quantities, outOfStockDays, PERIOD_DAYS);
-  const first = demand.findIndex((value) => value > 0);
-  return (first < 0 ? demand : demand.slice(first)).filter(Number.isFinite);
-}
+const samplingHistory = (series: WeeklySeries): number[] => weeklyDemand(series).filter(Number.isFinite);
 
 /** A different, fixed seed per item × location, so a rerun draws the same samples. */
 const samplingSeed = (itemId: number, locationId: number) => (Math.imul(itemId, 2_654_435_761) ^ Math.imul(locationId, 40_503)) >>> 0;
