@@ -16,7 +16,6 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
-const TEMPLATE_DATABASE = 'replen_template';
 
 export function testDatabaseUrl(): string {
   return process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
@@ -27,6 +26,12 @@ const schemaFingerprint = createHash('sha256')
   .update(migrations.map((migration) => `${migration.name}\n${migration.up.toString()}`).join('\n'))
   .digest('hex')
   .slice(0, 16);
+
+/**
+ * One template per schema, named by its fingerprint: checkouts with different migrations (branches, worktrees)
+ * testing against one server at once each keep their own instead of rebuilding a shared one in turn.
+ */
+const TEMPLATE_DATABASE = `replen_template_${schemaFingerprint}`;
 
 export type Availability = { postgres: true } | { postgres: false; reason: string };
 
