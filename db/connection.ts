@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knex, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
@@ -64,7 +65,8 @@ function connectPostgres(databaseUrl: string): Knex {
 async function openPglite(dataDir: string): Promise<Knex> {
   const folder = path.resolve(dataDir, 'pglite');
   fs.mkdirSync(folder, { recursive: true });
-  const pglite = await PGlite.create(folder, { parsers });
+  // pg_trgm: the trigram indexes of the buyers' search (migration 040).
+  const pglite = await PGlite.create(folder, { parsers, extensions: { pg_trgm } });
   // knex-pglite takes a ready instance through a function (knex would deep-clone an object); its types omit that form.
   const connection = (() => ({ pglite })) as unknown as Knex.ConnectionConfigProvider;
   return knex({ client: ClientPgLite, connection });

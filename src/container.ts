@@ -24,6 +24,7 @@ import { createConnectorService } from './services/connectors';
 import { loadSources } from './services/connectors/sources';
 import { createPipelineService } from './services/pipeline-service';
 import { createPurchaseOrderService } from './services/purchase-order-service';
+import { createDraftOrderService } from './services/draft-order-service';
 import { createRecommendationService } from './services/recommendation-service';
 import { createSkuService } from './services/sku-service';
 import { createSupplierService } from './services/supplier-service';
@@ -66,6 +67,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     apiKeys: createApiKeyService(db, { cacheSeconds: config.API_KEY_CACHE_SECONDS }),
     recommendations: createRecommendationService(db),
     purchaseOrders: createPurchaseOrderService(db),
+    draftOrders: createDraftOrderService(db),
     suppliers: createSupplierService(db),
     locations: createLocationService(db),
     skus: createSkuService(db),

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connection';
+import { itemMatches } from './search';
 
 export type RecommendationStatus = 'proposed' | 'approved' | 'rejected' | 'exported';
 export type Urgency = 'critical' | 'high' | 'normal' | 'low';
-export type RecommendationSort = 'urgency' | 'value' | 'stockout';
+export type RecommendationSort = 'urgency' | 'value' | 'stockout' | 'decided';
 
 export interface Recommendation {
   id: number;
@@ -15,6 +16,8 @@ export interface Recommendation {
   locationCode: string;
   supplierId: number | null;
   supplierName: string | null;
+  /** The supplier's currency, of unitCost and lineValue; null when unsourced. */
+  currency: string | null;
   status: RecommendationStatus;
   quantity: number;
   suggestedQuantity: number;
@@ -25,6 +28,16 @@ export interface Recommendation {
   projectedStockoutDate: string | null;
   urgency: Urgency;
   abcClass: string | null;
+  /** The stock position the planner saw (its explanation); null on rows planned without one. */
+  onHand: number | null;
+  onOrder: number | null;
+  backordered: number | null;
+  daysOfCover: number | null;
+  /** When an order placed on the plan date would arrive: plan date + the chosen supplier's lead time, rounded up. */
+  expectedArrivalDate: string | null;
+  /** Days from the projected stock-out to that arrival: > 0 days without stock, ≤ 0 days to spare; null without a stock-out. */
+  daysShort: number | null;
+  noteCount: number;
   version: number;
   decidedBy: string | null;
   decidedAt: string | null;
@@ -36,6 +49,7 @@ export interface RecommendationDetail extends Recommendation {
   /** The chosen supplier item's constraints; null when unsourced. */
   moq: number | null;
   orderMultiple: number | null;
+  supplierSku: string | null;
   explanation: Record<string, unknown>;
   createdAt: string;
 }
@@ -56,8 +70,11 @@ export interface RecommendationFilters {
   supplierId?: number;
   locationId?: number;
   urgency?: Urgency;
-  status?: RecommendationStatus;
+  /** decided: any line a buyer decided on (approved, rejected, exported or edited), of every run unless runId is given. */
+  status?: RecommendationStatus | 'decided';
   abcClass?: 'A' | 'B' | 'C';
+  /** A substring of the SKU, the description or a supplier SKU (any case). */
+  q?: string;
 }
 
 /** What a purchase-order line needs from an approved (or no longer approved) recommendation. */
@@ -73,14 +90,21 @@ export interface RecommendationLineSource {
 }
 
 const infinity = `'infinity'::date`;
-/** Each sort as ascending key expressions (then id): a keyset cursor compares the row tuple with the last row's. */
-const sortKeys: Record<RecommendationSort, Array<{ expression: string; type: string }>> = {
-  urgency: [
-    { expression: `case r.urgency when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`, type: 'int' },
-    { expression: `coalesce(r.projected_stockout_date, ${infinity})`, type: 'date' },
-  ],
-  value: [{ expression: `(-(r.quantity * coalesce(r.unit_cost, 0)))::float8`, type: 'float8' }],
-  stockout: [{ expression: `coalesce(r.projected_stockout_date, ${infinity})`, type: 'date' }],
+/**
+ * Each sort as key expressions (then id), all ascending or all descending: a keyset cursor compares the row tuple with
+ * the last row's. `text` is how a key travels in a cursor (exact for float8, dates, 'infinity' and timestamps).
+ */
+const sortKeys: Record<RecommendationSort, { descending?: boolean; keys: Array<{ expression: string; type: string }> }> = {
+  urgency: {
+    keys: [
+      { expression: `case r.urgency when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`, type: 'int' },
+      { expression: `coalesce(r.projected_stockout_date, ${infinity})`, type: 'date' },
+    ],
+  },
+  value: { keys: [{ expression: `(-(r.quantity * coalesce(r.unit_cost, 0)))::float8`, type: 'float8' }] },
+  stockout: { keys: [{ expression: `coalesce(r.projected_stockout_date, ${infinity})`, type: 'date' }] },
+  // Latest decision first (undecided lines last), on the index recommendations_decided for status=decided.
+  decided: { descending: true, keys: [{ expression: `coalesce(r.decided_at, '-infinity'::timestamptz)`, type: 'timestamptz' }] },
 };
 
 /**
@@ -93,19 +117,33 @@ const abcClassFilter = `(r.explanation @> jsonb_build_object('abcClass', ?::text
 const urgencyRank: Record<Urgency, number> = { critical: 0, high: 1, normal: 2, low: 3 };
 
 /**
- * The columns of a Recommendation from `r` (recommendations, or a page of its rows) joined to items i, locations l and
- * suppliers s. The ABC class is the one the planner wrote into the explanation (`plannedAbcClass`), else the item's override.
+ * The columns of a Recommendation from `r` (recommendations, or a page of its rows) joined to items i, locations l,
+ * suppliers s and `explanationFields` e. The ABC class is the one the planner wrote into the explanation, else the
+ * item's override.
  */
-const summaryColumns = (plannedAbcClass: string) => `r.id, r.run_id, r.item_id, i.sku, i.description, r.location_id, l.code as location_code,
-  r.supplier_id, s.name as supplier_name, r.status, r.quantity::float8 as quantity,
+const summaryColumns = `r.id, r.run_id, r.item_id, i.sku, i.description, r.location_id, l.code as location_code,
+  r.supplier_id, s.name as supplier_name, s.currency, r.status, r.quantity::float8 as quantity,
   r.suggested_quantity::float8 as suggested_quantity, r.unit_cost::float8 as unit_cost,
   (r.quantity * r.unit_cost)::float8 as line_value, r.need_by_date, r.projected_stockout_date, r.urgency,
-  coalesce(${plannedAbcClass}, i.abc_class_override::text) as abc_class, r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at`;
+  coalesce(e."abcClass", i.abc_class_override::text) as abc_class, e."onHand" as on_hand, e."onOrder" as on_order,
+  e."backordered" as backordered, e."daysOfCover" as days_of_cover,
+  e."planDate" + ceil(e."leadTimeMeanDays")::int as expected_arrival_date,
+  (e."planDate" + ceil(e."leadTimeMeanDays")::int) - r.projected_stockout_date as days_short,
+  (select count(*)::int from recommendation_events n where n.recommendation_id = r.id and n.action = 'note') as note_count,
+  r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at`;
+
+/**
+ * The explanation's figures a line shows, read in one pass over the (often compressed) jsonb rather than one
+ * detoasting per field. Rows planned before a field existed, or written by hand, give null.
+ */
+const explanationFields = `cross join lateral jsonb_to_record(r.explanation) as e("abcClass" text, "onHand" float8, "onOrder" float8,
+  "backordered" float8, "daysOfCover" float8, "planDate" date, "leadTimeMeanDays" float8)`;
 
 const joins = `from recommendations r
   join items i on i.id = r.item_id
   join locations l on l.id = r.location_id
-  left join suppliers s on s.id = r.supplier_id`;
+  left join suppliers s on s.id = r.supplier_id
+  ${explanationFields}`;
 
 const timestamp = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
@@ -121,6 +159,7 @@ function toRecommendation(row: Record<string, unknown>): Recommendation {
     locationCode: row.location_code as string,
     supplierId: (row.supplier_id as number | null) ?? null,
     supplierName: (row.supplier_name as string | null) ?? null,
+    currency: typeof row.currency === 'string' ? row.currency.trim() : null,
     status: row.status as RecommendationStatus,
     quantity: row.quantity as number,
     suggestedQuantity: row.suggested_quantity as number,
@@ -130,6 +169,13 @@ function toRecommendation(row: Record<string, unknown>): Recommendation {
     projectedStockoutDate: (row.projected_stockout_date as string | null) ?? null,
     urgency: row.urgency as Urgency,
     abcClass: (row.abc_class as string | null) ?? null,
+    onHand: (row.on_hand as number | null) ?? null,
+    onOrder: (row.on_order as number | null) ?? null,
+    backordered: (row.backordered as number | null) ?? null,
+    daysOfCover: (row.days_of_cover as number | null) ?? null,
+    expectedArrivalDate: (row.expected_arrival_date as string | null) ?? null,
+    daysShort: (row.days_short as number | null) ?? null,
+    noteCount: row.note_count as number,
     version: row.version as number,
     decidedBy: (row.decided_by as string | null) ?? null,
     decidedAt: timestamp(row.decided_at),
@@ -140,23 +186,33 @@ function toRecommendation(row: Record<string, unknown>): Recommendation {
 
 /**
  * One page of a run's recommendations (by default the latest succeeded run of `runKind`, looked up in the same
- * statement), filtered and sorted, after the row whose sort key is `after` (the `sortKey` of the last row of the
- * previous page). Returns the rows and each row's sort key.
+ * statement; with status 'decided' and no run, the decided lines of every run), filtered and sorted, after the row
+ * whose sort key is `after` (the `sortKey` of the last row of the previous page). Returns the rows and each row's sort key.
  */
 export async function listRecommendations(
   db: Db,
   options: { filters: RecommendationFilters; runKind: string; sort: RecommendationSort; after?: Array<string | number>; limit: number },
 ): Promise<Array<{ recommendation: Recommendation; sortKey: Array<string | number> }>> {
   const { filters } = options;
-  const keys = sortKeys[options.sort];
-  // An uncorrelated subquery: planned once as an InitPlan, so run_id stays an index bound.
-  const conditions = [`r.run_id = coalesce(?::bigint, (select id from forecast_runs where kind = ? and status = 'succeeded' order by id desc limit 1))`];
-  const bindings: Knex.RawBinding[] = [filters.runId ?? null, options.runKind];
+  const { keys, descending } = sortKeys[options.sort];
+  const conditions: string[] = [];
+  const bindings: Knex.RawBinding[] = [];
+  if (filters.status === 'decided') {
+    conditions.push('r.decided_at is not null');
+    if (filters.runId !== undefined) {
+      conditions.push('r.run_id = ?');
+      bindings.push(filters.runId);
+    }
+  } else {
+    // An uncorrelated subquery: planned once as an InitPlan, so run_id stays an index bound.
+    conditions.push(`r.run_id = coalesce(?::bigint, (select id from forecast_runs where kind = ? and status = 'succeeded' order by id desc limit 1))`);
+    bindings.push(filters.runId ?? null, options.runKind);
+  }
   const filterColumns: Array<[Knex.RawBinding | undefined, string]> = [
     [filters.supplierId, 'r.supplier_id'],
     [filters.locationId, 'r.location_id'],
     [filters.urgency, 'r.urgency'],
-    [filters.status, 'r.status'],
+    [filters.status === 'decided' ? undefined : filters.status, 'r.status'],
   ];
   for (const [value, column] of filterColumns) {
     if (value === undefined) continue;
@@ -167,41 +223,50 @@ export async function listRecommendations(
     conditions.push(abcClassFilter);
     bindings.push(filters.abcClass, filters.abcClass);
   }
+  if (filters.q !== undefined) {
+    const search = itemMatches('r.item_id', filters.q);
+    conditions.push(search.sql);
+    bindings.push(...search.bindings);
+  }
   // The urgency again as its sort rank: the urgency-sorted indexes lead with that expression, so the filter
   // becomes an index range instead of a walk past every more urgent line.
   if (filters.urgency !== undefined) {
-    conditions.push(`${sortKeys.urgency[0].expression} = ?`);
+    conditions.push(`${sortKeys.urgency.keys[0].expression} = ?`);
     bindings.push(urgencyRank[filters.urgency]);
   }
   if (options.after) {
-    conditions.push(`(${keys.map((key) => key.expression).join(', ')}, r.id) > (${keys.map((key) => `?::${key.type}`).join(', ')}, ?::bigint)`);
+    const comparison = descending ? '<' : '>';
+    conditions.push(`(${keys.map((key) => key.expression).join(', ')}, r.id) ${comparison} (${keys.map((key) => `?::${key.type}`).join(', ')}, ?::bigint)`);
     bindings.push(...options.after);
   }
+  const direction = descending ? ' desc' : '';
+  const order = (expressions: string[]) => [...expressions, 'r.id'].map((expression) => `${expression}${direction}`).join(', ');
   // The page is chosen on recommendations alone, then joined for display: sorting a run's rows before the joins
   // costs a top-N sort (or an index range) instead of joining every row. The page carries the columns shown (from
-  // the heap rows its scan already read; not the explanation, only its ABC class), so it is not read again by id.
+  // the heap rows its scan already read), so it is not read again by id.
   const { rows } = await db.raw(
     `with page as (
        select r.id, r.run_id, r.item_id, r.location_id, r.supplier_id, r.status, r.quantity, r.suggested_quantity, r.unit_cost,
-              r.need_by_date, r.projected_stockout_date, r.urgency, r.explanation ->> 'abcClass' as planned_abc_class, r.version,
+              r.need_by_date, r.projected_stockout_date, r.urgency, r.explanation, r.version,
               r.decided_by, r.decided_at, r.reason_code, r.updated_at,
               ${keys.map((key, index) => `${key.expression} as sort_key_${index}`).join(', ')}
          from recommendations r
         where ${conditions.join(' and ')}
-        order by ${keys.map((key) => key.expression).join(', ')}, r.id
+        order by ${order(keys.map((key) => key.expression))}
         limit ?
      )
-     select ${summaryColumns('r.planned_abc_class')}, ${keys.map((_, index) => `r.sort_key_${index}::text as sort_key_${index}`).join(', ')}
+     select ${summaryColumns}, ${keys.map((_, index) => `r.sort_key_${index}::text as sort_key_${index}`).join(', ')}
        from page r
        join items i on i.id = r.item_id
        join locations l on l.id = r.location_id
        left join suppliers s on s.id = r.supplier_id
-      order by ${keys.map((_, index) => `r.sort_key_${index}`).join(', ')}, r.id`,
+       ${explanationFields}
+      order by ${order(keys.map((_, index) => `r.sort_key_${index}`))}`,
     [...bindings, options.limit],
   );
   return rows.map((row: Record<string, unknown>) => ({
     recommendation: toRecommendation(row),
-    // Keys travel as text (exact for float8, dates and 'infinity'); the id closes the tuple.
+    // Keys travel as text; the id closes the tuple.
     sortKey: [...keys.map((_, index) => row[`sort_key_${index}`] as string), Number(row.id)],
   }));
 }
@@ -209,7 +274,8 @@ export async function listRecommendations(
 /** One recommendation with its explanation and its supplier item's MOQ and multiple; `forUpdate` locks the row. */
 export async function findRecommendation(db: Db, id: number, options: { forUpdate?: boolean } = {}): Promise<RecommendationDetail | undefined> {
   const { rows } = await db.raw(
-    `select ${summaryColumns(`r.explanation ->> 'abcClass'`)}, r.explanation, r.created_at, si.moq::float8 as moq, si.order_multiple::float8 as order_multiple
+    `select ${summaryColumns}, r.explanation, r.created_at, si.moq::float8 as moq, si.order_multiple::float8 as order_multiple,
+            si.supplier_sku
        ${joins}
        left join supplier_items si on si.supplier_id = r.supplier_id and si.item_id = r.item_id
       where r.id = ?
@@ -222,6 +288,7 @@ export async function findRecommendation(db: Db, id: number, options: { forUpdat
     ...toRecommendation(row),
     moq: row.moq ?? null,
     orderMultiple: row.order_multiple ?? null,
+    supplierSku: row.supplier_sku ?? null,
     explanation: json(row.explanation) as Record<string, unknown>,
     createdAt: timestamp(row.created_at)!,
   };
@@ -343,4 +410,71 @@ export async function countRecommendationsByStatus(db: Db): Promise<Record<Recom
       group by s.status`,
   );
   return Object.fromEntries(rows.map((row: { status: string; count: number }) => [row.status, row.count])) as Record<RecommendationStatus, number>;
+}
+
+/** What a decision on a line checks and what its purchase-order line needs. */
+export interface DecisionState extends RecommendationLineSource {
+  version: number;
+  reasonCode: string | null;
+}
+
+/** The decision state of several recommendations (absent ids are left out). */
+export async function findDecisionStates(db: Db, ids: number[]): Promise<DecisionState[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.raw(
+    `select id, status, supplier_id, location_id, item_id, quantity::float8 as quantity, unit_cost::float8 as unit_cost, need_by_date,
+            version, reason_code
+       from recommendations where id = any(?::bigint[]) order by id`,
+    [ids],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    recommendationId: Number(row.id),
+    status: row.status as RecommendationStatus,
+    supplierId: (row.supplier_id as number | null) ?? null,
+    locationId: row.location_id as number,
+    itemId: row.item_id as number,
+    quantity: row.quantity as number,
+    unitCost: (row.unit_cost as number | null) ?? null,
+    needByDate: (row.need_by_date as string | null) ?? null,
+    version: row.version as number,
+    reasonCode: (row.reason_code as string | null) ?? null,
+  }));
+}
+
+/**
+ * One status for several recommendations in one statement, each only if still at the version given for it; bumps
+ * versions. Returns the ids written with their new versions.
+ */
+export async function updateDecisions(
+  db: Db,
+  lines: Array<{ id: number; version: number }>,
+  decision: { status: RecommendationStatus; reasonCode: string | null; decidedBy: string },
+): Promise<Array<{ id: number; version: number }>> {
+  if (lines.length === 0) return [];
+  const { rows } = await db.raw(
+    `update recommendations r
+        set status = ?, reason_code = ?, decided_by = ?, decided_at = now(), updated_at = now(), version = r.version + 1
+       from jsonb_to_recordset(?::jsonb) as line(id bigint, version int)
+      where r.id = line.id and r.version = line.version
+      returning r.id, r.version`,
+    [decision.status, decision.reasonCode, decision.decidedBy, JSON.stringify(lines)],
+  );
+  return rows.map((row: Record<string, unknown>) => ({ id: Number(row.id), version: row.version as number }));
+}
+
+/** Adds a note to a recommendation's history (not a decision: the version stays). Returns the event. */
+export async function insertRecommendationNote(db: Db, recommendationId: number, actor: string, text: string): Promise<RecommendationEvent> {
+  const { rows } = await db.raw(
+    `insert into recommendation_events (recommendation_id, actor, action, reason) values (?, ?, 'note', ?)
+     returning id, actor, action, before, after, reason, created_at`,
+    [recommendationId, actor, text],
+  );
+  const row = rows[0] as Record<string, unknown>;
+  return { id: Number(row.id), actor: row.actor as string, action: 'note', before: null, after: null, reason: row.reason as string, createdAt: timestamp(row.created_at)! };
+}
+
+/** The run's forecast of a line's item at its location, mean demand per period in step order (the planner's input). */
+export async function forecastMeans(db: Db, runId: number, itemId: number, locationId: number): Promise<number[]> {
+  const { rows } = await db.raw(`select mean from forecasts where run_id = ? and item_id = ? and location_id = ? order by step`, [runId, itemId, locationId]);
+  return rows.map((row: { mean: number }) => row.mean);
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../connection';
 import type { ItemBackorderSummary } from './backorders';
+import { itemMatches } from './search';
 
 export interface SkuSummary {
   itemId: number;
@@ -63,13 +64,18 @@ function toSku(row: Record<string, unknown>): SkuSummary {
   };
 }
 
-/** Items in SKU order after `afterSku` (keyset), optionally those whose SKU starts with `search` (any case). */
-export async function listSkus(db: Db, options: { search?: string; afterSku?: string; limit: number }): Promise<SkuSummary[]> {
+/**
+ * Items in SKU order after `afterSku` (keyset), optionally those whose SKU starts with `search` (any case) and those
+ * whose SKU, description or supplier SKU contains `q` (any case).
+ */
+export async function listSkus(db: Db, options: { search?: string; q?: string; afterSku?: string; limit: number }): Promise<SkuSummary[]> {
+  const contains = options.q === undefined ? null : itemMatches('i.id', options.q);
   const { rows } = await db.raw(
     `select ${skuColumns} from items i
       where (?::text is null or i.sku > ?::text) and (?::text is null or starts_with(lower(i.sku), lower(?::text)))
+        ${contains ? `and ${contains.sql}` : ''}
       order by i.sku limit ?`,
-    [options.afterSku ?? null, options.afterSku ?? null, options.search ?? null, options.search ?? null, options.limit],
+    [options.afterSku ?? null, options.afterSku ?? null, options.search ?? null, options.search ?? null, ...(contains?.bindings ?? []), options.limit],
   );
   return rows.map(toSku);
 }

@@ -8,7 +8,7 @@ import { errorMiddleware, notFoundHandler } from './error-middleware';
 import { healthRoutes } from './routes/health';
 import { runRoutes } from './routes/runs';
 import { recommendationRoutes } from './routes/recommendations';
-import { purchaseOrderRoutes } from './routes/purchase-orders';
+import { draftOrderRoutes, purchaseOrderRoutes } from './routes/purchase-orders';
 import { supplierRoutes } from './routes/suppliers';
 import { locationRoutes } from './routes/locations';
 import { skuRoutes } from './routes/skus';
@@ -54,6 +54,7 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   app.use(runRoutes(services.pipeline, services.apiKeys));
   app.use(recommendationRoutes(services.recommendations, services.apiKeys));
   app.use(purchaseOrderRoutes(services.purchaseOrders, services.apiKeys));
+  app.use(draftOrderRoutes(services.draftOrders, services.apiKeys));
   app.use(supplierRoutes(services.suppliers, services.apiKeys));
   app.use(locationRoutes(services.locations, services.apiKeys));
   app.use(skuRoutes(services.skus, services.apiKeys));

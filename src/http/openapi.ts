@@ -3,7 +3,9 @@ import type { Permission } from './auth';
 import { DEFAULT_MAX_IMPORT_ROWS } from '../services/import-service';
 import { csvColumns, importKinds, type ImportKindName } from '../services/imports/kinds';
 import { CSV_BODY_LIMIT, importErrors, importQuery, importResponse } from './routes/imports';
-import { suggestedOrderCsvColumns } from './routes/purchase-orders';
+import { draftOrderSheetColumns, suggestedOrderCsvColumns } from './routes/purchase-orders';
+import { recommendationSheetColumns } from './routes/recommendations';
+import { XLSX_TYPE } from './spreadsheet';
 import { sourceListQuery, sourceListResponse } from './routes/sources';
 import { runIdParams, runListQuery, runPageResponse, runResponse, startRunBody, startedRunResponse } from './routes/runs';
 import {
@@ -17,6 +19,17 @@ import {
   backorderParams,
   bulkApproveBody,
   bulkApproveResponse,
+  bulkDecisionBody,
+  bulkDecisionResponse,
+  draftOrderListQuery,
+  draftOrderListResponse,
+  draftOrderParams,
+  draftOrderQuery,
+  draftOrderResponse,
+  noteBody,
+  noteResponse,
+  supplierLeadTimeQuery,
+  supplierLeadTimeResponse,
   createdApiKeyResponse,
   createKeyBody,
   idParams,
@@ -144,11 +157,40 @@ export const routeDocs: RouteDoc[] = [
     method: 'get',
     path: '/recommendations',
     summary: 'List recommendations of a run',
-    description: 'Filtered and sorted; cursor pagination (pass nextCursor back as cursor with the same sort).',
+    description:
+      'Filtered and sorted; cursor pagination (pass nextCursor back as cursor with the same sort). format=csv or xlsx (or Accept) answers ' +
+      'the whole list with the same filters and sort as a spreadsheet download (cursor and limit ignored; at most 100,000 lines).',
     permission: 'read',
     query: recommendationListQuery,
     result: recommendationPageResponse,
-    responses: { 200: '{ runId, data: Recommendation[], nextCursor }' },
+    responses: { 200: '{ runId, data: Recommendation[], nextCursor }; text/csv or XLSX: one row per line' },
+    produces: ['application/json', 'text/csv', XLSX_TYPE],
+    csvResult: {
+      description: 'For format=csv (or Accept: text/csv); XLSX has the same columns, text as text cells. Formula-like text starts with an apostrophe.',
+      columns: recommendationSheetColumns.map(({ name }) => ({ name, schema: { type: ['string', 'number', 'null'] } })),
+    },
+  },
+  {
+    method: 'post',
+    path: '/recommendations/decisions',
+    summary: 'Approve, reject or undo several lines at once, each at the version the buyer saw',
+    description:
+      'One transaction. A line changed since its version, or whose status does not allow the action (reject after approve: undo first), is ' +
+      'left as it is and listed in skipped with the reason; the others are applied.',
+    permission: 'decide',
+    body: bulkDecisionBody,
+    result: bulkDecisionResponse,
+    responses: { 200: '{ applied, skipped }' },
+  },
+  {
+    method: 'post',
+    path: '/recommendations/:id/notes',
+    summary: 'Add a note to a line (any status; it joins the line\'s history, the version stays)',
+    permission: 'decide',
+    params: idParams,
+    body: noteBody,
+    result: noteResponse,
+    responses: { 201: 'The note as an event of the history', 404: 'No such recommendation' },
   },
   {
     method: 'get',
@@ -237,6 +279,41 @@ export const routeDocs: RouteDoc[] = [
       412: 'The order changed since it was pulled, or If-Match names another order',
       428: 'If-Match missing',
     },
+  },
+  {
+    method: 'get',
+    path: '/draft-orders',
+    summary: "A run's draft purchase orders, one per supplier × location, as their lines stand: value, minimum order value, shortfall, pull-forward",
+    description: 'Lines proposed or approved with a quantity; amounts in the supplier\'s currency (never converted). Not paged: one row per supplier × location.',
+    permission: 'read',
+    query: draftOrderListQuery,
+    result: draftOrderListResponse,
+    responses: { 200: '{ runId, data: DraftOrder[] }' },
+  },
+  {
+    method: 'get',
+    path: '/draft-orders/:supplierId/:locationId',
+    summary: 'One draft purchase order with its lines (and their versions, to approve exactly what was shown)',
+    description: 'format=csv or xlsx (or Accept) answers the lines as a spreadsheet, then rows for the order value, minimum order value and shortfall.',
+    permission: 'read',
+    params: draftOrderParams,
+    query: draftOrderQuery,
+    result: draftOrderResponse,
+    responses: { 200: 'The order; text/csv or XLSX: one row per line, then the totals', 404: 'No such draft order in the run, or no run' },
+    produces: ['application/json', 'text/csv', XLSX_TYPE],
+    csvResult: {
+      description: 'For format=csv (or Accept: text/csv); XLSX has the same columns. Formula-like text starts with an apostrophe.',
+      columns: draftOrderSheetColumns({} as Parameters<typeof draftOrderSheetColumns>[0]).map(({ name }) => ({ name, schema: { type: ['string', 'number', 'null'] } })),
+    },
+  },
+  {
+    method: 'get',
+    path: '/suppliers/lead-times',
+    summary: "Every supplier's promised against actual lead time, lateness and on-time rate, over the window and per month (the trend)",
+    permission: 'read',
+    query: supplierLeadTimeQuery,
+    result: supplierLeadTimeResponse,
+    responses: { 200: '{ endDate, months, data }' },
   },
   { method: 'get', path: '/locations', summary: 'All stocking locations, by code (a handful: not paged)', permission: 'read', query: locationListQuery, result: locationListResponse, responses: { 200: '{ data }' } },
   { method: 'get', path: '/suppliers', summary: 'List suppliers', permission: 'read', query: supplierListQuery, result: supplierPageResponse, responses: { 200: '{ data, nextCursor }' } },

@@ -14,7 +14,16 @@ const cursor = z.string().min(1).max(512).describe('Opaque: pass back the nextCu
 
 export const urgencies = ['critical', 'high', 'normal', 'low'] as const;
 export const recommendationStatuses = ['proposed', 'approved', 'rejected', 'exported'] as const;
-export const recommendationSorts = ['urgency', 'value', 'stockout'] as const;
+export const recommendationSorts = ['urgency', 'value', 'stockout', 'decided'] as const;
+/** The statuses a listing filters by: a line's own, or decided (any line a buyer acted on, across runs). */
+export const recommendationStatusFilters = [...recommendationStatuses, 'decided'] as const;
+/** json: the API's page; csv or xlsx: the whole list as a spreadsheet (Accept: text/csv or the XLSX type does the same). */
+const exportFormat = z
+  .enum(['json', 'csv', 'xlsx'])
+  .optional()
+  .describe('csv or xlsx: a spreadsheet download (also by Accept: text/csv, or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).');
+/** A search as typed: a substring of the SKU, the description or a supplier SKU. */
+const searchText = z.string().trim().min(1).max(100);
 export const rejectReasons = [
   'overstock',
   'demand-change',
@@ -33,24 +42,54 @@ export const recommendationListQuery = z.strictObject({
   supplierId: id.optional(),
   locationId: id.optional(),
   urgency: z.enum(urgencies).optional(),
-  status: z.enum(recommendationStatuses).optional(),
+  status: z
+    .enum(recommendationStatusFilters)
+    .optional()
+    .describe('decided: every line a buyer approved, rejected or edited (and those exported since), of every run unless runId is given.'),
   abcClass: z.enum(['A', 'B', 'C']).optional(),
+  q: searchText.optional().describe('A substring (any case) of the SKU, its description or a supplier SKU of the item.'),
   sort: z
     .enum(recommendationSorts)
     .default('urgency')
-    .describe('urgency: critical first, then earliest stock-out; value: largest quantity × unit cost first; stockout: earliest first.'),
+    .describe(
+      'urgency: critical first, then earliest stock-out; value: largest quantity × unit cost first; stockout: earliest first; decided: latest decision first.',
+    ),
   cursor: cursor.optional(),
   limit: limit(200, 50),
+  format: exportFormat,
 });
 
+const approveChange = z.strictObject({ action: z.literal('approve') });
+const rejectChange = z.strictObject({ action: z.literal('reject'), reasonCode: z.enum(rejectReasons), note: z.string().max(500).optional() });
+const undoChange = z.strictObject({ action: z.literal('undo') }).describe('Takes an approved or rejected line back to proposed.');
+
 export const recommendationPatchBody = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('approve') }),
-  z.strictObject({ action: z.literal('reject'), reasonCode: z.enum(rejectReasons), note: z.string().max(500).optional() }),
+  approveChange,
+  rejectChange,
+  undoChange,
   z.strictObject({
     action: z.literal('set-quantity'),
     quantity: z.number().positive().max(1e9).describe('Rounded up to the order multiple of the supplier item.'),
+    reason: z
+      .string()
+      .max(500)
+      .optional()
+      .describe("Required (422 without) when the quantity is below the supplier's MOQ or more than 3 times the suggested quantity."),
   }),
 ]);
+
+const decisionLines = {
+  lines: z
+    .array(z.strictObject({ id: bodyId, version: z.number().int().positive().max(2147483647) }))
+    .min(1)
+    .max(500)
+    .refine((lines) => new Set(lines.map((line) => line.id)).size === lines.length, 'each line once')
+    .describe("The lines with the version the buyer saw (a line's version field, or the second number of its ETag)."),
+};
+
+export const bulkDecisionBody = z.discriminatedUnion('action', [approveChange.extend(decisionLines), rejectChange.extend(decisionLines), undoChange.extend(decisionLines)]);
+
+export const noteBody = z.strictObject({ text: z.string().trim().min(1).max(1000) });
 
 export const bulkApproveBody = z.strictObject({
   supplierId: bodyId,
@@ -67,9 +106,21 @@ export const acknowledgeBody = z.strictObject({ erpPoNumber: z.string().trim().m
 export const idempotencyKeyHeader = z.string().min(8).max(200);
 
 export const supplierListQuery = z.strictObject({ cursor: cursor.optional(), limit: limit(200, 50) });
+export const supplierLeadTimeQuery = z.strictObject({
+  months: z.coerce.number().int().min(1).max(36).default(12).describe('Calendar months of receipts, up to the latest run\'s as-of date.'),
+});
+
+export const draftOrderListQuery = z.strictObject({
+  runId: id.optional().describe('Default: the latest succeeded pipeline run.'),
+  supplierId: id.optional(),
+  locationId: id.optional(),
+});
+export const draftOrderParams = z.strictObject({ supplierId: id, locationId: id });
+export const draftOrderQuery = z.strictObject({ runId: id.optional().describe('Default: the latest succeeded pipeline run.'), format: exportFormat });
 
 export const skuListQuery = z.strictObject({
   search: z.string().min(1).max(100).optional().describe('Case-insensitive prefix of the SKU.'),
+  q: searchText.optional().describe('A substring (any case) of the SKU, its description or a supplier SKU of the item.'),
   cursor: cursor.optional(),
   limit: limit(200, 50),
 });
@@ -136,6 +187,8 @@ export const cursorParts = {
   integer: z.string().regex(/^-?\d{1,9}$/),
   float: z.string().regex(/^-?(\d+(\.\d+)?(e[+-]?\d+)?|Infinity)$/),
   timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
+  /** A timestamptz as PostgreSQL prints it, or '-infinity' for "none". */
+  instant: z.string().regex(/^(-infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2})$/),
 };
 
 /*
@@ -156,6 +209,7 @@ export const recommendationResponse = z.strictObject({
   locationCode: z.string(),
   supplierId: z.number().int().nullable(),
   supplierName: z.string().nullable(),
+  currency: z.string().nullable().describe("The supplier's currency, of unitCost and lineValue (ISO 4217); null when unsourced."),
   status: z.enum(recommendationStatuses),
   quantity: z.number(),
   suggestedQuantity: z.number(),
@@ -165,6 +219,17 @@ export const recommendationResponse = z.strictObject({
   projectedStockoutDate: date.nullable(),
   urgency: z.enum(urgencies),
   abcClass: z.string().nullable(),
+  onHand: z.number().nullable().describe('Stock on hand the planner saw.'),
+  onOrder: z.number().nullable().describe('Open purchase orders plus lines approved and not yet exported.'),
+  backordered: z.number().nullable().describe('Units owed to customers on open sales orders.'),
+  daysOfCover: z.number().nullable().describe('Days until the projected stock-out; null: none within the forecast.'),
+  expectedArrivalDate: date.nullable().describe("When an order placed on the plan date would arrive (the chosen supplier's planned lead time, rounded up)."),
+  daysShort: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Days from the projected stock-out to that arrival: above 0, days without stock; 0 or below, days to spare. Null without a stock-out.'),
+  noteCount: z.number().int(),
   version: z.number().int(),
   decidedBy: z.string().nullable(),
   decidedAt: instant.nullable(),
@@ -172,22 +237,38 @@ export const recommendationResponse = z.strictObject({
   updatedAt: instant,
 });
 
+const recommendationEvent = z.strictObject({
+  id: z.number().int(),
+  actor: z.string(),
+  action: z.string(),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+  reason: z.string().nullable(),
+  createdAt: instant,
+});
 export const recommendationDetailResponse = recommendationResponse.extend({
   moq: z.number().nullable(),
   orderMultiple: z.number().nullable(),
+  supplierSku: z.string().nullable(),
   explanation: z.record(z.string(), z.unknown()).describe('How the planner got the quantity: forecast, lead time, safety stock, rounding.'),
   createdAt: instant,
-  events: z.array(
-    z.strictObject({
-      id: z.number().int(),
-      actor: z.string(),
-      action: z.string(),
-      before: z.record(z.string(), z.unknown()).nullable(),
-      after: z.record(z.string(), z.unknown()).nullable(),
-      reason: z.string().nullable(),
-      createdAt: instant,
-    }),
-  ),
+  events: z.array(recommendationEvent).describe('Decisions and notes (action note, its text in reason), oldest first.'),
+  projection: z
+    .strictObject({
+      startDate: date,
+      points: z.array(z.strictObject({ date, withoutOrder: z.number(), withOrder: z.number() })),
+      orderArrivalDate: date.nullable(),
+      orderQuantity: z.number(),
+      reorderPoint: z.number().nullable(),
+      safetyStock: z.number().nullable(),
+      orderUpTo: z.number().nullable(),
+      protectionEndDate: date,
+    })
+    .nullable()
+    .describe(
+      "The planner's stock projection over the protection interval (and until the order lands): stock on hand less backorders run down by the forecast, " +
+        'open purchase orders added on their expected dates, without this order and with it arriving on its date. Null without a forecast.',
+    ),
 });
 
 export const recommendationDecisionResponse = recommendationDetailResponse.extend({ warnings: z.array(z.string()) });
@@ -197,6 +278,21 @@ export const recommendationPageResponse = z.strictObject({
   data: z.array(recommendationResponse),
   nextCursor: z.string().nullable(),
 });
+
+export const bulkDecisionResponse = z.strictObject({
+  applied: z.array(z.strictObject({ id: z.number().int(), status: z.enum(recommendationStatuses), version: z.number().int() })),
+  skipped: z
+    .array(
+      z.strictObject({
+        id: z.number().int(),
+        reason: z.enum(['not-found', 'stale', 'not-allowed', 'no-supplier', 'nothing-to-order']),
+        status: z.enum(recommendationStatuses).nullable(),
+      }),
+    )
+    .describe('Lines left as they were: stale (changed since the version given), not-allowed (their status forbids it), no supplier or nothing to order (approve).'),
+});
+
+export const noteResponse = recommendationEvent;
 
 export const bulkApproveResponse = z.strictObject({ runId: z.number().int(), approvedIds: z.array(z.number().int()) });
 
@@ -238,6 +334,56 @@ export const suggestedPurchaseOrderPageResponse = z.strictObject({
   hasMore: z.boolean(),
 });
 
+const pullForwardEntry = z.strictObject({
+  itemId: z.number().int(),
+  sku: z.string(),
+  quantity: z.number(),
+  unitCost: money,
+  value: money,
+  daysUntilReorder: z.number().nullable().describe('Days until the item would be due anyway; null: not within the forecast.'),
+  cumulativeOrderValue: money.describe('The order value with this and every better-ranked item added.'),
+  suggested: z.boolean().describe('Part of the shortest ranked list that lifts the order to its minimum value.'),
+});
+
+export const draftOrderSummaryResponse = z.strictObject({
+  supplierId: z.number().int(),
+  supplierName: z.string(),
+  currency: z.string().describe('Of every amount of the order.'),
+  locationId: z.number().int(),
+  locationCode: z.string(),
+  lineCount: z.number().int(),
+  proposedCount: z.number().int(),
+  approvedCount: z.number().int(),
+  orderValue: money,
+  minimumOrderValue: money.nullable(),
+  shortfall: money.describe('What the order lacks to reach the minimum order value; 0 when it does or there is none.'),
+  pullForward: z.array(pullForwardEntry).describe('Ranked items not due yet that would close the shortfall (only when short).'),
+});
+
+export const draftOrderListResponse = z.strictObject({ runId: z.number().int().nullable(), data: z.array(draftOrderSummaryResponse) });
+
+export const draftOrderResponse = draftOrderSummaryResponse.extend({
+  runId: z.number().int(),
+  lines: z.array(
+    z.strictObject({
+      recommendationId: z.number().int(),
+      version: z.number().int().describe('Send it with the line to POST /recommendations/decisions.'),
+      status: z.enum(['proposed', 'approved']),
+      itemId: z.number().int(),
+      sku: z.string(),
+      description: z.string(),
+      supplierSku: z.string().nullable(),
+      quantity: z.number(),
+      suggestedQuantity: z.number(),
+      moq: z.number().nullable(),
+      unitCost: money,
+      lineValue: money,
+      urgency: z.enum(urgencies),
+      projectedStockoutDate: date.nullable(),
+    }),
+  ),
+});
+
 export const locationListQuery = z.strictObject({});
 export const locationResponse = z.strictObject({ id: z.number().int(), externalId: z.string(), code: z.string(), name: z.string() });
 export const locationListResponse = z.strictObject({ data: z.array(locationResponse) });
@@ -253,6 +399,27 @@ export const supplierResponse = z.strictObject({
   active: z.boolean(),
   itemCount: z.number().int(),
 });
+
+const deliveryRecord = {
+  receiptCount: z.number().int(),
+  promisedMeanDays: z.number().nullable().describe('Mean days from order to the promised date.'),
+  actualMeanDays: z.number().nullable().describe('Mean days from order to receipt.'),
+  actualP90Days: z.number().nullable().describe('9 receipts in 10 came within this many days.'),
+  meanLatenessDays: z.number().nullable().describe('Mean days received after the promise (negative: early).'),
+  onTimeRate: z.number().nullable().describe('Share of receipts on or before their promise.'),
+};
+
+export const supplierLeadTimeResponse = z.strictObject({
+  endDate: date.nullable().describe("The window's last day: the latest run's as-of date, else the latest receipt."),
+  months: z.number().int(),
+  data: z.array(
+    supplierResponse.extend({
+      ...deliveryRecord,
+      months: z.array(z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/), ...deliveryRecord })).describe('The same per month: the trend.'),
+    }),
+  ),
+});
+
 
 const observedLeadTime = z.strictObject({
   receiptCount: z.number().int(),

@@ -2,6 +2,7 @@ import type { Metrics } from '../metrics';
 import type { ApiKeyService } from './api-key-service';
 import type { BackorderService } from './backorder-service';
 import type { ConnectorService } from './connectors';
+import type { DraftOrderService } from './draft-order-service';
 import type { HealthService } from './health-service';
 import type { ImportService } from './import-service';
 import type { LocationService } from './location-service';
@@ -18,6 +19,7 @@ export interface Services {
   pipeline: PipelineService;
   recommendations: RecommendationService;
   purchaseOrders: PurchaseOrderService;
+  draftOrders: DraftOrderService;
   suppliers: SupplierService;
   locations: LocationService;
   skus: SkuService;

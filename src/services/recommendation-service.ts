@@ -1,11 +1,16 @@
 import type { Knex } from 'knex';
 import {
   approveDraftOrder,
+  findDecisionStates,
   findRecommendation,
+  forecastMeans,
+  insertRecommendationNote,
   insertRecommendationEvents,
   listRecommendationEvents,
   listRecommendations,
+  updateDecisions,
   updateRecommendationDecision,
+  type DecisionState,
   type Recommendation,
   type RecommendationDetail,
   type RecommendationEvent,
@@ -15,14 +20,35 @@ import {
 } from '../../db/repositories/recommendations';
 import { latestSucceededRunId } from '../../db/repositories/runs';
 import { lockSupplierLocation, stampPurchaseOrderChanges, syncPurchaseOrderLines } from '../../db/repositories/suggested-purchase-orders';
-import { roundOrderQuantity } from '../../models/policy/order-quantity';
+import { addDays, daysBetween } from '../../models/policy/dates';
+import { roundOrderQuantity, type ScheduledReceipt } from '../../models/policy/order-quantity';
+import { projectedStock } from '../../models/policy/projected-stock';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../errors';
 import { PIPELINE_RUN_KIND } from './pipeline-service';
 
 export type RecommendationChange =
   | { action: 'approve' }
   | { action: 'reject'; reasonCode: string; note?: string }
-  | { action: 'set-quantity'; quantity: number };
+  | { action: 'undo' }
+  | { action: 'set-quantity'; quantity: number; reason?: string };
+
+/** A decision on several lines at once, each named with the version the buyer saw. */
+export type BulkChange = { action: 'approve' } | { action: 'reject'; reasonCode: string; note?: string } | { action: 'undo' };
+
+/** Why a line of a bulk decision was left as it was. */
+export type SkipReason = 'not-found' | 'stale' | 'not-allowed' | 'no-supplier' | 'nothing-to-order';
+
+export interface BulkDecisionResult {
+  applied: Array<{ id: number; status: RecommendationStatus; version: number }>;
+  skipped: Array<{ id: number; reason: SkipReason; status: RecommendationStatus | null }>;
+}
+
+/** The most lines one export holds (a run of 100,000 SKUs at one location); past it, narrow the filters. */
+export const EXPORT_MAX_LINES = 100_000;
+const EXPORT_PAGE = 2_000;
+
+/** A quantity more than this many times the suggestion needs a reason, as one below the supplier's MOQ does. */
+export const QUANTITY_REASON_ABOVE_SUGGESTION = 3;
 
 export interface RecommendationPage {
   runId: number | null;
@@ -31,16 +57,42 @@ export interface RecommendationPage {
   lastKey: Array<string | number> | null;
 }
 
+/**
+ * The stock the planner projected for a line over its protection interval (and until its order lands, if later):
+ * without the order and with it arriving on its date, against the levels the order is meant to keep.
+ */
+export interface StockProjection {
+  startDate: string;
+  points: Array<{ date: string; withoutOrder: number; withOrder: number }>;
+  orderArrivalDate: string | null;
+  orderQuantity: number;
+  reorderPoint: number | null;
+  safetyStock: number | null;
+  orderUpTo: number | null;
+  protectionEndDate: string;
+}
+
+export type RecommendationView = RecommendationDetail & { events: RecommendationEvent[]; projection: StockProjection | null };
+
 export interface DecisionResult {
-  recommendation: RecommendationDetail & { events: RecommendationEvent[] };
+  recommendation: RecommendationView;
   warnings: string[];
 }
 
 export interface RecommendationService {
   list(query: RecommendationFilters & { sort: RecommendationSort; after?: Array<string | number>; limit: number }): Promise<RecommendationPage>;
-  get(id: number): Promise<RecommendationDetail & { events: RecommendationEvent[] }>;
+  /** Every line of the list (its filters and sort; no paging), up to EXPORT_MAX_LINES: a spreadsheet's worth. */
+  exportList(query: RecommendationFilters & { sort: RecommendationSort }): Promise<{ runId: number | null; data: Recommendation[] }>;
+  get(id: number): Promise<RecommendationView>;
   /** Applies one buyer decision if the recommendation is still at `expectedVersion` (from If-Match); else 412. */
   decide(id: number, input: { expectedVersion: number; actor: string; change: RecommendationChange }): Promise<DecisionResult>;
+  /**
+   * One decision on several lines in one transaction: each line is changed only if still at the version given and its
+   * status allows it; the others are reported with the reason they were left.
+   */
+  decideMany(input: { change: BulkChange; lines: Array<{ id: number; version: number }>; actor: string }): Promise<BulkDecisionResult>;
+  /** A note on a line, in its history; any status, no version needed. */
+  addNote(id: number, input: { actor: string; text: string }): Promise<RecommendationEvent>;
   /** Approves every proposed line of one supplier × location draft order of a run, in one transaction. */
   approveDraftOrder(input: { supplierId: number; locationId: number; runId?: number; actor: string }): Promise<{
     runId: number;
@@ -48,12 +100,26 @@ export interface RecommendationService {
   }>;
 }
 
-/** Which decisions each status allows; exported lines belong to the ERP now. */
+/** Which decisions each status allows; exported lines belong to the ERP now. Undo takes a decided line back to proposed. */
 const allowedFrom: Record<RecommendationChange['action'], RecommendationStatus[]> = {
   approve: ['proposed', 'rejected'],
   reject: ['proposed', 'approved'],
+  undo: ['approved', 'rejected'],
   'set-quantity': ['proposed', 'approved'],
 };
+
+const statusAfter: Record<BulkChange['action'], RecommendationStatus> = { approve: 'approved', reject: 'rejected', undo: 'proposed' };
+
+/** Why `change` cannot be made to a line in this state, or null when it can. */
+function skipReason(change: BulkChange, line: DecisionState): SkipReason | null {
+  if (!allowedFrom[change.action].includes(line.status)) return 'not-allowed';
+  if (change.action === 'approve' && line.supplierId === null) return 'no-supplier';
+  if (change.action === 'approve' && !(line.quantity > 0)) return 'nothing-to-order';
+  return null;
+}
+
+const eventReason = (change: RecommendationChange): string | null =>
+  change.action === 'reject' ? [change.reasonCode, change.note].filter(Boolean).join(': ') : change.action === 'set-quantity' ? (change.reason ?? null) : null;
 
 const snapshot = (r: { status: string; quantity: number; reasonCode: string | null; version: number }) => ({
   status: r.status,
@@ -62,15 +128,58 @@ const snapshot = (r: { status: string; quantity: number; reasonCode: string | nu
   version: r.version,
 });
 
+const numberIn = (explanation: Record<string, unknown>, name: string) => {
+  const value = explanation[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+};
+
+/**
+ * The planner's projection of a line (models/policy/projected-stock, the line projectStockout reads the stock-out
+ * from), from its explanation and the run's forecast: null when the explanation lacks the stock or the dates.
+ */
+function projectionOf(recommendation: RecommendationDetail, forecastMean: number[]): StockProjection | null {
+  const { explanation } = recommendation;
+  const planDate = typeof explanation.planDate === 'string' ? explanation.planDate : null;
+  const available = numberIn(explanation, 'availableOnHand');
+  const periodDays = numberIn(explanation, 'periodDays');
+  const protectionPeriods = numberIn(explanation, 'protectionPeriods');
+  if (!planDate || available === null || !periodDays || protectionPeriods === null || forecastMean.length === 0) return null;
+  const receipts = (Array.isArray(explanation.scheduledReceipts) ? explanation.scheduledReceipts : []) as ScheduledReceipt[];
+  const demand = forecastMean.map((mean) => Math.max(0, mean));
+  const arrival = recommendation.expectedArrivalDate;
+  const protectionDays = Math.ceil(protectionPeriods * periodDays);
+  const horizonDays = Math.max(protectionDays, arrival ? daysBetween(planDate, arrival) + periodDays : 0);
+  const orderDay = arrival ? Math.max(0, daysBetween(planDate, arrival)) : null;
+  const withOrder = projectedStock(available, demand, planDate, periodDays, arrival ? [...receipts, { date: arrival, quantity: recommendation.quantity }] : receipts, horizonDays);
+  // The line without the order is the same less the order from its day on (after the step on that day: the second point).
+  let pointsOnOrderDay = 0;
+  const points = withOrder.map((point) => {
+    const onOrderDay = point.day === orderDay && ++pointsOnOrderDay;
+    const landed = orderDay !== null && (point.day > orderDay || (onOrderDay !== false && (orderDay === 0 || onOrderDay === 2)));
+    return { date: addDays(planDate, point.day), withoutOrder: point.stock - (landed ? recommendation.quantity : 0), withOrder: point.stock };
+  });
+  return {
+    startDate: planDate,
+    points,
+    orderArrivalDate: arrival,
+    orderQuantity: recommendation.quantity,
+    reorderPoint: numberIn(explanation, 'reorderPoint'),
+    safetyStock: numberIn(explanation, 'safetyStock'),
+    orderUpTo: numberIn(explanation, 'orderUpTo'),
+    protectionEndDate: addDays(planDate, protectionDays),
+  };
+}
+
 export function createRecommendationService(db: Knex): RecommendationService {
   async function runIdOrLatest(runId?: number): Promise<number | undefined> {
     return runId ?? (await latestSucceededRunId(db, PIPELINE_RUN_KIND));
   }
 
-  async function detail(id: number) {
+  async function detail(id: number): Promise<RecommendationView> {
     const [recommendation, events] = await Promise.all([findRecommendation(db, id), listRecommendationEvents(db, id)]);
     if (!recommendation) throw new NotFoundError(`recommendation ${id}`);
-    return { ...recommendation, events };
+    const means = await forecastMeans(db, recommendation.runId, recommendation.itemId, recommendation.locationId);
+    return { ...recommendation, events, projection: projectionOf(recommendation, means) };
   }
 
   return {
@@ -89,6 +198,20 @@ export function createRecommendationService(db: Knex): RecommendationService {
         data: rows.map((row) => row.recommendation),
         lastKey: rows.length === query.limit ? rows[rows.length - 1].sortKey : null,
       };
+    },
+
+    async exportList(query) {
+      const data: Recommendation[] = [];
+      let after: Array<string | number> | undefined;
+      // Keyset pages, as a buyer paging through would read them: the same rows in the same order, in bounded statements.
+      while (data.length < EXPORT_MAX_LINES) {
+        const rows = await listRecommendations(db, { filters: query, runKind: PIPELINE_RUN_KIND, sort: query.sort, after, limit: Math.min(EXPORT_PAGE, EXPORT_MAX_LINES - data.length) });
+        data.push(...rows.map((row) => row.recommendation));
+        if (rows.length < EXPORT_PAGE) break;
+        after = rows[rows.length - 1].sortKey;
+      }
+      const runId = query.status === 'decided' && query.runId === undefined ? null : (data[0]?.runId ?? (await runIdOrLatest(query.runId)) ?? null);
+      return { runId, data };
     },
 
     get: detail,
@@ -115,11 +238,24 @@ export function createRecommendationService(db: Knex): RecommendationService {
         } else if (change.action === 'reject') {
           status = 'rejected';
           reasonCode = change.reasonCode;
+        } else if (change.action === 'undo') {
+          status = 'proposed';
+          reasonCode = null;
         } else {
           // Up to the order multiple only: the buyer chose the quantity, so a quantity below the MOQ stays, with a warning.
           quantity = roundOrderQuantity(change.quantity, { orderMultiple: current.orderMultiple ?? 0 }).orderQuantity;
+          const belowMoq = current.moq !== null && quantity < current.moq;
+          const farAbove = quantity > QUANTITY_REASON_ABOVE_SUGGESTION * current.suggestedQuantity;
+          if ((belowMoq || farAbove) && !change.reason?.trim()) {
+            throw new UnprocessableError(
+              belowMoq
+                ? `quantity ${quantity} is below the supplier's minimum order quantity ${current.moq}: give a reason`
+                : `quantity ${quantity} is more than ${QUANTITY_REASON_ABOVE_SUGGESTION} times the suggested ${current.suggestedQuantity}: give a reason`,
+              { rule: belowMoq ? 'below-moq' : 'above-suggestion', quantity, moq: current.moq, suggestedQuantity: current.suggestedQuantity },
+            );
+          }
           if (quantity !== change.quantity) warnings.push(`quantity rounded up from ${change.quantity} to ${quantity}, a multiple of ${current.orderMultiple}`);
-          if (current.moq !== null && quantity < current.moq) warnings.push(`quantity ${quantity} is below the supplier's minimum order quantity ${current.moq}`);
+          if (belowMoq) warnings.push(`quantity ${quantity} is below the supplier's minimum order quantity ${current.moq}`);
         }
         // The version check in the UPDATE is what makes a concurrent decision on the same recommendation a 412.
         const updated = await updateRecommendationDecision(trx, id, expectedVersion, { status, quantity, reasonCode, decidedBy: actor });
@@ -132,7 +268,7 @@ export function createRecommendationService(db: Knex): RecommendationService {
             action: change.action,
             before: snapshot(current),
             after,
-            reason: change.action === 'reject' ? [change.reasonCode, change.note].filter(Boolean).join(': ') : null,
+            reason: eventReason(change),
           },
         ]);
         const changedOrders = await syncPurchaseOrderLines(trx, [
@@ -151,6 +287,54 @@ export function createRecommendationService(db: Knex): RecommendationService {
         return warnings;
       });
       return { recommendation: await detail(id), warnings };
+    },
+
+    async decideMany({ change, lines, actor }) {
+      const requested = new Map(lines.map((line) => [line.id, line.version]));
+      const ids = [...requested.keys()];
+      return db.transaction(async (trx) => {
+        // Each order's lock (in one order, so two bulk decisions never deadlock), then the lines as they now are.
+        const pairs = new Set((await findDecisionStates(trx, ids)).map((line) => `${line.supplierId ?? 0}:${line.locationId}`));
+        for (const pair of [...pairs].sort()) {
+          const [supplierId, locationId] = pair.split(':').map(Number);
+          await lockSupplierLocation(trx, supplierId || null, locationId);
+        }
+        const current = new Map((await findDecisionStates(trx, ids)).map((line) => [line.recommendationId, line]));
+        const skipped: BulkDecisionResult['skipped'] = [];
+        const changing: DecisionState[] = [];
+        for (const id of ids) {
+          const line = current.get(id);
+          const reason = !line ? 'not-found' : line.version !== requested.get(id) ? 'stale' : skipReason(change, line);
+          if (reason) skipped.push({ id, reason, status: line?.status ?? null });
+          else changing.push(line!);
+        }
+        const status = statusAfter[change.action];
+        const reasonCode = change.action === 'reject' ? change.reasonCode : null;
+        const written = await updateDecisions(trx, changing.map((line) => ({ id: line.recommendationId, version: line.version })), { status, reasonCode, decidedBy: actor });
+        const versions = new Map(written.map((row) => [row.id, row.version]));
+        const applied = changing.filter((line) => versions.has(line.recommendationId));
+        await insertRecommendationEvents(
+          trx,
+          applied.map((line) => ({
+            recommendationId: line.recommendationId,
+            actor,
+            action: change.action,
+            before: snapshot(line),
+            after: { status, quantity: line.quantity, reasonCode, version: versions.get(line.recommendationId) },
+            reason: eventReason(change),
+          })),
+        );
+        await stampPurchaseOrderChanges(trx, await syncPurchaseOrderLines(trx, applied.map((line) => ({ ...line, status }))));
+        return {
+          applied: applied.map((line) => ({ id: line.recommendationId, status, version: versions.get(line.recommendationId)! })),
+          skipped,
+        };
+      });
+    },
+
+    async addNote(id, { actor, text }) {
+      if ((await findDecisionStates(db, [id])).length === 0) throw new NotFoundError(`recommendation ${id}`);
+      return insertRecommendationNote(db, id, actor, text);
     },
 
     async approveDraftOrder({ supplierId, locationId, runId: requestedRunId, actor }) {

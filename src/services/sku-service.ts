@@ -45,7 +45,7 @@ export interface SkuDetail extends SkuSummary {
 }
 
 export interface SkuService {
-  list(options: { search?: string; afterSku?: string; limit: number }): Promise<SkuSummary[]>;
+  list(options: { search?: string; q?: string; afterSku?: string; limit: number }): Promise<SkuSummary[]>;
   /** Everything known about one SKU at each location it is stocked or planned at, from one run (default: the latest succeeded). */
   get(sku: string, options: { runId?: number; historyWeeks: number }): Promise<SkuDetail>;
 }

@@ -1,16 +1,20 @@
 import type { Knex } from 'knex';
 import { receiptLeadTimes } from '../../db/repositories/lead-times';
 import {
+  deliveryRecordEndDate,
   findSupplier,
   itemIdsOfSupplier,
   listSuppliers,
   skusOf,
   supplierCatalogue,
+  supplierDeliveries,
   type SupplierCatalogueItem,
+  type SupplierDeliveries,
   type SupplierSummary,
 } from '../../db/repositories/suppliers-read';
 import { learnLeadTimes, type LeadTimeStats, type ObservedLeadTime, type Receipt } from '../../models/policy/lead-time';
 import { NotFoundError } from '../errors';
+import { PIPELINE_RUN_KIND } from './pipeline-service';
 
 export type LearnedLeadTime = Omit<LeadTimeStats, 'supplierId' | 'sku'>;
 
@@ -20,8 +24,16 @@ export interface SupplierDetail extends SupplierSummary {
   items: Array<Partial<SupplierCatalogueItem> & { itemId: number; sku: string; offered: boolean; leadTime: LearnedLeadTime }>;
 }
 
+/** A supplier with what its deliveries of a window show, for comparing suppliers side by side. */
+export type SupplierLeadTimeRecord = SupplierSummary & Omit<SupplierDeliveries, 'supplierId'>;
+
 export interface SupplierService {
   list(options: { afterId?: number; limit: number }): Promise<SupplierSummary[]>;
+  /**
+   * Every supplier's promised against actual lead time, lateness and on-time rate over the last `months` calendar
+   * months (up to the latest run's as-of date), and the same per month: the trend.
+   */
+  leadTimes(options: { months: number }): Promise<{ endDate: string | null; months: number; data: SupplierLeadTimeRecord[] }>;
   /** The supplier, its catalogue and the lead times learned from its receipts (learnLeadTimes, credibility-weighted). */
   get(id: number): Promise<SupplierDetail>;
 }
@@ -29,6 +41,24 @@ export interface SupplierService {
 export function createSupplierService(db: Knex): SupplierService {
   return {
     list: (options) => listSuppliers(db, options),
+
+    async leadTimes({ months }) {
+      const endDate = await deliveryRecordEndDate(db, PIPELINE_RUN_KIND);
+      const [suppliers, deliveries] = await Promise.all([
+        listSuppliers(db, { limit: 100_000 }),
+        endDate ? supplierDeliveries(db, { endDate, months }) : Promise.resolve([]),
+      ]);
+      const bySupplier = new Map(deliveries.map((record) => [record.supplierId, record]));
+      const none = { receiptCount: 0, promisedMeanDays: null, actualMeanDays: null, actualP90Days: null, meanLatenessDays: null, onTimeRate: null, months: [] };
+      return {
+        endDate,
+        months,
+        data: suppliers.map((supplier) => {
+          const { supplierId: _, ...record } = bySupplier.get(supplier.id) ?? { ...none, supplierId: supplier.id };
+          return { ...supplier, ...record };
+        }),
+      };
+    },
 
     async get(id) {
       const supplier = await findSupplier(db, id);

@@ -3,9 +3,22 @@ import { z } from 'zod';
 import type { SuggestedPurchaseOrder } from '../../../db/repositories/suggested-purchase-orders';
 import { AppError, PreconditionFailedError } from '../../errors';
 import type { ApiKeyService } from '../../services/api-key-service';
+import type { DraftOrder, DraftOrderService } from '../../services/draft-order-service';
 import type { PurchaseOrderService } from '../../services/purchase-order-service';
 import { requirePermission } from '../auth';
-import { acknowledgeBody, cursorParts, decodeCursor, encodeCursor, idParams, idempotencyKeyHeader, suggestedPurchaseOrderQuery } from '../schemas';
+import { csvRow, exportFormat, sendSpreadsheet, type SheetColumn } from '../spreadsheet';
+import {
+  acknowledgeBody,
+  cursorParts,
+  decodeCursor,
+  draftOrderListQuery,
+  draftOrderParams,
+  draftOrderQuery,
+  encodeCursor,
+  idParams,
+  idempotencyKeyHeader,
+  suggestedPurchaseOrderQuery,
+} from '../schemas';
 
 const cursorTag = 'suggested-purchase-orders';
 /** (change_seq, id) of the last order pulled: the number as PostgreSQL prints a bigint. */
@@ -57,16 +70,6 @@ function pulledChangeKey(req: Request, id: number): string {
   if (!match || Number(match[1]) !== id) throw new PreconditionFailedError('If-Match does not name this purchase order');
   return match[2];
 }
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is prefixed so spreadsheets don't run it. */
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-const csvRow = (row: unknown[]) => row.map(csvField).join(',') + '\r\n';
 
 async function* csvText(orders: AsyncIterable<SuggestedPurchaseOrder>): AsyncGenerator<string> {
   yield csvRow(suggestedOrderCsvColumns.map((column) => column.name));
@@ -143,5 +146,50 @@ export function purchaseOrderRoutes(purchaseOrders: PurchaseOrderService, apiKey
     res.json(present(order));
   });
 
+  return router;
+}
+
+type DraftLine = DraftOrder['lines'][number];
+
+/** A draft order as a spreadsheet: one row per line, then its total, minimum order value and shortfall. */
+export function draftOrderSheetColumns(order: DraftOrder): Array<SheetColumn<DraftLine | { total: string; amount: number | null }>> {
+  const lineValue = <T>(read: (line: DraftLine) => T) => (row: DraftLine | { total: string; amount: number | null }) => ('total' in row ? null : read(row));
+  return [
+    { name: 'supplier', value: () => order.supplierName },
+    { name: 'location', value: () => order.locationCode },
+    { name: 'sku', value: (row) => ('total' in row ? row.total : row.sku) },
+    { name: 'description', value: lineValue((line) => line.description) },
+    { name: 'supplier_sku', value: lineValue((line) => line.supplierSku) },
+    { name: 'status', value: lineValue((line) => line.status) },
+    { name: 'urgency', value: lineValue((line) => line.urgency) },
+    { name: 'projected_stockout', value: lineValue((line) => line.projectedStockoutDate) },
+    { name: 'quantity', value: lineValue((line) => line.quantity) },
+    { name: 'suggested_quantity', value: lineValue((line) => line.suggestedQuantity) },
+    { name: 'moq', value: lineValue((line) => line.moq) },
+    { name: 'currency', value: () => order.currency },
+    { name: 'unit_cost', value: lineValue((line) => line.unitCost) },
+    { name: 'line_value', value: (row) => ('total' in row ? row.amount : row.lineValue) },
+  ];
+}
+
+/** The buyers' draft purchase orders of a run (supplier × location), as their lines stand; one of them as a spreadsheet. */
+export function draftOrderRoutes(draftOrders: DraftOrderService, apiKeys: ApiKeyService): Router {
+  const router = Router();
+  router.get('/draft-orders', requirePermission(apiKeys, 'read'), async (req, res) => {
+    res.json(await draftOrders.list(draftOrderListQuery.parse(req.query)));
+  });
+  router.get('/draft-orders/:supplierId/:locationId', requirePermission(apiKeys, 'read'), async (req, res) => {
+    const { supplierId, locationId } = draftOrderParams.parse(req.params);
+    const { format: requested, runId } = draftOrderQuery.parse(req.query);
+    const order = await draftOrders.get(supplierId, locationId, { runId });
+    const format = exportFormat(req, requested);
+    if (format === 'json') return res.json(order);
+    const totals = [
+      { total: 'order value', amount: order.orderValue },
+      { total: 'minimum order value', amount: order.minimumOrderValue },
+      { total: 'shortfall', amount: order.shortfall },
+    ];
+    await sendSpreadsheet(res, format, `draft-order-${order.supplierName}-${order.locationCode}-run-${order.runId}`, draftOrderSheetColumns(order), [...order.lines, ...totals]);
+  });
   return router;
 }

@@ -13,7 +13,7 @@ export function skuRoutes(skus: SkuService, apiKeys: ApiKeyService): Router {
   router.get('/skus', requirePermission(apiKeys, 'read'), async (req, res) => {
     const query = skuListQuery.parse(req.query);
     const afterSku = query.cursor ? decodeCursor('skus', query.cursor, cursorKey)[0] : undefined;
-    const data = await skus.list({ search: query.search, afterSku, limit: query.limit });
+    const data = await skus.list({ search: query.search, q: query.q, afterSku, limit: query.limit });
     const nextCursor = data.length === query.limit ? encodeCursor('skus', [data[data.length - 1].sku]) : null;
     res.json({ data, nextCursor });
   });

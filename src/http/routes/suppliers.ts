@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiKeyService } from '../../services/api-key-service';
 import type { SupplierService } from '../../services/supplier-service';
 import { requirePermission } from '../auth';
-import { cursorParts, decodeCursor, encodeCursor, idParams, supplierListQuery } from '../schemas';
+import { cursorParts, decodeCursor, encodeCursor, idParams, supplierLeadTimeQuery, supplierListQuery } from '../schemas';
 
 const cursorKey = z.tuple([cursorParts.id]);
 
@@ -16,6 +16,9 @@ export function supplierRoutes(suppliers: SupplierService, apiKeys: ApiKeyServic
     const data = await suppliers.list({ afterId, limit: query.limit });
     const nextCursor = data.length === query.limit ? encodeCursor('suppliers', [data[data.length - 1].id]) : null;
     res.json({ data, nextCursor });
+  });
+  router.get('/suppliers/lead-times', requirePermission(apiKeys, 'read'), async (req, res) => {
+    res.json(await suppliers.leadTimes(supplierLeadTimeQuery.parse(req.query)));
   });
   router.get('/suppliers/:id', requirePermission(apiKeys, 'read'), async (req, res) => {
     const { id } = idParams.parse(req.params);

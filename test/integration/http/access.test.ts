@@ -29,6 +29,15 @@ const routes: RouteCase[] = [
     method: 'post', route: '/recommendations/approve', url: '/recommendations/approve', permission: 'decide', allowedStatus: 200,
     body: { supplierId: 999999, locationId: 999999 },
   },
+  {
+    method: 'post', route: '/recommendations/decisions', url: '/recommendations/decisions', permission: 'decide', allowedStatus: 200,
+    body: { action: 'approve', lines: [{ id: 999999, version: 1 }] },
+  },
+  { method: 'post', route: '/recommendations/:id/notes', url: '/recommendations/999999/notes', permission: 'decide', allowedStatus: 404, body: { text: 'call first' } },
+  { method: 'get', route: '/recommendations', url: '/recommendations?format=csv', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/draft-orders', url: '/draft-orders', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/draft-orders/:supplierId/:locationId', url: '/draft-orders/999999/999999', permission: 'read', allowedStatus: 404 },
+  { method: 'get', route: '/suppliers/lead-times', url: '/suppliers/lead-times', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/purchase-orders/suggested', url: '/purchase-orders/suggested', permission: 'export', allowedStatus: 200 },
   {
     method: 'post', route: '/purchase-orders/suggested/:id/ack', url: '/purchase-orders/suggested/999999/ack', permission: 'export',
@@ -193,6 +202,7 @@ describe.each(testEngines())('access control, API keys and the API description o
       expect(body.oneOf.map((option: { properties: { action: { const: string } } }) => option.properties.action.const)).toEqual([
         'approve',
         'reject',
+        'undo',
         'set-quantity',
       ]);
       expect(body.oneOf.every((option: { additionalProperties: boolean }) => option.additionalProperties === false)).toBe(true);

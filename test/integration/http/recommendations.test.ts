@@ -179,7 +179,7 @@ describe.each(testEngines())('recommendations over HTTP on %s', (engine) => {
 
     it('rounds a set quantity up to the order multiple and warns when it is below the MOQ', async () => {
       const id = await freshRecommendation();
-      const rounded = await patch(id, { action: 'set-quantity', quantity: 30 }, `W/"${id}-1"`).expect(200);
+      const rounded = await patch(id, { action: 'set-quantity', quantity: 30, reason: 'trial order' }, `W/"${id}-1"`).expect(200);
       expect(rounded.body).toMatchObject({ quantity: 36, status: 'proposed', version: 2 });
       expect(rounded.body.warnings).toEqual([
         'quantity rounded up from 30 to 36, a multiple of 12',
