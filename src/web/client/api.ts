@@ -47,3 +47,25 @@ export function query(params: Record<string, string | number | undefined | null>
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/**
+ * Saves what the API answers at `path` as a file (an export: CSV or XLSX): fetched with the key, then handed to the
+ * browser as a download under the name the API gives in Content-Disposition.
+ */
+export async function download(path: string): Promise<string> {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${storedKey.get() ?? ''}` } });
+  if (!response.ok) {
+    const error = (await response.json().catch(() => null))?.error ?? {};
+    throw new ApiError(response.status, error.code ?? 'http_error', error.message ?? `GET ${path} answered ${response.status}`);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'export';
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}

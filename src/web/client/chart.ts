@@ -1,58 +1,250 @@
 /// <reference lib="dom" />
 import { h, svg } from './dom';
 import * as format from './format';
-import type { ForecastPeriod } from './types';
-
-const WIDTH = 560;
-const HEIGHT = 200;
-const MARGIN = { left: 40, right: 10, top: 10, bottom: 22 };
+import type { ForecastPeriod, StockProjection } from './types';
 
 /**
- * Weekly history and the forecast after it, with the 80 % and 95 % intervals as bands: one small inline SVG.
- * The numbers are also in the element's description (for screen readers) and in its <title>.
+ * The detail's two charts, hand-written SVG drawn at the width they get (one unit = one pixel, so labels stay at
+ * 12 px whatever the screen): weekly demand with its forecast, and the projected stock against the levels the order
+ * keeps. Every number drawn comes from the API; the charts only place it.
  */
-export function demandChart(weekEnds: string[], history: number[], forecast: ForecastPeriod[]): Element {
-  const count = history.length + forecast.length;
-  if (count === 0) return h('p', {}, 'No history or forecast for this location.');
-  const highest = Math.max(1, ...history, ...forecast.map((period) => period.hi95 ?? period.mean));
-  const x = (index: number) => MARGIN.left + (count === 1 ? 0 : (index / (count - 1)) * (WIDTH - MARGIN.left - MARGIN.right));
-  const y = (value: number) => HEIGHT - MARGIN.bottom - (Math.max(0, value) / highest) * (HEIGHT - MARGIN.top - MARGIN.bottom);
-  const points = (pairs: Array<[number, number]>) => pairs.map(([i, v]) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-  const at = (step: number) => history.length + step;
 
-  const band = (low: keyof ForecastPeriod, high: keyof ForecastPeriod, className: string) => {
-    const upper = forecast.map((period, step): [number, number] => [at(step), (period[high] as number | null) ?? period.mean]);
-    const lower = forecast.map((period, step): [number, number] => [at(step), (period[low] as number | null) ?? period.mean]).reverse();
-    return forecast.length ? svg('polygon', { class: className, points: points([...upper, ...lower]) }) : null;
+const HEIGHT = 300;
+const MARGIN = { left: 52, right: 16, top: 28, bottom: 30 };
+const DAY_MS = 86_400_000;
+
+const dayOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** 4 to 6 round values from 0 (or below) to at least `high`: steps of 1, 2 or 5 × 10^n. */
+export function valueTicks(low: number, high: number): number[] {
+  const span = Math.max(high - low, 1);
+  for (const count of [5, 4, 6]) {
+    const rough = span / (count - 1);
+    const magnitude = 10 ** Math.floor(Math.log10(rough));
+    for (const unit of [1, 2, 2.5, 5, 10]) {
+      const step = unit * magnitude;
+      const first = Math.floor(low / step) * step;
+      const ticks: number[] = [];
+      for (let value = first; value < high + step; value += step) ticks.push(Number(value.toPrecision(12)));
+      if (ticks.length >= 4 && ticks.length <= 6) return ticks;
+    }
+  }
+  return [low, high];
+}
+
+/** The first day of every month from `start` to `end` (ISO dates). */
+export function monthTicks(start: string, end: string): string[] {
+  const ticks: string[] = [];
+  let [year, month] = start.split('-').map(Number);
+  for (;;) {
+    month += 1;
+    if (month > 12) [year, month] = [year + 1, 1];
+    const tick = `${year}-${String(month).padStart(2, '0')}-01`;
+    if (tick > end) return ticks;
+    ticks.push(tick);
+  }
+}
+
+interface Frame {
+  width: number;
+  x(date: string): number;
+  y(value: number): number;
+  yTicks: number[];
+}
+
+function frame(width: number, from: string, to: string, low: number, high: number): Frame {
+  const yTicks = valueTicks(low, high);
+  const [first, last] = [dayOf(from), dayOf(to)];
+  const plotWidth = width - MARGIN.left - MARGIN.right;
+  const [bottom, top] = [yTicks[0], yTicks[yTicks.length - 1]];
+  return {
+    width,
+    yTicks,
+    x: (date) => MARGIN.left + ((dayOf(date) - first) / Math.max(1, last - first)) * plotWidth,
+    y: (value) => HEIGHT - MARGIN.bottom - ((value - bottom) / (top - bottom)) * (HEIGHT - MARGIN.top - MARGIN.bottom),
   };
-  // The forecast line starts at the last week of history, so the two read as one series.
-  const forecastLine: Array<[number, number]> = [
-    ...(history.length ? [[history.length - 1, history[history.length - 1]] as [number, number]] : []),
-    ...forecast.map((period, step): [number, number] => [at(step), period.mean]),
-  ];
-  const lastForecast = forecast[forecast.length - 1];
-  const summary =
-    `${history.length} weeks of history up to ${weekEnds[weekEnds.length - 1] ?? '–'} (last ${format.quantity(history[history.length - 1])}), ` +
-    `forecast of ${forecast.length} weeks` +
-    (lastForecast ? ` to ${lastForecast.periodStart}, mean ${forecast.map((period) => format.quantity(period.mean)).join(', ')}` : '');
+}
 
+/** Grid lines and labels of the value axis, and date labels at `dates` (text `label(date)`). */
+function axes(f: Frame, dates: string[], label: (date: string) => string, unit: string): SVGElement[] {
+  const right = f.width - MARGIN.right;
+  return [
+    ...f.yTicks.map((value) =>
+      svg('g', { class: 'y-tick' }, svg('line', { class: 'grid', x1: MARGIN.left, x2: right, y1: f.y(value), y2: f.y(value) }), svg('text', { x: MARGIN.left - 6, y: f.y(value) + 4, 'text-anchor': 'end' }, format.quantity(value))),
+    ),
+    svg('text', { class: 'unit', x: 4, y: 14 }, unit),
+    ...dates.map((date) =>
+      svg(
+        'g',
+        { class: 'x-tick' },
+        svg('line', { class: 'tick', x1: f.x(date), x2: f.x(date), y1: HEIGHT - MARGIN.bottom, y2: HEIGHT - MARGIN.bottom + 5 }),
+        svg('text', { x: f.x(date), y: HEIGHT - MARGIN.bottom + 18, 'text-anchor': 'middle' }, label(date)),
+      ),
+    ),
+  ];
+}
+
+/** A vertical marker with a label at its top. */
+function marker(f: Frame, date: string, className: string, text: string): SVGElement {
+  const x = f.x(date);
+  const anchor = x > f.width - 120 ? 'end' : 'start';
+  return svg(
+    'g',
+    { class: className },
+    svg('line', { x1: x, x2: x, y1: MARGIN.top, y2: HEIGHT - MARGIN.bottom }),
+    svg('text', { x: anchor === 'end' ? x - 4 : x + 4, y: MARGIN.top + 10, 'text-anchor': anchor }, text),
+  );
+}
+
+/** A path through points, broken where a value is null (a week without a fair reading). */
+function linePath(points: Array<[number, number] | null>): string {
+  let path = '';
+  let open = false;
+  for (const point of points) {
+    if (!point) {
+      open = false;
+      continue;
+    }
+    path += `${open ? 'L' : 'M'}${point[0].toFixed(1)},${point[1].toFixed(1)}`;
+    open = true;
+  }
+  return path;
+}
+
+export interface DemandChartInput {
+  weekEnds: string[];
+  history: number[];
+  outOfStockDays: number[];
+  forecast: ForecastPeriod[];
+  /** The run's as-of date: the last day of history. */
+  today: string | null;
+}
+
+/**
+ * Weekly sales and the forecast after them with its 80 % and 95 % bands. Weeks with days out of stock are shaded: their
+ * sales are what stock allowed, not demand, and a week out of stock throughout is left out of the line, not drawn as 0.
+ */
+export function demandChart(input: DemandChartInput, width: number): Element {
+  const { weekEnds, history, outOfStockDays, forecast, today } = input;
+  if (history.length + forecast.length === 0) return h('p', {}, 'No history or forecast for this location.');
+  const forecastEnds = forecast.map((period) => dateOf(dayOf(period.periodStart) + 6));
+  const from = dateOf(dayOf(weekEnds[0] ?? forecast[0].periodStart) - 6);
+  const to = forecastEnds[forecastEnds.length - 1] ?? weekEnds[weekEnds.length - 1];
+  const highest = Math.max(1, ...history, ...forecast.map((period) => period.hi95 ?? period.mean));
+  const f = frame(width, from, to, 0, highest);
+  const band = (low: 'lo80' | 'lo95', high: 'hi80' | 'hi95', className: string) => {
+    if (!forecast.length) return null;
+    const upper = forecast.map((period, step) => `${f.x(forecastEnds[step]).toFixed(1)},${f.y(period[high] ?? period.mean).toFixed(1)}`);
+    const lower = forecast.map((period, step) => `${f.x(forecastEnds[step]).toFixed(1)},${f.y(Math.max(0, period[low] ?? period.mean)).toFixed(1)}`).reverse();
+    return svg('polygon', { class: className, points: [...upper, ...lower].join(' ') });
+  };
+  const fullyOut = (index: number) => (outOfStockDays[index] ?? 0) >= 7;
+  const stockoutWeeks = weekEnds.flatMap((end, index) =>
+    (outOfStockDays[index] ?? 0) > 0
+      ? [svg('rect', { class: 'stockout-week', x: f.x(dateOf(dayOf(end) - 7)), width: f.x(end) - f.x(dateOf(dayOf(end) - 7)), y: MARGIN.top, height: HEIGHT - MARGIN.top - MARGIN.bottom })]
+      : [],
+  );
+  const lastHistory = history.length - 1;
+  const forecastLine = linePath([
+    ...(lastHistory >= 0 && !fullyOut(lastHistory) ? [[f.x(weekEnds[lastHistory]), f.y(history[lastHistory])] as [number, number]] : []),
+    ...forecast.map((period, step): [number, number] => [f.x(forecastEnds[step]), f.y(period.mean)]),
+  ]);
+  const shadedCount = stockoutWeeks.length;
+  const summary =
+    `${history.length} weeks of sales to ${format.shortDate(weekEnds[lastHistory])}` +
+    (shadedCount ? `, ${shadedCount} of them with days out of stock (shaded)` : '') +
+    (forecast.length ? `; forecast of ${forecast.length} weeks, ${format.quantity(forecast[0].mean)} a week at first` : '');
   return h(
     'figure',
     { class: 'chart-figure' },
     svg(
       'svg',
-      { class: 'chart', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `Weekly demand chart: ${summary}` },
+      { class: 'chart demand-chart', width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': `Weekly demand chart: ${summary}` },
       svg('title', {}, summary),
-      svg('line', { class: 'axis', x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y(0), y2: y(0) }),
-      svg('text', { x: 2, y: y(highest) + 4 }, format.quantity(highest)),
-      svg('text', { x: 2, y: y(0) }, '0'),
+      ...stockoutWeeks,
+      ...axes(f, monthTicks(from, to), (date) => format.shortDate(date).replace(/^1 /, '') + (date.endsWith('-01-01') ? ` ${date.slice(2, 4)}` : ''), 'units a week'),
       band('lo95', 'hi95', 'band95'),
       band('lo80', 'hi80', 'band80'),
-      history.length ? svg('polyline', { class: 'history', points: points(history.map((value, index): [number, number] => [index, value])) }) : null,
-      forecast.length ? svg('polyline', { class: 'forecast', points: points(forecastLine) }) : null,
-      svg('text', { x: MARGIN.left, y: HEIGHT - 6 }, weekEnds[0] ?? ''),
-      lastForecast ? svg('text', { x: WIDTH - MARGIN.right, y: HEIGHT - 6, 'text-anchor': 'end' }, lastForecast.periodStart) : null,
+      history.length ? svg('path', { class: 'history', d: linePath(history.map((value, index) => (fullyOut(index) ? null : [f.x(weekEnds[index]), f.y(value)]))) }) : null,
+      forecast.length ? svg('path', { class: 'forecast', d: forecastLine }) : null,
+      today ? marker(f, today, 'today', `today ${format.shortDate(today)}`) : null,
     ),
-    h('figcaption', { class: 'legend' }, 'Black: weekly sales. Blue: forecast, with 80 % (dark) and 95 % (light) intervals.'),
+    h(
+      'figcaption',
+      { class: 'legend' },
+      h('span', { class: 'key history' }, 'weekly sales'),
+      h('span', { class: 'key forecast' }, 'forecast'),
+      h('span', { class: 'key band80' }, '80 % interval'),
+      h('span', { class: 'key band95' }, '95 % interval'),
+      h('span', { class: 'key stockout-week' }, 'weeks with days out of stock'),
+    ),
   );
+}
+
+/**
+ * Projected stock over the protection interval: without the order and with it landing on its date, against the
+ * reorder point (continuous review) or order-up-to level (periodic) and the safety stock. Below 0 is demand unmet.
+ */
+export function stockChart(projection: StockProjection, width: number): Element {
+  const { points, safetyStock, reorderPoint, orderUpTo, orderArrivalDate } = projection;
+  if (points.length < 2) return h('p', {}, 'No projection for this line.');
+  const from = points[0].date;
+  const to = points[points.length - 1].date;
+  const values = points.flatMap((point) => [point.withoutOrder, point.withOrder]);
+  const levels = [safetyStock, reorderPoint ?? orderUpTo].filter((value): value is number => value !== null);
+  const f = frame(width, from, to, Math.min(0, ...values), Math.max(1, ...values, ...levels));
+  const weekly: string[] = [];
+  for (let day = dayOf(from); day <= dayOf(to); day += 7) weekly.push(dateOf(day));
+  const level = (value: number | null, className: string, text: string) =>
+    value === null
+      ? null
+      : svg(
+          'g',
+          { class: className },
+          svg('line', { x1: MARGIN.left, x2: width - MARGIN.right, y1: f.y(value), y2: f.y(value) }),
+          svg('text', { x: width - MARGIN.right - 4, y: f.y(value) - 5, 'text-anchor': 'end' }, `${text} ${format.quantity(value)}`),
+        );
+  const line = (read: (point: (typeof points)[number]) => number) => linePath(points.map((point) => [f.x(point.date), f.y(read(point))]));
+  const summary =
+    `Projected stock from ${format.shortDate(from)} to ${format.shortDate(to)}: ${format.quantity(points[0].withoutOrder)} now, ` +
+    `${format.quantity(points[points.length - 1].withoutOrder)} at the end without the order, ${format.quantity(points[points.length - 1].withOrder)} with it` +
+    (orderArrivalDate ? ` (it lands on ${format.shortDate(orderArrivalDate)})` : '');
+  return h(
+    'figure',
+    { class: 'chart-figure' },
+    svg(
+      'svg',
+      { class: 'chart stock-chart', width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': `Projected stock chart: ${summary}` },
+      svg('title', {}, summary),
+      ...axes(f, weekly, (date) => format.shortDate(date), 'units in stock'),
+      svg('line', { class: 'zero', x1: MARGIN.left, x2: width - MARGIN.right, y1: f.y(0), y2: f.y(0) }),
+      level(safetyStock, 'safety-stock', 'safety stock'),
+      reorderPoint !== null ? level(reorderPoint, 'reorder-point', 'reorder point') : level(orderUpTo, 'reorder-point', 'order-up-to'),
+      svg('path', { class: 'without-order', d: line((point) => point.withoutOrder) }),
+      svg('path', { class: 'with-order', d: line((point) => point.withOrder) }),
+      orderArrivalDate ? marker(f, orderArrivalDate, 'order-lands', `order lands ${format.shortDate(orderArrivalDate)}`) : null,
+    ),
+    h(
+      'figcaption',
+      { class: 'legend' },
+      h('span', { class: 'key with-order' }, 'with this order'),
+      h('span', { class: 'key without-order' }, 'without it'),
+      h('span', { class: 'key reorder-point' }, reorderPoint !== null ? 'reorder point' : 'order-up-to level'),
+      h('span', { class: 'key safety-stock' }, 'safety stock'),
+    ),
+  );
+}
+
+/** Draws a chart into `container` at its width, and again when that width changes. */
+export function drawResponsive(container: HTMLElement, draw: (width: number) => Element): void {
+  let drawn = 0;
+  const render = () => {
+    const width = Math.max(320, Math.floor(container.clientWidth));
+    if (width === drawn) return;
+    drawn = width;
+    container.replaceChildren(draw(width));
+  };
+  render();
+  new ResizeObserver(render).observe(container);
 }

@@ -1,13 +1,17 @@
 /// <reference lib="dom" />
 import { ApiError, call, query, storedKey, UNAUTHORIZED_EVENT } from './api';
+import { reviewDraftOrder } from './confirm';
 import { createDetail } from './detail';
-import { announce, byId } from './dom';
+import { byId } from './dom';
 import { createList } from './list';
+import { createTabs } from './tabs';
+import { createBackorders, showDraftOrders, showSuppliers } from './views';
 import type { Location, Session, Supplier } from './types';
 
 /**
  * The buyers' page: asks once for an API key (kept in sessionStorage, so it lasts as long as the tab), learns the
- * key's role, then shows the recommendations table and a detail panel. Viewers see no decision buttons.
+ * key's role, then shows its views as tabs: the recommendations with a detail panel, the draft orders, the backorders
+ * and the suppliers. Viewers see no decision buttons.
  */
 
 async function allSuppliers(): Promise<Supplier[]> {
@@ -54,17 +58,16 @@ async function start(): Promise<void> {
 
   const canDecide = session.role === 'buyer' || session.role === 'admin';
   const [suppliers, locations] = await Promise.all([allSuppliers(), allLocations()]);
-  const approveDraftOrder = async (supplierId: number, locationId: number) => {
-    try {
-      const { body } = await call<{ approvedIds: number[] }>('POST', '/recommendations/approve', { body: { supplierId, locationId } });
-      announce(`Approved ${body.approvedIds.length} lines of the draft order.`);
-      await list.load();
-      const shown = detail.shownId();
-      if (shown !== null) await detail.open(shown);
-    } catch (error) {
-      announce(`Not approved: ${(error as Error).message}`, 'error');
-    }
-  };
+  const review = (supplierId: number, locationId: number) =>
+    void reviewDraftOrder(supplierId, locationId, {
+      canDecide,
+      onApproved: async () => {
+        await list.load();
+        const shown = detail.shownId();
+        if (shown !== null) await detail.open(shown);
+        if (!byId('view-draft-orders').hidden) await showDraftOrders(review);
+      },
+    });
   const detail = createDetail({
     suppliers,
     canDecide,
@@ -73,7 +76,7 @@ async function start(): Promise<void> {
       list.select(null);
       list.focus(id);
     },
-    onApproveDraftOrder: approveDraftOrder,
+    onReviewDraftOrder: review,
   });
   const list = createList({
     suppliers,
@@ -83,9 +86,16 @@ async function start(): Promise<void> {
       list.select(id);
       void detail.open(id, { focus: true });
     },
-    onApproveDraftOrder: approveDraftOrder,
+    onReviewDraftOrder: review,
   });
-  await list.load();
+  const backorders = createBackorders(locations);
+  const loaders: Record<string, () => Promise<void>> = {
+    recommendations: () => list.load(),
+    'draft-orders': () => showDraftOrders(review),
+    backorders: () => backorders.show(),
+    suppliers: () => showSuppliers(),
+  };
+  createTabs((view) => void loaders[view]?.()).show(location.hash.slice(1) || 'recommendations');
 }
 
 byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => {
