@@ -157,7 +157,7 @@ describeWithBrowser('the buyers’ page in chromium', () => {
     const expected = (await api('get', '/recommendations').query({ status: 'proposed', supplierId, sort: 'value', limit: 50 }).expect(200)).body.data as Row[];
     await page.waitForFunction((count) => document.querySelectorAll('#recommendations tbody tr[data-id]').length === count, expected.length);
     await eventually(async () => expect(await rowIds(page)).toEqual(expected.map((row) => row.id)));
-    const suppliers = await page.locator('#recommendations tbody tr[data-id] td:nth-child(4)').allTextContents();
+    const suppliers = await page.locator('#recommendations tbody tr[data-id] td:nth-child(5)').allTextContents();
     expect(new Set(suppliers)).toEqual(new Set([expected[0].supplierName]));
     await context.close();
   });
@@ -172,7 +172,7 @@ describeWithBrowser('the buyers’ page in chromium', () => {
 
   /** The value shown for a labelled fact in the detail panel (without the formula under it). */
   async function fact(page: Page, label: string): Promise<string> {
-    const term = page.locator('#detail dt').filter({ hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }).first();
+    const term = page.locator('#derivation dt').filter({ hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }).first();
     return (await term.locator('xpath=following-sibling::dd[1]').locator('.value').textContent()) ?? '';
   }
 
@@ -183,21 +183,21 @@ describeWithBrowser('the buyers’ page in chromium', () => {
     const explanation = detail.explanation;
     await openLine(page, row);
     await expect(fact(page, 'Safety stock')).resolves.toBe(format.precise(explanation.safetyStock));
-    await expect(fact(page, 'Order-up-to (S)')).resolves.toBe(format.precise(explanation.orderUpTo));
+    await expect(fact(page, 'Order-up-to level')).resolves.toBe(format.precise(explanation.orderUpTo));
     await expect(fact(page, 'Inventory position')).resolves.toBe(format.precise(explanation.inventoryPosition));
     await expect(fact(page, 'Net requirement')).resolves.toBe(format.precise(explanation.netRequirement));
     await expect(fact(page, 'Demand over the protection interval')).resolves.toBe(format.precise(explanation.demandOverProtection));
     await expect(fact(page, 'Lead time, mean')).resolves.toBe(format.days(explanation.leadTimeMeanDays));
-    await expect(fact(page, 'Lead time, spread (σ_L)')).resolves.toBe(format.days(explanation.leadTimeStdDevDays));
+    await expect(fact(page, 'Lead time, spread')).resolves.toBe(format.days(explanation.leadTimeStdDevDays));
     await expect(fact(page, 'Quantity proposed')).resolves.toBe(format.precise(explanation.rounding.orderQuantity));
-    const position = await page.locator('#detail dt', { hasText: /^Inventory position$/ }).locator('xpath=following-sibling::dd[1]').textContent();
+    const position = await page.locator('#derivation dt', { hasText: /^Inventory position$/ }).locator('xpath=following-sibling::dd[1]').textContent();
     expect(position).toContain('on hand + on order − backordered − allocated');
     await expect(fact(page, 'Chosen')).resolves.toBe(row.supplierName);
     // History and forecast from GET /skus/:sku, drawn as one SVG.
     const chart = page.getByRole('img', { name: /Weekly demand chart/ });
     await chart.waitFor();
-    expect(await chart.locator('polyline.history').count()).toBe(1);
-    expect(await chart.locator('polyline.forecast').count()).toBe(1);
+    expect(await chart.locator('path.history').count()).toBe(1);
+    expect(await chart.locator('path.forecast').count()).toBe(1);
     await context.close();
   });
 
@@ -233,7 +233,7 @@ describeWithBrowser('the buyers’ page in chromium', () => {
     const row = (await listRows())[0];
     await openLine(page, row);
     await page.getByLabel('Reason').selectOption('supplier-issue');
-    await page.getByLabel('Note').fill('late twice this quarter');
+    await page.getByLabel('Note', { exact: true }).fill('late twice this quarter');
     await page.getByRole('button', { name: 'Reject' }).click();
     await eventually(async () => expect(await statusText(page).textContent()).toBe(`Rejected: ${row.sku} at ${row.locationCode}.`));
     const after = (await api('get', `/recommendations/${row.id}`).expect(200)).body;
@@ -251,6 +251,7 @@ describeWithBrowser('the buyers’ page in chromium', () => {
     await testDb.db('supplier_items').where({ supplier_id: row.supplierId, item_id: itemId }).update({ moq: 10 * multiple });
     await openLine(page, row);
     await page.getByLabel('Quantity', { exact: true }).fill(String(1.5 * multiple));
+    await page.getByLabel('Why', { exact: true }).fill('a trial order');
     await page.getByRole('button', { name: 'Change quantity' }).click();
     const warnings = page.locator('#detail .warnings li');
     await warnings.first().waitFor();
@@ -271,7 +272,7 @@ describeWithBrowser('the buyers’ page in chromium', () => {
     // Bob changes the quantity after the page read the line.
     const read = await api('get', `/recommendations/${row.id}`, keys.otherBuyer).expect(200);
     const changed = read.body.quantity + (read.body.orderMultiple ?? 1);
-    await api('patch', `/recommendations/${row.id}`, keys.otherBuyer).set('If-Match', read.headers.etag).send({ action: 'set-quantity', quantity: changed }).expect(200);
+    await api('patch', `/recommendations/${row.id}`, keys.otherBuyer).set('If-Match', read.headers.etag).send({ action: 'set-quantity', quantity: changed, reason: 'one more case' }).expect(200);
 
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await eventually(async () => expect(await statusText(page).textContent()).toBe('Someone changed this line; reloaded. Check it and decide again.'));
@@ -289,11 +290,11 @@ describeWithBrowser('the buyers’ page in chromium', () => {
     await eventually(async () => expect(await page.locator('#session-role').textContent()).toBe('viewer'));
     const row = (await listRows())[0];
     await openLine(page, row);
-    await page.locator('#detail dt', { hasText: /^Safety stock$/ }).waitFor();
+    await page.locator('#derivation dt', { hasText: /^Safety stock$/ }).waitFor({ state: 'attached' });
     for (const name of [/^Approve/, /^Reject$/, /^Change quantity$/]) expect(await page.getByRole('button', { name }).count()).toBe(0);
     await page.getByLabel('Location', { exact: true }).selectOption(String(row.locationId));
     await page.locator('#recommendations tbody tr[data-id]').first().waitFor();
-    expect(await page.locator('#draft-order').isHidden()).toBe(true);
+    expect(await page.locator('#bulk-bar').isHidden()).toBe(true);
     await context.close();
   });
 
@@ -317,8 +318,11 @@ describeWithBrowser('the buyers’ page in chromium', () => {
     await page.getByLabel('Supplier', { exact: true }).selectOption(String(draft[0].supplierId));
     await page.getByLabel('Location', { exact: true }).selectOption(String(draft[0].locationId));
     await eventually(async () => expect((await rowIds(page)).sort()).toEqual(draft.map((row) => row.id).sort()));
-    await page.getByRole('button', { name: 'Approve all proposed lines of this draft order' }).click();
-    await eventually(async () => expect(await statusText(page).textContent()).toBe(`Approved ${draft.length} lines of the draft order.`));
+    await page.getByRole('button', { name: /^Review the draft order of / }).click();
+    await page.getByRole('dialog').getByRole('button', { name: `Approve ${draft.length} lines` }).click();
+    await eventually(async () =>
+      expect(await statusText(page).textContent()).toBe(`Approved ${draft.length} lines of the draft order of ${draft[0].supplierName} at ${draft[0].locationCode}.`),
+    );
     for (const row of draft) expect((await api('get', `/recommendations/${row.id}`).expect(200)).body.status).toBe('approved');
     await eventually(async () => expect(await page.locator('#recommendations tbody').textContent()).toBe('No recommendations match these filters.'));
     await context.close();

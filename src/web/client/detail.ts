@@ -289,7 +289,7 @@ export function createDetail(options: DetailOptions): DetailView {
                 }
               },
             },
-            h('label', { for: 'note-text' }, 'Note'),
+            h('label', { for: 'note-text' }, 'Add a note'),
             noteInput,
             h('button', { type: 'submit' }, 'Add note'),
           )

@@ -8,7 +8,7 @@ import type { BackorderPage, DraftOrderList, Location, SupplierLeadTimes } from 
 function table(label: string, columns: Array<{ name: string; number?: boolean }>, rows: Array<Array<Node | string>>, empty: string): HTMLElement {
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': `${label} (scrolls)` },
     h(
       'table',
       { 'aria-label': label },
@@ -78,15 +78,19 @@ export function createBackorders(locations: Location[]): { show(): Promise<void>
   const more = h('button', { type: 'button', hidden: true }, 'More lines');
   let cursor: string | null = null;
   let shown: Array<Array<Node | string>> = [];
+  let loadToken = 0;
 
   async function load(reset: boolean): Promise<void> {
-    if (reset) [cursor, shown] = [null, []];
+    const token = ++loadToken;
     try {
       const { body } = await call<BackorderPage>(
         'GET',
-        `/backorders${query({ customer: customer.value.trim(), status: status.value, locationId: location.value, limit: 100, cursor })}`,
+        `/backorders${query({ customer: customer.value.trim(), status: status.value, locationId: location.value, limit: 100, cursor: reset ? null : cursor })}`,
       );
-      shown.push(
+      // A newer search answered or is on its way: this answer is stale.
+      if (token !== loadToken) return;
+      shown = [
+        ...(reset ? [] : shown),
         ...body.data.map((line) => [
           `${line.salesOrderReference} / ${line.salesOrderLineReference}`,
           line.customerRef,
@@ -100,7 +104,7 @@ export function createBackorders(locations: Location[]): { show(): Promise<void>
           h('span', { class: `badge backorder ${line.status}` }, line.status),
           line.uncoveredMessage ?? (line.quantityAwaitingApproval ? `${format.quantity(line.quantityAwaitingApproval)} await approval` : '–'),
         ]),
-      );
+      ];
       cursor = body.nextCursor;
       more.hidden = cursor === null;
       results.replaceChildren(
@@ -132,8 +136,8 @@ export function createBackorders(locations: Location[]): { show(): Promise<void>
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Find backorders', onsubmit: (event: Event) => (event.preventDefault(), void load(true)) },
     h('div', {}, h('label', { for: 'backorder-customer' }, 'Customer'), customer),
-    h('div', {}, h('label', { for: 'backorder-status' }, 'Status'), status),
-    h('div', {}, h('label', { for: 'backorder-location' }, 'Location'), location),
+    h('div', {}, h('label', { for: 'backorder-status' }, 'Coverage'), status),
+    h('div', {}, h('label', { for: 'backorder-location' }, 'Warehouse'), location),
     h('div', { class: 'exports' }, h('span', { class: 'label' }, ' '), h('button', { type: 'submit' }, 'Find')),
   );
   filters.addEventListener('change', () => void load(true));

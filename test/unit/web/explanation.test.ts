@@ -1,5 +1,6 @@
 import { planItem, type PlanItemInput } from '../../../models/policy/plan';
-import { explanationNotes, explanationSections, type Section } from '../../../src/web/client/explanation';
+import * as format from '../../../src/web/client/format';
+import { explanationNotes, explanationSections, summaryOf, type Section } from '../../../src/web/client/explanation';
 
 /**
  * The buyers' page lays out a recommendation's explanation as labelled facts with their formulas. These tests feed
@@ -42,7 +43,7 @@ describe('the explanation as the buyers’ page lays it out', () => {
       'Demand',
       'Lead time',
       'Safety stock',
-      'Reorder point and order-up-to',
+      'Reorder point and order-up-to level',
       'Inventory position',
       'Quantity: net requirement and rounding',
       'Supplier',
@@ -65,7 +66,7 @@ describe('the explanation as the buyers’ page lays it out', () => {
   });
 
   it('gives the order-up-to as demand over the protection interval + safety stock', () => {
-    const fact = factOf(sections, 'Reorder point and order-up-to', 'Order-up-to (S)');
+    const fact = factOf(sections, 'Reorder point and order-up-to level', 'Order-up-to level');
     const [demand, safety] = numbersIn(fact.formula!);
     expect(demand + safety).toBeCloseTo(Number(fact.value), 1);
   });
@@ -78,7 +79,10 @@ describe('the explanation as the buyers’ page lays it out', () => {
     expect(quantity('After the multiple')).toBe('108'); // 100 rounded up to 9 × 12
     expect(quantity('Quantity proposed')).toBe('108');
     // 2 units available against 10 a week: out in about a day, before any 14-day delivery; the primary is kept.
-    expect(factOf(sections, 'Supplier', 'Chosen')).toMatchObject({ value: 'Initech Fasteners', formula: 'primary-late' });
+    expect(factOf(sections, 'Supplier', 'Chosen')).toMatchObject({
+      value: 'Initech Fasteners',
+      formula: 'No supplier can deliver before the stock-out, so the primary supplier was kept: expedite the order.',
+    });
   });
 
   it('writes the error-quantile safety stock as √(quantile² + lead-time buffer²), or their sum when the quantile is negative', () => {
@@ -94,12 +98,32 @@ describe('the explanation as the buyers’ page lays it out', () => {
       );
     expect(factOf(withErrors(30, 30.27), 'Safety stock', 'Safety stock').formula).toBe('√(error quantile² + lead-time buffer²): √(30² + 4²)');
     expect(factOf(withErrors(-3, 1), 'Safety stock', 'Safety stock').formula).toBe('error quantile + lead-time buffer: -3 + 4');
-    expect(factOf(withErrors(30, 30.27), 'Demand', 'Forecast error over the protection interval (σ_H)').value).toBe('20');
+    expect(factOf(withErrors(30, 30.27), 'Demand', 'Forecast error over the protection interval').value).toBe('20');
   });
 
   it('leaves out what a sparse explanation does not carry, and lists the notes', () => {
     const sparse = explanationSections({ abcClass: 'B', reason: 'below reorder point', notes: ['on hand -3 taken as 0'] }, names);
     expect(sparse).toEqual([{ title: 'Supplier', facts: [{ label: 'Why', value: 'below reorder point', formula: undefined }] }]);
     expect(explanationNotes({ notes: ['on hand -3 taken as 0', 7] })).toEqual(['on hand -3 taken as 0']);
+  });
+
+  it('opens with one sentence and four numbers, every number the planner’s', () => {
+    const summary = summaryOf({ quantity: 108, projectedStockoutDate: '2026-01-05', expectedArrivalDate: '2026-01-19', daysShort: 14, daysOfCover: 0, explanation: { ...explanation, planDate: '2026-01-05', policyKind: 'periodic' } });
+    expect(summary.sentence).toBe(
+      'Order 108 now: stock runs out on 5 Jan, the supplier needs 14 days (an order placed now arrives on 19 Jan, 14 days after), and 108 covers demand until the next review with 95 % service.',
+    );
+    expect(summary.numbers.map((number) => [number.label, number.value])).toEqual([
+      ['Runs out', '5 Jan'],
+      ['Order arrives', '19 Jan'],
+      ['Inventory position', '12'],
+      ['Order-up-to level', format.quantity(explanation.orderUpTo as number)],
+    ]);
+  });
+
+  it('gives every code of the derivation as a sentence, never the code itself', () => {
+    const codes = ['normal-cycle', 'primary-late', 'cycle', 'periodic', 'forecast-residuals'];
+    const text = JSON.stringify(explanationSections({ ...explanation, policyKind: 'periodic', serviceLevelSource: 'class-A', forecastStdDevSource: 'forecast-residuals' }, names));
+    for (const code of codes) expect(text).not.toContain(`"${code}"`);
+    expect(text).toContain('the target for A items');
   });
 });
