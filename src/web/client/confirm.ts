@@ -40,7 +40,7 @@ export async function reviewDraftOrder(supplierId: number, locationId: number, o
         }
       },
     },
-    `Approve ${proposed.length} lines`,
+    `Approve ${proposed.length} line${proposed.length === 1 ? "" : "s"}`,
   );
   const exportButton = (kind: 'csv' | 'xlsx') =>
     h('button', { type: 'button', onclick: () => void download(`/draft-orders/${supplierId}/${locationId}${query({ runId: order.runId, format: kind })}`).then((name) => announce(`Exported ${name}.`)) }, kind.toUpperCase());
