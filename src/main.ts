@@ -1,8 +1,8 @@
-import type { Server } from 'node:http';
 import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
 import { buildContainer } from './container';
 import { createApp } from './http/app';
+import { listen } from './http/server';
 
 /**
  * `npm start`: migrate, serve, then (in the background) seed the demo data into an empty database
@@ -13,8 +13,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const container = await buildContainer(config, logger);
   const app = createApp({ services: container.services, logger, queueBoard: container.queueBoard });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
+  const server = await listen(app, {
+    host: config.HOST,
+    port: config.PORT,
+    headersTimeoutSeconds: config.HTTP_HEADERS_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: config.HTTP_REQUEST_TIMEOUT_SECONDS,
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Permission } from './auth';
 import { DEFAULT_MAX_IMPORT_ROWS } from '../services/import-service';
 import { csvColumns, importKinds, type ImportKindName } from '../services/imports/kinds';
-import { CSV_BODY_LIMIT, importErrors, importQuery, importResponse } from './routes/imports';
+import { IMPORT_BODY_LIMITS, importErrors, importQuery, importResponse } from './routes/imports';
 import { suggestedOrderCsvColumns } from './routes/purchase-orders';
 import { sourceListQuery, sourceListResponse } from './routes/sources';
 import { runIdParams, runListQuery, runPageResponse, runResponse, startRunBody, startedRunResponse } from './routes/runs';
@@ -148,7 +148,7 @@ export const routeDocs: RouteDoc[] = [
     permission: 'read',
     query: recommendationListQuery,
     result: recommendationPageResponse,
-    responses: { 200: '{ runId, data: Recommendation[], nextCursor }' },
+    responses: { 200: '{ runId, data: Recommendation[], nextCursor }', 404: 'runId names no run' },
   },
   {
     method: 'get',
@@ -190,7 +190,7 @@ export const routeDocs: RouteDoc[] = [
     permission: 'decide',
     body: bulkApproveBody,
     result: bulkApproveResponse,
-    responses: { 200: '{ runId, approvedIds }', 404: 'No succeeded run' },
+    responses: { 200: '{ runId, approvedIds }', 404: 'No succeeded run, or runId names no run' },
   },
   {
     method: 'get',
@@ -260,7 +260,7 @@ export const routeDocs: RouteDoc[] = [
     permission: 'read',
     query: backorderListQuery,
     result: backorderPageResponse,
-    responses: { 200: '{ runId, data: Backorder[], nextCursor }' },
+    responses: { 200: '{ runId, data: Backorder[], nextCursor }', 404: 'runId names no run' },
   },
   {
     method: 'get',
@@ -479,6 +479,10 @@ function importCsvColumns(kind: ImportKindName): CsvDoc['columns'] {
   });
 }
 
+function mebibytes(bytes: number): string {
+  return `${bytes / 1024 / 1024} MB`;
+}
+
 /** POST /imports/<kind>, one per kind of src/services/imports/kinds.ts: a JSON array of its records, or CSV. */
 function importRouteDocs(): RouteDoc[] {
   return (Object.keys(importKinds) as ImportKindName[]).map((kind) => {
@@ -505,7 +509,7 @@ function importRouteDocs(): RouteDoc[] {
       errorDetails: { 422: importErrors },
       responses: {
         200: 'Rows inserted, updated and unchanged per table; errors lists the rows left out (mode=partial)',
-        413: `More than ${DEFAULT_MAX_IMPORT_ROWS} rows, a JSON body over 10 MB or a CSV body over ${CSV_BODY_LIMIT.toUpperCase()}`,
+        413: `More than ${DEFAULT_MAX_IMPORT_ROWS} rows, a JSON body over ${mebibytes(IMPORT_BODY_LIMITS.json)} or a CSV body over ${mebibytes(IMPORT_BODY_LIMITS.csv)} (once inflated)`,
         415: 'Neither application/json nor text/csv',
         422: 'Bad rows (mode=all): nothing was imported; error.details lists { row, field, reason }',
       },

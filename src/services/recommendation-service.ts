@@ -13,7 +13,7 @@ import {
   type RecommendationSort,
   type RecommendationStatus,
 } from '../../db/repositories/recommendations';
-import { latestSucceededRunId } from '../../db/repositories/runs';
+import { findRun, latestSucceededRunId } from '../../db/repositories/runs';
 import { lockSupplierLocation, stampPurchaseOrderChanges, syncPurchaseOrderLines } from '../../db/repositories/suggested-purchase-orders';
 import { roundOrderQuantity } from '../../models/policy/order-quantity';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../errors';
@@ -63,8 +63,11 @@ const snapshot = (r: { status: string; quantity: number; reasonCode: string | nu
 });
 
 export function createRecommendationService(db: Knex): RecommendationService {
+  /** The run asked for (404 when there is no such run), else the latest succeeded one, if any. */
   async function runIdOrLatest(runId?: number): Promise<number | undefined> {
-    return runId ?? (await latestSucceededRunId(db, PIPELINE_RUN_KIND));
+    if (runId === undefined) return latestSucceededRunId(db, PIPELINE_RUN_KIND);
+    if (!(await findRun(db, runId))) throw new NotFoundError(`run ${runId}`);
+    return runId;
   }
 
   async function detail(id: number) {

@@ -17,9 +17,9 @@ import {
 
 /** Sort keys of each order (see db/repositories/recommendations.ts), then the id. */
 const cursorKeys = {
-  urgency: z.tuple([cursorParts.integer, cursorParts.date, cursorParts.id]),
-  value: z.tuple([cursorParts.float, cursorParts.id]),
-  stockout: z.tuple([cursorParts.date, cursorParts.id]),
+  urgency: z.tuple([cursorParts.integer, cursorParts.date, cursorParts.bigId]),
+  value: z.tuple([cursorParts.float, cursorParts.bigId]),
+  stockout: z.tuple([cursorParts.date, cursorParts.bigId]),
 };
 
 export const etagOf = (recommendation: { id: number; version: number }) => `W/"${recommendation.id}-${recommendation.version}"`;

@@ -3,12 +3,14 @@ import { z } from 'zod';
 import type { ApiKeyService } from '../../services/api-key-service';
 import type { PipelineService } from '../../services/pipeline-service';
 import { requirePermission } from '../auth';
+import { decimalInteger } from '../schemas';
 
 /** Request and response schemas of /runs: the handlers parse with them and src/http/openapi.ts documents them. */
-export const runIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const runId = decimalInteger(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
+export const runIdParams = z.strictObject({ id: runId });
 export const runListQuery = z.strictObject({
-  before: z.coerce.number().int().positive().optional().describe('A run id: list the runs before it (nextCursor of the previous page).'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: runId.optional().describe('A run id: list the runs before it (nextCursor of the previous page).'),
+  limit: decimalInteger(z.number().int().min(1).max(200)).default(50),
 });
 export const startRunBody = z.strictObject({ trigger: z.string().min(1).max(64).default('api') }).default({ trigger: 'api' });
 
