@@ -15,6 +15,7 @@ import * as protectionErrors from './20261127_013_protection_errors';
 import * as supplierIndexesChangeOrder from './20261127_014_supplier_indexes_change_order';
 import * as weeklySales from './20261127_015_weekly_sales';
 import * as sourcePulls from './20261127_016_source_pulls';
+import * as planErrors from './20261201_050_plan_errors';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   { name: '20261127_014_supplier_indexes_change_order', ...supplierIndexesChangeOrder },
   { name: '20261127_015_weekly_sales', ...weeklySales },
   { name: '20261127_016_source_pulls', ...sourcePulls },
+  { name: '20261201_050_plan_errors', ...planErrors },
 ];

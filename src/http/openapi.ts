@@ -5,7 +5,7 @@ import { csvColumns, importKinds, type ImportKindName } from '../services/import
 import { IMPORT_BODY_LIMITS, importErrors, importQuery, importResponse } from './routes/imports';
 import { suggestedOrderCsvColumns } from './routes/purchase-orders';
 import { sourceListQuery, sourceListResponse } from './routes/sources';
-import { runIdParams, runListQuery, runPageResponse, runResponse, startRunBody, startedRunResponse } from './routes/runs';
+import { runDetailResponse, runIdParams, runListQuery, runPageResponse, startRunBody, startedRunResponse } from './routes/runs';
 import {
   acknowledgeBody,
   apiKeyListResponse,
@@ -122,10 +122,10 @@ export const routeDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/runs/:id',
-    summary: 'One run: status, counts per stage, error',
+    summary: 'One run: status, counts per stage, error, the SKUs it could not plan',
     permission: 'read',
     params: runIdParams,
-    result: runResponse,
+    result: runDetailResponse,
     responses: { 200: 'The run', 404: 'No such run' },
   },
   {

@@ -29,6 +29,11 @@ export const runResponse = z.strictObject({
     .nullable()
     .describe("When housekeeping removed the run's forecasts, drafts and untouched recommendations: its counts then describe rows that are gone. Null while whole."),
 });
+export const runDetailResponse = runResponse.extend({
+  planErrors: z
+    .array(z.strictObject({ itemId: z.number().int(), sku: z.string(), locationId: z.number().int(), locationCode: z.string(), reason: z.string() }))
+    .describe('The first 100 SKU × locations the run could not plan (counts.planErrors has how many), each with the reason; the others were planned.'),
+});
 export const runPageResponse = z.strictObject({ data: z.array(runResponse), nextCursor: z.number().int().nullable() });
 export const startedRunResponse = z.strictObject({ runId: z.number().int(), chunks: z.number().int() });
 
@@ -43,7 +48,7 @@ export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService): Ro
   });
   router.get('/runs/:id', requirePermission(apiKeys, 'read'), async (req, res) => {
     const { id } = runIdParams.parse(req.params);
-    res.json(await pipeline.getRun(id));
+    res.json(await pipeline.getRunDetail(id));
   });
   router.post('/runs', requirePermission(apiKeys, 'admin'), async (req, res) => {
     const { trigger } = startRunBody.parse(req.body ?? undefined);
