@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { SuggestedPurchaseOrder } from '../../../db/repositories/suggested-purchase-orders';
+import { csvField } from '../../csv-field';
 import { AppError, PreconditionFailedError } from '../../errors';
 import type { ApiKeyService } from '../../services/api-key-service';
 import type { PurchaseOrderService } from '../../services/purchase-order-service';
@@ -56,14 +57,6 @@ function pulledChangeKey(req: Request, id: number): string {
   const match = /^(?:W\/)?"(\d+)-([^"]+)"$/.exec(header.trim());
   if (!match || Number(match[1]) !== id) throw new PreconditionFailedError('If-Match does not name this purchase order');
   return match[2];
-}
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is prefixed so spreadsheets don't run it. */
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 const csvRow = (row: unknown[]) => row.map(csvField).join(',') + '\r\n';
