@@ -24,7 +24,7 @@ export const decimalInteger = <T extends z.ZodType>(schema: T) =>
 /** Ids in paths and query strings arrive as text; in JSON bodies they must be numbers. */
 const id = decimalInteger(z.number().int().positive().max(MAX_INTEGER));
 const bodyId = z.number().int().positive().max(MAX_INTEGER);
-const limit = (max: number, fallback: number) => decimalInteger(z.number().int().min(1).max(max)).default(fallback);
+const limit = (max: number, fallback: number) => decimalInteger(z.number().int().min(1).max(max).default(fallback));
 const cursor = z.string().min(1).max(512).describe('Opaque: pass back the nextCursor of the previous page.');
 
 export const urgencies = ['critical', 'high', 'normal', 'low'] as const;
@@ -451,7 +451,11 @@ export const apiKeyResponse = z.strictObject({
   id: z.number().int(),
   name: z.string(),
   role: z.enum(['viewer', 'buyer', 'erp', 'admin']),
-  prefix: z.string(),
+  prefix: z
+    .string()
+    .max(8)
+    .nullable()
+    .describe("The first 8 characters of a key replen generated ('rpl_' and 4 more), to tell keys apart; null for a key set in configuration."),
   createdAt: instant,
   revokedAt: instant.nullable(),
 });

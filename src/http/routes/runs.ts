@@ -10,7 +10,7 @@ const runId = decimalInteger(z.number().int().positive().max(Number.MAX_SAFE_INT
 export const runIdParams = z.strictObject({ id: runId });
 export const runListQuery = z.strictObject({
   before: runId.optional().describe('A run id: list the runs before it (nextCursor of the previous page).'),
-  limit: decimalInteger(z.number().int().min(1).max(200)).default(50),
+  limit: decimalInteger(z.number().int().min(1).max(200).default(50)),
 });
 export const startRunBody = z.strictObject({ trigger: z.string().min(1).max(64).default('api') }).default({ trigger: 'api' });
 
