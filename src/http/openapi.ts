@@ -310,7 +310,7 @@ export const routeDocs: RouteDoc[] = [
     permission: 'admin',
     params: idParams,
     result: apiKeyResponse,
-    responses: { 200: 'The revoked key record', 404: 'No such key' },
+    responses: { 200: 'The revoked key record', 404: 'No such key', 409: 'It is the last active admin key: create another admin key first' },
   },
   {
     method: 'get',

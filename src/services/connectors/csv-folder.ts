@@ -9,7 +9,7 @@ import { AppError } from '../../errors';
 import type { ImportError } from '../import-service';
 import { importKinds, type ImportKindName } from '../imports/kinds';
 import { type SourceRecord, streamCsvRecords } from '../imports/parse';
-import { addCounts, type ConnectorContext, type TableCounts } from './batches';
+import { addCounts, type ConnectorContext, SourceError, type TableCounts } from './batches';
 import type { CsvFolderSource } from './sources';
 
 /** Files are taken kind by kind in this order, so that the records a file refers to arrive before it. */
@@ -53,7 +53,8 @@ export function kindOfFile(fileName: string): ImportKindName | undefined {
 export async function pullCsvFolder(context: ConnectorContext, source: CsvFolderSource): Promise<CsvFolderPullReport> {
   const report: CsvFolderPullReport = { source: source.name, type: 'csv-folder', files: [], waiting: [], counts: {} };
   const names = await csvFilesIn(source.folder).catch((error: Error) => {
-    throw new Error(`source ${source.name}: cannot read the folder: ${error.message}`, { cause: error });
+    const summary = `source ${source.name}: cannot read the folder`;
+    throw new SourceError(503, 'source_failed', `${summary}: ${error.message}`, summary);
   });
   const files = names
     .map((name) => ({ name, kind: source.kind ?? kindOfFile(name) }))
