@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Permission } from './auth';
+import { DEFAULT_BODY_LIMITS } from './body';
 import { DEFAULT_MAX_IMPORT_ROWS } from '../services/import-service';
 import { csvColumns, importKinds, type ImportKindName } from '../services/imports/kinds';
 import { IMPORT_BODY_LIMITS, importErrors, importQuery, importResponse } from './routes/imports';
@@ -419,6 +420,12 @@ export function openApiDocument(): Record<string, unknown> {
     }
     if (route.params || route.query || route.body) {
       responses['400'] = { description: 'Invalid input (unknown fields are invalid too)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    // Every body is read by src/http/body.ts, with its limits (imports document their own).
+    if (route.body) {
+      const error = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+      responses['413'] ??= { description: `The body is larger than ${DEFAULT_BODY_LIMITS.json / 1024} kB once inflated`, content: error };
+      responses['415'] ??= { description: 'Not application/json, or a Content-Encoding or charset that is not accepted', content: error };
     }
     paths[path] ??= {};
     paths[path][route.method] = {

@@ -196,7 +196,7 @@ describe.each(testEngines())('access control, API keys and the API description o
         'set-quantity',
       ]);
       expect(body.oneOf.every((option: { additionalProperties: boolean }) => option.additionalProperties === false)).toBe(true);
-      expect(Object.keys(patch.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '412', '422', '428']);
+      expect(Object.keys(patch.responses).sort()).toEqual(['200', '400', '401', '403', '404', '409', '412', '413', '415', '422', '428']);
       const limit = document.paths['/recommendations'].get.parameters.find((p: { name: string }) => p.name === 'limit');
       expect(limit).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } });
       expect(Object.keys(document.paths['/purchase-orders/suggested'].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
