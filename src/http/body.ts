@@ -57,6 +57,8 @@ export async function readBody(req: Request, limits: BodyLimits): Promise<void> 
   if (encoding === 'identity' && Number(length) > limit) throw payloadTooLarge(limit);
 
   const bytes = await readAll(req, encoding, limit);
+  // An empty body (chunked, or inflated to nothing) is no body, as one without Content-Length.
+  if (bytes.length === 0) return;
   let text: string;
   try {
     text = decoder.decode(bytes);
