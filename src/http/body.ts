@@ -26,7 +26,7 @@ const inflaters: Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDe
 };
 
 const unsupportedMediaType = (message: string) => new AppError(415, 'unsupported_media_type', message);
-export const payloadTooLarge = (limit: number) => new AppError(413, 'payload_too_large', `request body is larger than ${limit} bytes`);
+const payloadTooLarge = (limit: number) => new AppError(413, 'payload_too_large', `request body is larger than ${limit} bytes`);
 
 /**
  * Reads, inflates (gzip, deflate, br) and decodes the body into req.body: JSON parsed, CSV as text. Refused with the
@@ -39,7 +39,10 @@ export async function readBody(req: Request, limits: BodyLimits): Promise<void> 
   const length = req.headers['content-length'];
   if ((length === undefined && req.headers['transfer-encoding'] === undefined) || length === '0') return;
   const format = req.is(limits.csv === undefined ? ['application/json'] : ['application/json', 'text/csv']);
-  if (!format) throw unsupportedMediaType(`Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here: send application/json${limits.csv === undefined ? '' : ' or text/csv'}`);
+  if (!format) {
+    const accepted = limits.csv === undefined ? 'application/json' : 'application/json or text/csv';
+    throw unsupportedMediaType(`Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here: send ${accepted}`);
+  }
   const csv = format === 'text/csv';
   const limit = csv ? limits.csv! : limits.json;
   const charset = charsetOf(req.headers['content-type']!) ?? 'utf-8';
@@ -101,7 +104,7 @@ function readAll(req: Request, encoding: string, limit: number): Promise<Buffer>
     });
     source.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('close', () => {
-      if (!req.complete) stop(new ValidationError('the request body ended before its end (the client went away)'));
+      if (!req.complete) stop(new ValidationError('the request body was cut off (the client went away)'));
     });
     source.once('error', (error) => stop(inflater ? new ValidationError(`request body is not valid ${encoding} data: ${error.message}`) : error));
     if (inflater) req.once('error', stop);
@@ -121,7 +124,7 @@ function parseJson(text: string): unknown {
   return value;
 }
 
-/** The path of the first string or field name holding a NUL (PostgreSQL text cannot), walked without recursion. */
+/** The path of a string or field name holding a NUL (PostgreSQL text cannot hold one), walked without recursion. */
 function pathOfNul(root: unknown): string | undefined {
   const stack: Array<{ value: unknown; path: Array<string | number> }> = [{ value: root, path: [] }];
   while (stack.length > 0) {
