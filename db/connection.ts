@@ -5,6 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knex, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
+import { type DataFolderLock, lockDataFolder } from './data-folder-lock';
 
 /** A connection or a transaction: every repository takes one, so any call can join a caller's transaction. */
 export type Db = Knex | Knex.Transaction;
@@ -62,14 +63,31 @@ function connectPostgres(databaseUrl: string): Knex {
   });
 }
 
+/** The lock of each open embedded database, released when it is closed. */
+const locks = new WeakMap<Knex, DataFolderLock>();
+
+/** Opens the embedded database of a data folder, locked for this process (DataFolderLockedError when another has it). */
 async function openPglite(dataDir: string): Promise<Knex> {
   const folder = path.resolve(dataDir, 'pglite');
   fs.mkdirSync(folder, { recursive: true });
-  // pg_trgm: the trigram indexes of the buyers' search (migration 040).
-  const pglite = await PGlite.create(folder, { parsers, extensions: { pg_trgm } });
-  // knex-pglite takes a ready instance through a function (knex would deep-clone an object); its types omit that form.
-  const connection = (() => ({ pglite })) as unknown as Knex.ConnectionConfigProvider;
-  return knex({ client: ClientPgLite, connection });
+  const lock = await lockDataFolder(folder);
+  try {
+    // pg_trgm: the trigram indexes of the buyers' search (migration 040).
+    const pglite = await PGlite.create(folder, { parsers, extensions: { pg_trgm } });
+    // knex-pglite takes a ready instance through a function (knex would deep-clone an object); its types omit that form.
+    const connection = (() => ({ pglite })) as unknown as Knex.ConnectionConfigProvider;
+    const db = knex({ client: ClientPgLite, connection });
+    locks.set(db, lock);
+    return db;
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+/** Records, in the lock of an embedded database, the URL this process serves it at (nothing for PostgreSQL). */
+export function announceServer(db: Knex, url: string): void {
+  locks.get(db)?.announce(url);
 }
 
 /** Which engine a connection (or a transaction on it) talks to. */
@@ -79,4 +97,6 @@ export function engineOf(db: Db): Engine {
 
 export async function closeDb(db: Knex): Promise<void> {
   await db.destroy();
+  await locks.get(db)?.release();
+  locks.delete(db);
 }

@@ -13,6 +13,14 @@ const serviceLevel = z.coerce.number().gt(0.5).lt(1);
 export const settings = {
   HOST: { schema: z.string().min(1).default('127.0.0.1'), description: 'Address the HTTP server listens on.' },
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), description: 'Port the HTTP server listens on.' },
+  HTTP_HEADERS_TIMEOUT_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(300).default(10),
+    description: "Seconds a client has to send a request's headers; then 408 and the connection is closed.",
+  },
+  HTTP_REQUEST_TIMEOUT_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(3600).default(60),
+    description: 'Seconds a client has to send a whole request, body included (a 20 MB import needs about 3 Mbit/s); then 408 and the connection is closed.',
+  },
   DATABASE_URL: {
     schema: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     description: 'PostgreSQL connection string. Unset: embedded PGlite in DATA_DIR/pglite.',

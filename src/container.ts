@@ -16,7 +16,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { countRecommendationsByStatus } from '../db/repositories/recommendations';
 import type { Services } from './services';
-import { createApiKeyService } from './services/api-key-service';
+import { type AdminKey, createApiKeyService } from './services/api-key-service';
 import { createForecastStage, type SeriesForecaster } from './services/forecast-stage';
 import { createHealthService, type Probe } from './services/health-service';
 import { createImportService } from './services/import-service';
@@ -36,7 +36,8 @@ import { createBackorderStage } from './services/backorder-stage';
 export interface Container {
   db: Knex;
   services: Services;
-  adminKey: string;
+  /** The admin key to print, revoked or not (start-up says which). */
+  adminKey: AdminKey;
   /** Bull Board for createApp, when jobs run on BullMQ. */
   queueBoard?: Router;
   /** Seeds an empty database with the demo catalogue, starts the schedules and runs the pipeline once. */

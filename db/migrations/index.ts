@@ -16,6 +16,9 @@ import * as supplierIndexesChangeOrder from './20261127_014_supplier_indexes_cha
 import * as weeklySales from './20261127_015_weekly_sales';
 import * as sourcePulls from './20261127_016_source_pulls';
 import * as buyerSearch from './20261201_040_buyer_search';
+import * as planErrors from './20261201_050_plan_errors';
+import * as shortKeyPrefixes from './20261201_051_short_key_prefixes';
+import * as sourceErrorSummaries from './20261201_052_source_error_summaries';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -40,4 +43,7 @@ export const migrations: Migration[] = [
   { name: '20261127_015_weekly_sales', ...weeklySales },
   { name: '20261127_016_source_pulls', ...sourcePulls },
   { name: '20261201_040_buyer_search', ...buyerSearch },
+  { name: '20261201_050_plan_errors', ...planErrors },
+  { name: '20261201_051_short_key_prefixes', ...shortKeyPrefixes },
+  { name: '20261201_052_source_error_summaries', ...sourceErrorSummaries },
 ];

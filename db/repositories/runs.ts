@@ -125,7 +125,7 @@ export async function failRunningRuns(db: Db, kind: string, error: string): Prom
  * The tables of rows a run writes (and a rerun of it replaces), by run_id: pruning a run empties all of them. A stage
  * that adds one adds it here (a test checks every table referencing forecast_runs is listed).
  */
-export const runOutputTables = ['forecasts', 'forecast_fits', 'inventory_policies', 'draft_purchase_orders', 'forecast_run_chunks', 'backorder_allocations'] as const;
+export const runOutputTables = ['forecasts', 'forecast_fits', 'inventory_policies', 'draft_purchase_orders', 'forecast_run_chunks', 'backorder_allocations', 'plan_errors'] as const;
 
 export interface PruneCounts {
   /** Runs deleted outright: nothing a buyer decided was left in them. */

@@ -58,6 +58,8 @@ export interface PullRecord {
   outcome: 'succeeded' | 'failed';
   /** Set when the pull failed. */
   error?: string;
+  /** What viewers may see of the error: without the ERP's answer or a database's words. */
+  errorSummary?: string;
   rows: Record<string, number>;
   counts: Record<string, UpsertCounts>;
 }
@@ -70,13 +72,15 @@ export async function recordPull(db: Knex, pull: PullRecord): Promise<void> {
   const failed = pull.outcome === 'failed';
   await db.transaction(async (trx) => {
     await trx.raw(
-      `insert into source_pulls as p (source, last_pull_at, last_outcome, last_rows, last_counts, last_success_at, last_error, last_error_at, failures)
-       values (?, ?::timestamptz, ?, ?::jsonb, ?::jsonb, ?::timestamptz, ?, ?::timestamptz, ?)
+      `insert into source_pulls as p (source, last_pull_at, last_outcome, last_rows, last_counts, last_success_at, last_error, last_error_summary,
+                                      last_error_at, failures)
+       values (?, ?::timestamptz, ?, ?::jsonb, ?::jsonb, ?::timestamptz, ?, ?, ?::timestamptz, ?)
        on conflict (source) do update set
          last_pull_at = excluded.last_pull_at, last_outcome = excluded.last_outcome,
          last_rows = excluded.last_rows, last_counts = excluded.last_counts,
          last_success_at = coalesce(excluded.last_success_at, p.last_success_at),
          last_error = coalesce(excluded.last_error, p.last_error),
+         last_error_summary = case when excluded.last_error is null then p.last_error_summary else excluded.last_error_summary end,
          last_error_at = coalesce(excluded.last_error_at, p.last_error_at),
          failures = p.failures + excluded.failures`,
       [
@@ -87,6 +91,7 @@ export async function recordPull(db: Knex, pull: PullRecord): Promise<void> {
         JSON.stringify(pull.counts),
         failed ? null : pull.at.toISOString(),
         failed ? (pull.error ?? 'failed') : null,
+        failed ? (pull.errorSummary ?? null) : null,
         failed ? pull.at.toISOString() : null,
         failed ? 1 : 0,
       ],
@@ -105,7 +110,8 @@ export interface SourcePullState {
   cursor: { value: string; updatedAt: string } | null;
   lastPull: { at: string; outcome: 'succeeded' | 'failed'; rows: Record<string, number>; counts: Record<string, UpsertCounts> } | null;
   lastSuccessAt: string | null;
-  lastError: { message: string; at: string } | null;
+  /** summary: what viewers may see of the message (null when recorded before summaries were). */
+  lastError: { message: string; summary: string | null; at: string } | null;
   /** Running totals since the source was first pulled. */
   failedPulls: number;
   rowsImported: Record<string, number>;
@@ -117,7 +123,7 @@ const iso = (value: unknown) => (value === null || value === undefined ? null : 
 export async function sourcePullStates(db: Db, sources: string[]): Promise<SourcePullState[]> {
   const { rows } = await db.raw(
     `select s.source, c.cursor, c.updated_at as cursor_updated_at,
-            p.last_pull_at, p.last_outcome, p.last_rows, p.last_counts, p.last_success_at, p.last_error, p.last_error_at,
+            p.last_pull_at, p.last_outcome, p.last_rows, p.last_counts, p.last_success_at, p.last_error, p.last_error_summary, p.last_error_at,
             coalesce(p.failures, 0)::float8 as failures,
             coalesce((select jsonb_object_agg(r.kind, r.row_count) from source_rows_imported r where r.source = s.source), '{}'::jsonb) as rows_imported
        from unnest(?::text[]) with ordinality as s(source, position)
@@ -139,7 +145,10 @@ export async function sourcePullStates(db: Db, sources: string[]): Promise<Sourc
             counts: row.last_counts as Record<string, UpsertCounts>,
           },
     lastSuccessAt: iso(row.last_success_at),
-    lastError: row.last_error === null ? null : { message: row.last_error as string, at: iso(row.last_error_at)! },
+    lastError:
+      row.last_error === null
+        ? null
+        : { message: row.last_error as string, summary: (row.last_error_summary as string | null) ?? null, at: iso(row.last_error_at)! },
     failedPulls: Number(row.failures),
     rowsImported: Object.fromEntries(Object.entries(row.rows_imported as Record<string, string | number>).map(([kind, count]) => [kind, Number(count)])),
   }));

@@ -105,11 +105,6 @@ export async function readSeriesCsv(path: string): Promise<SeriesHistory[]> {
   });
 }
 
-/** A CSV field, quoted when it holds a comma, a quote or a line break. */
-export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** A number with up to 10 significant digits, without trailing zeros. */
 export function csvNumber(value: number): string {
   return String(Number(value.toPrecision(10)));

@@ -9,7 +9,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { autoForecast, forecastMethods, type ForecastMethod } from '../../models/forecast/auto';
-import { csvField, csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically, type SeriesHistory } from './csv';
+import { csvField } from '../csv-field';
+import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically, type SeriesHistory } from './csv';
 
 export const forecastUsage =
   'usage: replen forecast --input FILE --output FILE --horizon H --season-length M [--levels 80,95] [--method auto|ets|theta|arima|croston|sba|tsb|adida|snaive|naive|mean|drift|combo]';

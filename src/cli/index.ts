@@ -1,6 +1,7 @@
 /**
  * The replen command line: `replen <command> [flags]`. Each command is a function from its arguments to an exit code.
  */
+import { DataFolderLockedError } from '../../db/data-folder-lock';
 import { configTable, keyUsage, runKeyCommand } from './admin';
 import { forecastUsage, runForecastCommand } from './forecast';
 import { pullUsage, runPullCommand } from './pull';
@@ -46,7 +47,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`replen: ${(error as Error).stack ?? String(error)}\n`);
+    // A locked embedded database is a state to explain, not a bug to trace.
+    const text = error instanceof DataFolderLockedError ? error.message : ((error as Error).stack ?? String(error));
+    process.stderr.write(`replen ${process.argv[2] ?? ''}: ${text}\n`);
     process.exitCode = 1;
   },
 );

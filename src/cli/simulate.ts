@@ -11,7 +11,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { simulateOrderUpTo } from '../../models/policy/simulate';
-import { csvField, csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
+import { csvField } from '../csv-field';
+import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
 
 export const simulateUsage =
   'usage: replen simulate --input FILE --output FILE --lead-time L --review-period R --service-level P [--season-length M] [--lead-time-sd S] [--warmup W] [--seed N]';

@@ -1,10 +1,9 @@
 import express from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { errorMiddleware, notFoundHandler } from './error-middleware';
+import { requestChecks, requestLogging } from './request-checks';
 import { healthRoutes } from './routes/health';
 import { runRoutes } from './routes/runs';
 import { recommendationRoutes } from './routes/recommendations';
@@ -38,18 +37,9 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   // for the buyers' page's script and stylesheet (same-origin, relative), which then fail to load; behind TLS it adds nothing.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(services.metrics.httpMiddleware);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
-    }),
-  );
-  app.use(express.json({ limit: '10mb' }));
+  app.use(requestLogging(logger));
+  // Bodies are read by requirePermission once the key is checked (src/http/body.ts), never before.
+  app.use(requestChecks);
   app.use(healthRoutes(services.health));
   app.use(runRoutes(services.pipeline, services.apiKeys));
   app.use(recommendationRoutes(services.recommendations, services.apiKeys));

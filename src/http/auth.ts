@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiKey, ApiKeyRole } from '../../db/repositories/api-keys';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import type { ApiKeyService } from '../services/api-key-service';
+import { type BodyLimits, DEFAULT_BODY_LIMITS, readBody } from './body';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -19,8 +20,11 @@ const grants: Record<ApiKeyRole, ReadonlySet<Permission>> = {
 
 export type Permission = 'read' | 'decide' | 'import' | 'export' | 'admin';
 
-/** Bearer-key authentication and a permission check, for one route. */
-export function requirePermission(apiKeys: ApiKeyService, permission: Permission): RequestHandler {
+/**
+ * Bearer-key authentication and a permission check, for one route; then the body is read (readBody, within
+ * `bodyLimits`): a request that may not call the route costs no read, inflation or parse of its body.
+ */
+export function requirePermission(apiKeys: ApiKeyService, permission: Permission, bodyLimits: BodyLimits = DEFAULT_BODY_LIMITS): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -28,6 +32,7 @@ export function requirePermission(apiKeys: ApiKeyService, permission: Permission
     const apiKey = await apiKeys.authenticate(match[1]);
     if (!grants[apiKey.role].has(permission)) throw new ForbiddenError(`role ${apiKey.role} may not ${permission}`);
     req.apiKey = apiKey;
+    await readBody(req, bodyLimits);
     next();
   };
 }

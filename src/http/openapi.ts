@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { Permission } from './auth';
+import { DEFAULT_BODY_LIMITS } from './body';
 import { DEFAULT_MAX_IMPORT_ROWS } from '../services/import-service';
 import { csvColumns, importKinds, type ImportKindName } from '../services/imports/kinds';
-import { CSV_BODY_LIMIT, importErrors, importQuery, importResponse } from './routes/imports';
+import { IMPORT_BODY_LIMITS, importErrors, importQuery, importResponse } from './routes/imports';
 import { draftOrderSheetColumns, suggestedOrderCsvColumns } from './routes/purchase-orders';
 import { recommendationSheetColumns } from './routes/recommendations';
 import { XLSX_TYPE } from './spreadsheet';
 import { sourceListQuery, sourceListResponse } from './routes/sources';
-import { runIdParams, runListQuery, runPageResponse, runResponse, startRunBody, startedRunResponse } from './routes/runs';
+import { runDetailResponse, runIdParams, runListQuery, runPageResponse, startRunBody, startedRunResponse } from './routes/runs';
 import {
   acknowledgeBody,
   apiKeyListResponse,
@@ -135,10 +136,10 @@ export const routeDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/runs/:id',
-    summary: 'One run: status, counts per stage, error',
+    summary: 'One run: status, counts per stage, error, the SKUs it could not plan',
     permission: 'read',
     params: runIdParams,
-    result: runResponse,
+    result: runDetailResponse,
     responses: { 200: 'The run', 404: 'No such run' },
   },
   {
@@ -163,7 +164,7 @@ export const routeDocs: RouteDoc[] = [
     permission: 'read',
     query: recommendationListQuery,
     result: recommendationPageResponse,
-    responses: { 200: '{ runId, data: Recommendation[], nextCursor }; text/csv or XLSX: one row per line' },
+    responses: { 200: '{ runId, data: Recommendation[], nextCursor }; text/csv or XLSX: one row per line', 404: 'runId names no run' },
     produces: ['application/json', 'text/csv', XLSX_TYPE],
     csvResult: {
       description: 'For format=csv (or Accept: text/csv); XLSX has the same columns, text as text cells. Formula-like text starts with an apostrophe.',
@@ -232,7 +233,7 @@ export const routeDocs: RouteDoc[] = [
     permission: 'decide',
     body: bulkApproveBody,
     result: bulkApproveResponse,
-    responses: { 200: '{ runId, approvedIds }', 404: 'No succeeded run' },
+    responses: { 200: '{ runId, approvedIds }', 404: 'No succeeded run, or runId names no run' },
   },
   {
     method: 'get',
@@ -337,7 +338,7 @@ export const routeDocs: RouteDoc[] = [
     permission: 'read',
     query: backorderListQuery,
     result: backorderPageResponse,
-    responses: { 200: '{ runId, data: Backorder[], nextCursor }' },
+    responses: { 200: '{ runId, data: Backorder[], nextCursor }', 404: 'runId names no run' },
   },
   {
     method: 'get',
@@ -387,7 +388,7 @@ export const routeDocs: RouteDoc[] = [
     permission: 'admin',
     params: idParams,
     result: apiKeyResponse,
-    responses: { 200: 'The revoked key record', 404: 'No such key' },
+    responses: { 200: 'The revoked key record', 404: 'No such key', 409: 'It is the last active admin key: create another admin key first' },
   },
   {
     method: 'get',
@@ -497,6 +498,12 @@ export function openApiDocument(): Record<string, unknown> {
     if (route.params || route.query || route.body) {
       responses['400'] = { description: 'Invalid input (unknown fields are invalid too)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     }
+    // Every body is read by src/http/body.ts, with its limits (imports document their own).
+    if (route.body) {
+      const error = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+      responses['413'] ??= { description: `The body is larger than ${DEFAULT_BODY_LIMITS.json / 1024} kB once inflated`, content: error };
+      responses['415'] ??= { description: 'Not application/json, or a Content-Encoding or charset that is not accepted', content: error };
+    }
     paths[path] ??= {};
     paths[path][route.method] = {
       summary: route.summary,
@@ -556,6 +563,10 @@ function importCsvColumns(kind: ImportKindName): CsvDoc['columns'] {
   });
 }
 
+function mebibytes(bytes: number): string {
+  return `${bytes / 1024 / 1024} MB`;
+}
+
 /** POST /imports/<kind>, one per kind of src/services/imports/kinds.ts: a JSON array of its records, or CSV. */
 function importRouteDocs(): RouteDoc[] {
   return (Object.keys(importKinds) as ImportKindName[]).map((kind) => {
@@ -582,7 +593,7 @@ function importRouteDocs(): RouteDoc[] {
       errorDetails: { 422: importErrors },
       responses: {
         200: 'Rows inserted, updated and unchanged per table; errors lists the rows left out (mode=partial)',
-        413: `More than ${DEFAULT_MAX_IMPORT_ROWS} rows, a JSON body over 10 MB or a CSV body over ${CSV_BODY_LIMIT.toUpperCase()}`,
+        413: `More than ${DEFAULT_MAX_IMPORT_ROWS} rows, a JSON body over ${mebibytes(IMPORT_BODY_LIMITS.json)} or a CSV body over ${mebibytes(IMPORT_BODY_LIMITS.csv)} (once inflated)`,
         415: 'Neither application/json nor text/csv',
         422: 'Bad rows (mode=all): nothing was imported; error.details lists { row, field, reason }',
       },

@@ -6,10 +6,25 @@ import { ValidationError } from '../errors';
  * so the document cannot drift from what the handlers accept. Every object is strict: unknown fields are a 400.
  */
 
+/** The largest value of a PostgreSQL integer column: ids of most tables. */
+export const MAX_INTEGER = 2147483647;
+
+/**
+ * A path or query value that must be a whole number: plain decimal digits only, so that '0x43', '1e3', ' ' and ''
+ * are errors rather than 67, 1000 and 0 (Number's reading). Other input types go to `schema` as they are.
+ */
+export const decimalInteger = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value, context) => {
+    if (typeof value !== 'string') return value;
+    if (/^\d{1,16}$/.test(value)) return Number(value);
+    context.addIssue({ code: 'custom', message: `expected a whole number in decimal digits, got ${JSON.stringify(value)}`, input: value });
+    return z.NEVER;
+  }, schema);
+
 /** Ids in paths and query strings arrive as text; in JSON bodies they must be numbers. */
-const id = z.coerce.number().int().positive().max(2147483647);
-const bodyId = z.number().int().positive().max(2147483647);
-const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const id = decimalInteger(z.number().int().positive().max(MAX_INTEGER));
+const bodyId = z.number().int().positive().max(MAX_INTEGER);
+const limit = (max: number, fallback: number) => decimalInteger(z.number().int().min(1).max(max).default(fallback));
 const cursor = z.string().min(1).max(512).describe('Opaque: pass back the nextCursor of the previous page.');
 
 export const urgencies = ['critical', 'high', 'normal', 'low'] as const;
@@ -174,19 +189,24 @@ export function decodeCursor<T extends CursorKey>(tag: string, cursorText: strin
   return parsed.data;
 }
 
-function isCalendarDate(text: string): boolean {
+/** A calendar date that exists, in years 0001 to 9999 (PostgreSQL has no year 0; 2026-13-45 matches the pattern only). */
+export function isCalendarDate(text: string): boolean {
   const date = new Date(`${text}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !text.startsWith('0000') && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
-/** Pieces of cursor keys: a row id, a date (or 'infinity' for "none"), a number as PostgreSQL prints it. */
+/**
+ * Pieces of cursor keys, each within what its column holds, so that a forged cursor is a 400 and never reaches the
+ * database as an out-of-range error: a row id of an integer column (bigId: of a bigint one, as far as a JavaScript
+ * number is exact), a date (or 'infinity' for "none"), a number as PostgreSQL prints it, a bigint as text.
+ */
 export const cursorParts = {
-  id: z.number().int().positive(),
-  // A calendar date that exists (2026-13-45 matches the pattern but would reach the database as an error), or 'infinity'.
+  id: z.number().int().positive().max(MAX_INTEGER),
+  bigId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   date: z.string().refine((text) => text === 'infinity' || isCalendarDate(text)),
   integer: z.string().regex(/^-?\d{1,9}$/),
-  float: z.string().regex(/^-?(\d+(\.\d+)?(e[+-]?\d+)?|Infinity)$/),
-  timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
+  float: z.string().regex(/^-?(\d+(\.\d+)?(e[+-]?\d+)?|Infinity)$/).refine((text) => text.endsWith('Infinity') || Number.isFinite(Number(text))),
+  bigint: z.string().regex(/^\d{1,19}$/).refine((text) => BigInt(text) <= 9223372036854775807n),
   /** A timestamptz as PostgreSQL prints it, or '-infinity' for "none". */
   instant: z.string().regex(/^(-infinity|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2})$/),
 };
@@ -598,7 +618,11 @@ export const apiKeyResponse = z.strictObject({
   id: z.number().int(),
   name: z.string(),
   role: z.enum(['viewer', 'buyer', 'erp', 'admin']),
-  prefix: z.string(),
+  prefix: z
+    .string()
+    .max(8)
+    .nullable()
+    .describe("The first 8 characters of a key replen generated ('rpl_' and 4 more), to tell keys apart; null for a key set in configuration."),
   createdAt: instant,
   revokedAt: instant.nullable(),
 });

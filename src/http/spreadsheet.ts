@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import writeXlsxFile, { type Row } from 'write-excel-file/node';
+import { csvRow, inertText } from '../csv-field';
 
 /**
  * Lists as spreadsheets for buyers to take to a meeting: CSV (RFC 4180) or XLSX, one header row of column names and
@@ -12,22 +13,11 @@ export interface SheetColumn<T> {
   value: (row: T) => string | number | null;
 }
 
+export { csvRow };
+
 export type ExportFormat = 'json' | 'csv' | 'xlsx';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-export function inertText(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-/** One CSV field: quoted when it holds a comma, quote or line break; text made inert. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? inertText(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export const csvRow = (row: unknown[]) => row.map(csvField).join(',') + '\r\n';
 
 export function csvText<T>(columns: Array<SheetColumn<T>>, rows: T[]): string {
   return csvRow(columns.map((column) => column.name)) + rows.map((row) => csvRow(columns.map((column) => column.value(row)))).join('');

@@ -1,18 +1,42 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { createApiKey, findApiKeyByHash, hashApiKey, listApiKeys, revokeApiKey, type ApiKey, type ApiKeyRole } from '../../db/repositories/api-keys';
-import { NotFoundError, UnauthorizedError } from '../errors';
+import {
+  clearApiKeyPrefix,
+  createApiKey,
+  findApiKeyByHash,
+  generateApiKey,
+  hashApiKey,
+  listApiKeys,
+  lockActiveAdminKeys,
+  revokeApiKey,
+  type ApiKey,
+  type ApiKeyRole,
+} from '../../db/repositories/api-keys';
+import { ConflictError, NotFoundError, UnauthorizedError } from '../errors';
+
+/** The admin key start-up prints, where it came from, and its record (revoked or not). */
+export interface AdminKey {
+  key: string;
+  from: 'REPLEN_ADMIN_KEY' | 'DATA_DIR/admin-key';
+  apiKey: ApiKey;
+}
 
 export interface ApiKeyService {
-  /** The admin key to print at start-up: REPLEN_ADMIN_KEY, else the one kept in DATA_DIR/admin-key, else a new one. */
-  ensureAdminKey(options: { configuredKey?: string; dataDir: string }): Promise<string>;
+  /**
+   * The admin key to print at start-up: REPLEN_ADMIN_KEY, else the one kept in DATA_DIR/admin-key, else a new one
+   * (written there). A key not yet stored is stored as an admin key; one that was revoked stays revoked.
+   */
+  ensureAdminKey(options: { configuredKey?: string; dataDir: string }): Promise<AdminKey>;
   authenticate(key: string): Promise<ApiKey>;
   create(input: { name: string; role: ApiKeyRole }): Promise<{ key: string; apiKey: ApiKey }>;
   list(): Promise<ApiKey[]>;
+  /** Revokes a key; the last active admin key cannot be revoked (409), so that someone can always manage keys. */
   revoke(id: number): Promise<ApiKey>;
 }
+
+/** The form of the keys replen generates: only theirs get a prefix in lists. */
+const GENERATED_KEY = /^rpl_[A-Za-z0-9_-]{43}$/;
 
 export interface ApiKeyCacheOptions {
   /** Seconds an accepted key is trusted without asking the database again (API_KEY_CACHE_SECONDS); 0 asks every time. */
@@ -35,12 +59,19 @@ export function createApiKeyService(db: Knex, cache: ApiKeyCacheOptions = { cach
       let key = configuredKey;
       if (!key && fs.existsSync(keyFile)) key = fs.readFileSync(keyFile, 'utf8').trim();
       if (!key) {
-        key = `rpl_${randomBytes(32).toString('base64url')}`;
+        key = generateApiKey();
         fs.mkdirSync(path.dirname(keyFile), { recursive: true });
         fs.writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
       }
-      if (!(await findApiKeyByHash(db, hashApiKey(key)))) await createApiKey(db, { name: 'admin', role: 'admin', key });
-      return key;
+      const generated = !configuredKey && GENERATED_KEY.test(key);
+      let apiKey = await findApiKeyByHash(db, hashApiKey(key));
+      if (!apiKey) apiKey = (await createApiKey(db, { name: 'admin', role: 'admin', key, generated })).apiKey;
+      else if (!generated && apiKey.prefix !== null) {
+        // Stored before configured keys had no prefix: forget the part of the secret it showed.
+        await clearApiKeyPrefix(db, apiKey.id);
+        apiKey = { ...apiKey, prefix: null };
+      }
+      return { key, from: configuredKey ? 'REPLEN_ADMIN_KEY' : 'DATA_DIR/admin-key', apiKey };
     },
 
     async authenticate(key) {
@@ -58,7 +89,13 @@ export function createApiKeyService(db: Knex, cache: ApiKeyCacheOptions = { cach
     list: () => listApiKeys(db),
 
     async revoke(id) {
-      const revoked = await revokeApiKey(db, id);
+      const revoked = await db.transaction(async (trx) => {
+        const activeAdmins = await lockActiveAdminKeys(trx);
+        if (activeAdmins.length === 1 && activeAdmins[0] === id) {
+          throw new ConflictError(`key ${id} is the last active admin key: create another admin key before revoking this one`, { keyId: id });
+        }
+        return revokeApiKey(trx, id);
+      });
       if (!revoked) throw new NotFoundError(`API key ${id}`);
       for (const [keyHash, entry] of accepted) if (entry.apiKey.id === id) accepted.delete(keyHash);
       return revoked;

@@ -6,7 +6,7 @@ import {
   type BackorderAllocationDetail,
   type BackorderFilters,
 } from '../../db/repositories/backorders';
-import { latestSucceededRunId } from '../../db/repositories/runs';
+import { findRun, latestSucceededRunId } from '../../db/repositories/runs';
 import { uncoveredMessages } from '../../models/policy/backorder-allocation';
 import { NotFoundError } from '../errors';
 import { PIPELINE_RUN_KIND } from './pipeline-service';
@@ -38,6 +38,8 @@ export function createBackorderService(db: Knex): BackorderService {
       const runId = await runIdOrLatest(requestedRunId);
       if (runId === undefined) return { runId: null, data: [], lastKey: null };
       const rows = await listBackorderAllocations(db, { filters: { ...filters, runId }, after, limit });
+      // An empty page of a run asked for by id: there may be no such run.
+      if (rows.length === 0 && requestedRunId !== undefined && !(await findRun(db, requestedRunId))) throw new NotFoundError(`run ${requestedRunId}`);
       return {
         runId,
         data: rows.map((row) => withMessage(row.allocation)),

@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import { activeItemIdRanges } from '../../db/repositories/items';
 import { closeRun, failRunningRuns, findRun, listRuns, openRun, pruneRuns, setRunCounts, type PruneCounts, type Run } from '../../db/repositories/runs';
+import { planErrorsOfRun, type ListedPlanError } from '../../db/repositories/plan-errors';
 import type { ItemRange, RunDispatcher } from '../../jobs/dispatcher';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 
 export const PIPELINE_RUN_KIND = 'pipeline';
+export const PLAN_ERRORS_SHOWN = 100;
 
 /** A stage that works on a whole run once every forecast chunk is written (planning, backorder allocation, …). */
 export type RunStage = (runId: number, asOfDate: string) => Promise<Record<string, number>>;
@@ -23,6 +25,8 @@ export interface PipelineService {
   /** Fails runs left running by a process that died (in-process mode, where a run lives and dies with its process). */
   failInterruptedRuns(): Promise<number[]>;
   getRun(runId: number): Promise<Run>;
+  /** A run with the first PLAN_ERRORS_SHOWN item × locations it could not plan, and why (counts.planErrors has how many). */
+  getRunDetail(runId: number): Promise<Run & { planErrors: ListedPlanError[] }>;
   listRuns(options: { beforeId?: number; limit: number }): Promise<Run[]>;
   /** Housekeeping: prunes finished runs older than the retention (see pruneRuns in db/repositories/runs.ts). */
   pruneRuns(): Promise<PruneCounts>;
@@ -107,6 +111,10 @@ export function createPipelineService(deps: {
     failInterruptedRuns: () => failRunningRuns(db, PIPELINE_RUN_KIND, 'interrupted: the process running it stopped'),
 
     getRun: requireRun,
+    async getRunDetail(runId) {
+      const run = await requireRun(runId);
+      return { ...run, planErrors: await planErrorsOfRun(db, runId, PLAN_ERRORS_SHOWN) };
+    },
     listRuns: (options) => listRuns(db, options),
 
     async pruneRuns() {

@@ -16,6 +16,7 @@ import {
   type PreviousDecision,
   type RecommendationRow,
 } from '../../db/repositories/planning';
+import { type PlanError, replacePlanErrors } from '../../db/repositories/plan-errors';
 import { weeklySales, type WeeklySeries } from '../../db/repositories/sales';
 import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../db/repositories/suppliers';
 import type { DemandClass } from '../../models/forecast/classify';
@@ -33,6 +34,7 @@ import { buildDraftPurchaseOrders } from './planning/draft-orders';
 import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
 import { weeklyDemand } from './forecast-series';
 import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
+import { assertStorable } from './planning/storable';
 import { urgencyOf } from './planning/urgency';
 
 /** Forecasts are weekly. */
@@ -200,7 +202,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   const { itemIds, items, forecasts, onHand, open, arrivals, backordered, approved, decisions, offersByItem, histories } = data;
   const policies: PolicyRow[] = [];
   const recommendations: RecommendationRow[] = [];
-  let planErrors = 0;
+  const planErrors: PlanError[] = [];
   let previousDecisionsShown = 0;
   const planDate = addDays(asOfDate, 1);
 
@@ -225,6 +227,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
         previousDecision: decisions.get(key),
         history: histories.get(key),
       });
+      assertStorable(planned.policy, planned.recommendation);
       policies.push(planned.policy);
       if (planned.recommendation) recommendations.push(planned.recommendation);
       if (planned.recommendation && decisions.has(key)) previousDecisionsShown += 1;
@@ -233,19 +236,20 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
         context.drafts.skus.set(item.itemId, item.sku);
       }
     } catch (error) {
-      planErrors += 1;
+      planErrors.push({ itemId: forecast.itemId, locationId: forecast.locationId, reason: (error as Error).message });
       context.logger?.warn({ runId, itemId: forecast.itemId, locationId: forecast.locationId, err: (error as Error).message }, 'item not planned');
     }
   }
 
   await replacePlanChunk(db, runId, itemIds, { policies, recommendations });
+  await replacePlanErrors(db, runId, itemIds, planErrors);
   return {
     plannedItems: policies.length,
     recommendations: recommendations.length,
     criticalRecommendations: recommendations.filter((r) => r.urgency === 'critical').length,
     unsourcedRecommendations: recommendations.filter((r) => r.supplierId === null).length,
     previousDecisionsShown,
-    planErrors,
+    planErrors: planErrors.length,
   };
 }
 

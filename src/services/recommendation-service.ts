@@ -18,7 +18,7 @@ import {
   type RecommendationSort,
   type RecommendationStatus,
 } from '../../db/repositories/recommendations';
-import { latestSucceededRunId } from '../../db/repositories/runs';
+import { findRun, latestSucceededRunId } from '../../db/repositories/runs';
 import { lockSupplierLocation, stampPurchaseOrderChanges, syncPurchaseOrderLines } from '../../db/repositories/suggested-purchase-orders';
 import { addDays, daysBetween } from '../../models/policy/dates';
 import { roundOrderQuantity, type ScheduledReceipt } from '../../models/policy/order-quantity';
@@ -171,8 +171,11 @@ function projectionOf(recommendation: RecommendationDetail, forecastMean: number
 }
 
 export function createRecommendationService(db: Knex): RecommendationService {
+  /** The run asked for (404 when there is no such run), else the latest succeeded one, if any. */
   async function runIdOrLatest(runId?: number): Promise<number | undefined> {
-    return runId ?? (await latestSucceededRunId(db, PIPELINE_RUN_KIND));
+    if (runId === undefined) return latestSucceededRunId(db, PIPELINE_RUN_KIND);
+    if (!(await findRun(db, runId))) throw new NotFoundError(`run ${runId}`);
+    return runId;
   }
 
   async function detail(id: number): Promise<RecommendationView> {

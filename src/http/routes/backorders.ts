@@ -6,7 +6,7 @@ import { requirePermission } from '../auth';
 import { backorderDetailQuery, backorderListQuery, backorderParams, cursorParts, decodeCursor, encodeCursor } from '../schemas';
 
 /** The listing's sort key (see db/repositories/backorders.ts): ETA or 'infinity', then the line id. */
-const cursorKey = z.tuple([cursorParts.date, cursorParts.id.max(2147483647)]);
+const cursorKey = z.tuple([cursorParts.date, cursorParts.id]);
 const CURSOR_TAG = 'backorders';
 
 /** Backordered sales-order lines with the ETA the last run gave them, and the supply behind it. */

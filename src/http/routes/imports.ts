@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { ApiKeyService } from '../../services/api-key-service';
@@ -22,8 +22,8 @@ const upsertCounts = z.strictObject({ inserted: z.number().int(), updated: z.num
 export const importResponse = (kind: ImportKindName) =>
   z.strictObject({ ...Object.fromEntries(importKinds[kind].tables.map((table) => [table, upsertCounts])), errors: importErrors });
 
-/** CSV bodies up to this size; JSON bodies are limited by the app-wide express.json (10mb). Beyond: 413. */
-export const CSV_BODY_LIMIT = '20mb';
+/** Import bodies up to these sizes once inflated (gzip, deflate or br); beyond: 413. */
+export const IMPORT_BODY_LIMITS = { json: 10 * 1024 * 1024, csv: 20 * 1024 * 1024 };
 
 /**
  * Push ingestion for the ERP: POST /imports/<kind> with a JSON array or a CSV upload (Content-Type text/csv).
@@ -31,9 +31,8 @@ export const CSV_BODY_LIMIT = '20mb';
  */
 export function importRoutes(imports: ImportService, apiKeys: ApiKeyService): Router {
   const router = Router();
-  const csvBody = express.text({ type: 'text/csv', limit: CSV_BODY_LIMIT });
   for (const kind of Object.keys(importKinds) as ImportKindName[]) {
-    router.post(`/imports/${kind}`, requirePermission(apiKeys, 'import'), csvBody, async (req, res) => {
+    router.post(`/imports/${kind}`, requirePermission(apiKeys, 'import', IMPORT_BODY_LIMITS), async (req, res) => {
       const { mode } = importQuery.parse(req.query);
       const format = req.is('text/csv') ? 'csv' : req.is('application/json') ? 'json' : undefined;
       if (!format) throw new AppError(415, 'unsupported_media_type', 'send application/json (an array of records) or text/csv');

@@ -22,7 +22,7 @@ import {
 
 const cursorTag = 'suggested-purchase-orders';
 /** (change_seq, id) of the last order pulled: the number as PostgreSQL prints a bigint. */
-const cursorKey = z.tuple([z.string().regex(/^\d{1,19}$/), cursorParts.id]);
+const cursorKey = z.tuple([cursorParts.bigint, cursorParts.bigId]);
 
 type SuggestedLine = SuggestedPurchaseOrder['lines'][number];
 type PresentedOrder = ReturnType<typeof present>;

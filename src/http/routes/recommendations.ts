@@ -21,10 +21,10 @@ import {
 
 /** Sort keys of each order (see db/repositories/recommendations.ts), then the id. */
 const cursorKeys = {
-  urgency: z.tuple([cursorParts.integer, cursorParts.date, cursorParts.id]),
-  value: z.tuple([cursorParts.float, cursorParts.id]),
-  stockout: z.tuple([cursorParts.date, cursorParts.id]),
-  decided: z.tuple([cursorParts.instant, cursorParts.id]),
+  urgency: z.tuple([cursorParts.integer, cursorParts.date, cursorParts.bigId]),
+  value: z.tuple([cursorParts.float, cursorParts.bigId]),
+  stockout: z.tuple([cursorParts.date, cursorParts.bigId]),
+  decided: z.tuple([cursorParts.instant, cursorParts.bigId]),
 };
 
 /** The columns of the list as a spreadsheet (GET /recommendations?format=csv|xlsx), in the order the page shows them. */

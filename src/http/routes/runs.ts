@@ -3,12 +3,14 @@ import { z } from 'zod';
 import type { ApiKeyService } from '../../services/api-key-service';
 import type { PipelineService } from '../../services/pipeline-service';
 import { requirePermission } from '../auth';
+import { decimalInteger } from '../schemas';
 
 /** Request and response schemas of /runs: the handlers parse with them and src/http/openapi.ts documents them. */
-export const runIdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+const runId = decimalInteger(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
+export const runIdParams = z.strictObject({ id: runId });
 export const runListQuery = z.strictObject({
-  before: z.coerce.number().int().positive().optional().describe('A run id: list the runs before it (nextCursor of the previous page).'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: runId.optional().describe('A run id: list the runs before it (nextCursor of the previous page).'),
+  limit: decimalInteger(z.number().int().min(1).max(200).default(50)),
 });
 export const startRunBody = z.strictObject({ trigger: z.string().min(1).max(64).default('api') }).default({ trigger: 'api' });
 
@@ -27,6 +29,11 @@ export const runResponse = z.strictObject({
     .nullable()
     .describe("When housekeeping removed the run's forecasts, drafts and untouched recommendations: its counts then describe rows that are gone. Null while whole."),
 });
+export const runDetailResponse = runResponse.extend({
+  planErrors: z
+    .array(z.strictObject({ itemId: z.number().int(), sku: z.string(), locationId: z.number().int(), locationCode: z.string(), reason: z.string() }))
+    .describe('The first 100 SKU × locations the run could not plan (counts.planErrors has how many), each with the reason; the others were planned.'),
+});
 export const runPageResponse = z.strictObject({ data: z.array(runResponse), nextCursor: z.number().int().nullable() });
 export const startedRunResponse = z.strictObject({ runId: z.number().int(), chunks: z.number().int() });
 
@@ -41,7 +48,7 @@ export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService): Ro
   });
   router.get('/runs/:id', requirePermission(apiKeys, 'read'), async (req, res) => {
     const { id } = runIdParams.parse(req.params);
-    res.json(await pipeline.getRun(id));
+    res.json(await pipeline.getRunDetail(id));
   });
   router.post('/runs', requirePermission(apiKeys, 'admin'), async (req, res) => {
     const { trigger } = startRunBody.parse(req.body ?? undefined);

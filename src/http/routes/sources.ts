@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiKeyService } from '../../services/api-key-service';
-import type { ConnectorService } from '../../services/connectors';
+import type { ConnectorService, SourceStatus } from '../../services/connectors';
 import { requirePermission } from '../auth';
 
 /** Request and response schemas of /sources: the handler parses with them and src/http/openapi.ts documents them. */
@@ -31,7 +31,10 @@ export const sourceStatusResponse = z.strictObject({
   lastError: z
     .strictObject({ message: z.string(), at: timestamp })
     .nullable()
-    .describe('The last failed pull: an error, or the CSV files it moved to failed/. Kept after later successes: compare at with lastSuccessAt.'),
+    .describe(
+      'The last failed pull: an error, or the CSV files it moved to failed/. Kept after later successes: compare at with lastSuccessAt. ' +
+        "Admin keys see the whole message (with the start of the ERP's answer, a database's own error); other keys a summary without them.",
+    ),
   failedPulls: z.number().int().describe('Since the first pull'),
   rowsImported: rowsByKind.describe('Records committed since the first pull, by import kind'),
   filesWaiting: z.number().int().nullable().describe('CSV folder: the CSV files in it now, for the next pull; null for other types or when the folder cannot be read.'),
@@ -43,7 +46,15 @@ export function sourceRoutes(connectors: ConnectorService, apiKeys: ApiKeyServic
   const router = Router();
   router.get('/sources', requirePermission(apiKeys, 'read'), async (req, res) => {
     sourceListQuery.parse(req.query);
-    res.json({ data: await connectors.status() });
+    const admin = req.apiKey!.role === 'admin';
+    res.json({ data: (await connectors.status()).map((source) => shownTo(admin, source)) });
   });
   return router;
+}
+
+/** Upstream answers and raw database errors are for admins; everyone else sees the summary of the last error. */
+function shownTo(admin: boolean, { lastError, ...source }: SourceStatus) {
+  if (!lastError) return { ...source, lastError };
+  const message = admin ? lastError.message : (lastError.summary ?? 'the pull failed (an admin sees why)');
+  return { ...source, lastError: { message, at: lastError.at } };
 }

@@ -30,9 +30,38 @@ export function addCounts(total: TableCounts, result: ImportResult | TableCounts
   return total;
 }
 
+/**
+ * A pull's error with what viewers of GET /sources may see of it (`summary`): the message without the ERP's answer,
+ * which may hold its internals; admins see the whole message.
+ */
+export class SourceError extends AppError {
+  constructor(
+    statusCode: number,
+    code: string,
+    message: string,
+    readonly summary: string,
+    details?: unknown,
+  ) {
+    super(statusCode, code, message, details);
+  }
+}
+
+/**
+ * What viewers may see of a pull's error: a SourceError's summary, the message of replen's own client errors (a
+ * rejected batch, a bad query column); undefined for anything else (a database's or the file system's own words).
+ */
+export function summaryOf(error: unknown): string | undefined {
+  if (error instanceof SourceError) return error.summary;
+  if (error instanceof AppError && error.statusCode < 500) return error.message;
+  return undefined;
+}
+
 /** The same error with where it happened in front of its message; errors that are not AppErrors keep theirs as cause. */
 export function locate(error: unknown, where: string): Error {
-  if (error instanceof AppError) return new AppError(error.statusCode, error.code, `${where}: ${error.message}`, error.details);
+  if (error instanceof AppError) {
+    const summary = summaryOf(error);
+    return new SourceError(error.statusCode, error.code, `${where}: ${error.message}`, `${where}: ${summary ?? 'failed (an admin sees why)'}`, error.details);
+  }
   return new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 

@@ -9,7 +9,7 @@ import { AppError } from '../../errors';
 import type { ImportError } from '../import-service';
 import { importKinds, type ImportKindName } from '../imports/kinds';
 import { type SourceRecord, streamCsvRecords } from '../imports/parse';
-import { addCounts, type ConnectorContext, type TableCounts } from './batches';
+import { addCounts, type ConnectorContext, SourceError, type TableCounts } from './batches';
 import type { CsvFolderSource } from './sources';
 
 /** Files are taken kind by kind in this order, so that the records a file refers to arrive before it. */
@@ -44,7 +44,8 @@ export function kindOfFile(fileName: string): ImportKindName | undefined {
  * Pulls a folder of CSV files: each *.csv file directly in the folder is read as a stream, imported in batches of at
  * most the import service's maxRows in one transaction (all rows or none) and recorded with its content hash in the
  * same transaction, then moved to processed/ with <file>.report.json (the batches' counts summed), or to failed/ with
- * <file>.error.json when it cannot be parsed or is rejected. The file's keys are kept across its batches in a temporary
+ * <file>.error.json when it cannot be imported, whatever the cause (unparseable, rejected rows, values the database
+ * refuses, unreadable); only when the database does not answer does the pull fail with the file left in place. The file's keys are kept across its batches in a temporary
  * table of its transaction, so that a key repeated in a later batch is flagged too; after a rejected batch the rest is
  * checked without writing, so that the error file lists the bad rows of the whole file. A file is moved only after
  * the commit; one left behind by a crash is recognised by its hash and moved without importing it again.
@@ -52,7 +53,8 @@ export function kindOfFile(fileName: string): ImportKindName | undefined {
 export async function pullCsvFolder(context: ConnectorContext, source: CsvFolderSource): Promise<CsvFolderPullReport> {
   const report: CsvFolderPullReport = { source: source.name, type: 'csv-folder', files: [], waiting: [], counts: {} };
   const names = await csvFilesIn(source.folder).catch((error: Error) => {
-    throw new Error(`source ${source.name}: cannot read the folder: ${error.message}`, { cause: error });
+    const summary = `source ${source.name}: cannot read the folder`;
+    throw new SourceError(503, 'source_failed', `${summary}: ${error.message}`, summary);
   });
   const files = names
     .map((name) => ({ name, kind: source.kind ?? kindOfFile(name) }))
@@ -60,62 +62,109 @@ export async function pullCsvFolder(context: ConnectorContext, source: CsvFolder
 
   for (const { name, kind } of files) {
     const file = path.join(source.folder, name);
-    const stat = await fs.stat(file);
+    const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
+      // Gone since the listing: a pull of the same source running at the same time took it.
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!stat) continue;
     // Whole milliseconds, like the clock: a file written this millisecond is not in the future (settleSeconds 0).
     if (context.now().getTime() - Math.floor(stat.mtimeMs) < source.settleSeconds * 1000) {
       report.waiting.push(name);
       continue;
     }
-    const sha256 = await hashOf(file);
-    const about = { file: name, kind, sha256, sizeBytes: stat.size };
-    if (!kind) {
-      const message = `no import kind: the file name must start with one of ${kindOrder.join(', ')}`;
-      report.files.push({ file: name, outcome: 'failed', movedTo: await move(source, name, 'failed', { ...about, message }), message });
-      continue;
-    }
-    const earlier = await importedFile(context.db, source.name, name, sha256);
-    if (earlier) {
-      const movedTo = await move(source, name, 'processed', { ...about, alreadyImportedAt: earlier.importedAt, firstReport: earlier.report });
-      report.files.push({ file: name, outcome: 'already-imported', movedTo, kind });
-      continue;
-    }
+    const about: FileAbout = { file: name, kind, sha256: '', sizeBytes: stat.size };
     try {
-      let rows = 0;
-      const counts = await context.db.transaction(async (trx) => {
-        const imported: TableCounts = {};
-        await createFileKeys(trx);
-        const rejected = new Rejections();
-        for await (const records of batches(streamCsvRecords(createReadStream(file)), context.imports.maxRows, orderOf(kind))) {
-          try {
-            // Once a batch is rejected the file cannot commit: the rest is only checked, so its error lists every bad row.
-            const validateOnly = rejected.rows > 0;
-            addCounts(imported, await context.imports.importRecords(kind, { format: 'csv', records, partial: false, trx, fileKeys: true, validateOnly }));
-            rows += records.length;
-          } catch (error) {
-            if (!(error instanceof AppError && error.code === 'import_rejected')) throw error;
-            rejected.add(error.details as ImportError[]);
-          }
-        }
-        if (rejected.rows > 0) throw new FileRejected(rejected);
-        await recordImportedFile(trx, { source: source.name, fileName: name, sha256, sizeBytes: stat.size, report: { kind, counts: imported } });
-        return imported;
-      });
-      context.committed(kind, rows, counts);
-      addCounts(report.counts, counts);
-      const movedTo = await move(source, name, 'processed', { ...about, importedAt: context.now().toISOString(), counts });
-      report.files.push({ file: name, outcome: 'imported', movedTo, kind });
-      context.logger.info({ source: source.name, file: name, counts }, 'file imported');
+      const { outcome, counts } = await importFile(context, source, about);
+      report.files.push(outcome);
+      if (counts) addCounts(report.counts, counts);
     } catch (error) {
-      // Bad input (unparseable, rejected rows) fails the file; anything else (the database) fails the pull.
-      if (!(error instanceof AppError) || error.statusCode >= 500) throw error;
-      const message = error.message;
+      // Whatever the file did (bad rows, bytes or dates the database refuses, unreadable), it goes to failed/ with
+      // its error, so that the files after it are still imported; only a database that cannot be reached fails the
+      // pull and leaves the file where it is, for the next pull.
+      if (!(error instanceof AppError && error.statusCode < 500) && !(await answers(context.db))) throw error;
+      const known = error instanceof AppError ? error : undefined;
+      const message = known?.message ?? `the file could not be imported: ${causeOf(error)}`;
       const unlisted = error instanceof FileRejected && { moreErrors: error.moreErrors };
-      const movedTo = await move(source, name, 'failed', { ...about, code: error.code, message, errors: error.details, ...unlisted });
+      const movedTo = await move(source, name, 'failed', { ...about, code: known?.code ?? 'import_failed', message, errors: known?.details, ...unlisted });
       report.files.push({ file: name, outcome: 'failed', movedTo, kind, message });
       context.logger.warn({ source: source.name, file: name, message }, 'file failed');
     }
   }
   return report;
+}
+
+interface FileAbout {
+  file: string;
+  kind: ImportKindName | undefined;
+  /** Of the content; empty until hashed. */
+  sha256: string;
+  sizeBytes: number;
+}
+
+/**
+ * Imports one settled file in one transaction and moves it to processed/ (or, having no kind, to failed/); a file
+ * imported before under the same name and hash is moved to processed/ unimported. Throws when it cannot be imported.
+ */
+async function importFile(context: ConnectorContext, source: CsvFolderSource, about: FileAbout): Promise<{ outcome: FileOutcome; counts?: TableCounts }> {
+  const { file: name, kind } = about;
+  const file = path.join(source.folder, name);
+  about.sha256 = await hashOf(file);
+  if (!kind) {
+    const message = `no import kind: the file name must start with one of ${kindOrder.join(', ')}`;
+    return { outcome: { file: name, outcome: 'failed', movedTo: await move(source, name, 'failed', { ...about, message }), message } };
+  }
+  const earlier = await importedFile(context.db, source.name, name, about.sha256);
+  if (earlier) {
+    const movedTo = await move(source, name, 'processed', { ...about, alreadyImportedAt: earlier.importedAt, firstReport: earlier.report });
+    return { outcome: { file: name, outcome: 'already-imported', movedTo, kind } };
+  }
+  let rows = 0;
+  const counts = await context.db.transaction(async (trx) => {
+    const imported: TableCounts = {};
+    await createFileKeys(trx);
+    const rejected = new Rejections();
+    for await (const records of batches(streamCsvRecords(createReadStream(file)), context.imports.maxRows, orderOf(kind))) {
+      try {
+        // Once a batch is rejected the file cannot commit: the rest is only checked, so its error lists every bad row.
+        const validateOnly = rejected.rows > 0;
+        addCounts(imported, await context.imports.importRecords(kind, { format: 'csv', records, partial: false, trx, fileKeys: true, validateOnly }));
+        rows += records.length;
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'import_rejected')) throw error;
+        rejected.add(error.details as ImportError[]);
+      }
+    }
+    if (rejected.rows > 0) throw new FileRejected(rejected);
+    await recordImportedFile(trx, { source: source.name, fileName: name, sha256: about.sha256, sizeBytes: about.sizeBytes, report: { kind, counts: imported } });
+    return imported;
+  });
+  context.committed(kind, rows, counts);
+  const movedTo = await move(source, name, 'processed', { ...about, importedAt: context.now().toISOString(), counts });
+  context.logger.info({ source: source.name, file: name, counts }, 'file imported');
+  return { outcome: { file: name, outcome: 'imported', movedTo, kind }, counts };
+}
+
+/**
+ * What went wrong, without the SQL knex puts in front of a database error's message (`<query> - <message>`); the
+ * SQLSTATE code of a database error is kept.
+ */
+function causeOf(error: unknown): string {
+  const { message, code } = error as { message?: string; code?: unknown };
+  const text = String(message ?? error);
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return text;
+  const afterQuery = text.lastIndexOf(' - ');
+  return `${afterQuery === -1 ? text : text.slice(afterQuery + 3)} (SQLSTATE ${code})`;
+}
+
+/** Whether the database answers: if it does, an error importing a file came from the file. */
+async function answers(db: ConnectorContext['db']): Promise<boolean> {
+  try {
+    await db.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The names of the CSV files directly in a folder (hidden files and subfolders such as processed/ left out): what a pull takes. */
@@ -194,7 +243,9 @@ async function move(source: CsvFolderSource, name: string, to: 'processed' | 'fa
   await fs.mkdir(folder, { recursive: true });
   const extension = path.extname(name);
   const taken = await exists(path.join(folder, name));
-  const target = taken ? `${path.basename(name, extension)}.${report.sha256.slice(0, 12)}${extension}` : name;
+  // An unreadable file has no hash: the time tells two apart instead.
+  const suffix = report.sha256 ? report.sha256.slice(0, 12) : String(Date.now());
+  const target = taken ? `${path.basename(name, extension)}.${suffix}${extension}` : name;
   await fs.writeFile(path.join(folder, `${target}.${to === 'processed' ? 'report' : 'error'}.json`), `${JSON.stringify(report, null, 2)}\n`);
   try {
     await fs.rename(path.join(source.folder, name), path.join(folder, target));

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { sourceCursor } from '../../../db/repositories/source-state';
-import { AppError } from '../../errors';
-import { addCounts, commitBatch, type ConnectorContext, locate, type TableCounts } from './batches';
+import { addCounts, commitBatch, type ConnectorContext, locate, SourceError, type TableCounts } from './batches';
 import type { HttpSource } from './sources';
 
 /** One page of the ERP's answer; other fields are ignored. `nextCursor` is the updated_since of the next request. */
@@ -19,7 +18,8 @@ export interface HttpPullReport {
   counts: TableCounts;
 }
 
-const upstream = (message: string) => new AppError(502, 'source_failed', message);
+/** The ERP failed: `summary` leaves out what it answered (the first 200 characters are for admins). */
+const upstream = (message: string, summary = message) => new SourceError(502, 'source_failed', message, summary);
 
 /**
  * Pulls an HTTP JSON endpoint of the ERP: GET url?updated_since=<cursor>&limit=<pageSize> (no updated_since on the
@@ -69,12 +69,15 @@ async function fetchPage(url: URL, source: HttpSource): Promise<z.output<typeof 
     throw upstream(`source ${source.name}: ${shown} failed: ${reason}`);
   }
   const text = await response.text();
-  if (!response.ok) throw upstream(`source ${source.name}: ${shown} answered ${response.status}: ${text.slice(0, 200)}`);
+  if (!response.ok) {
+    throw upstream(`source ${source.name}: ${shown} answered ${response.status}: ${text.slice(0, 200)}`, `source ${source.name}: ${shown} answered ${response.status}`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw upstream(`source ${source.name}: ${shown} answered with something other than JSON: ${text.slice(0, 200)}`);
+    const summary = `source ${source.name}: ${shown} answered with something other than JSON`;
+    throw upstream(`${summary}: ${text.slice(0, 200)}`, summary);
   }
   const page = pageSchema.safeParse(json);
   if (!page.success) {

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { ImportService } from '../import-service';
 import type { ImportKindName } from '../imports/kinds';
-import { addCounts, type ConnectorContext, type TableCounts } from './batches';
+import { addCounts, type ConnectorContext, summaryOf, type TableCounts } from './batches';
 import { type CsvFolderPullReport, csvFilesIn, pullCsvFolder } from './csv-folder';
 import { type HttpPullReport, pullHttp } from './http';
 import type { Source } from './sources';
@@ -100,15 +100,25 @@ export function createConnectorService(deps: { db: Knex; imports: ImportService;
         report = await run(source, context);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        await record({ source: source.name, at: now(), outcome: 'failed', error: message.slice(0, MAX_ERROR_LENGTH), rows, counts });
+        const errorSummary = summaryOf(error) ?? `source ${source.name}: the pull failed (an admin sees why)`;
+        await record({ source: source.name, at: now(), outcome: 'failed', error: message.slice(0, MAX_ERROR_LENGTH), errorSummary: errorSummary.slice(0, MAX_ERROR_LENGTH), rows, counts });
         throw error;
       }
       // A CSV file moved to failed/ fails the pull (as `replen pull` exits 1), though the other files were imported.
       const failedFiles = report.type === 'csv-folder' ? report.files.filter((file) => file.outcome === 'failed') : [];
-      const error = failedFiles.length
-        ? `${failedFiles.length} file${failedFiles.length > 1 ? 's' : ''} moved to failed/: ${failedFiles.map((file) => `${file.file}: ${file.message}`).join('; ')}`
-        : undefined;
-      await record({ source: source.name, at: now(), outcome: error ? 'failed' : 'succeeded', error: error?.slice(0, MAX_ERROR_LENGTH), rows, counts });
+      const moved = `${failedFiles.length} file${failedFiles.length > 1 ? 's' : ''} moved to failed/`;
+      const error = failedFiles.length ? `${moved}: ${failedFiles.map((file) => `${file.file}: ${file.message}`).join('; ')}` : undefined;
+      // The files' names only: a file the database refused has the database's words in its message.
+      const errorSummary = failedFiles.length ? `${moved}: ${failedFiles.map((file) => file.file).join(', ')}` : undefined;
+      await record({
+        source: source.name,
+        at: now(),
+        outcome: error ? 'failed' : 'succeeded',
+        error: error?.slice(0, MAX_ERROR_LENGTH),
+        errorSummary: errorSummary?.slice(0, MAX_ERROR_LENGTH),
+        rows,
+        counts,
+      });
       return report;
     },
   };

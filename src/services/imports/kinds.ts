@@ -31,20 +31,40 @@ export interface ImportKind {
 export const toSnake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 export const toCamel = (name: string) => name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 
+/** A decimal number as text: digits with an optional sign, point and exponent; not hex, not blank, not Infinity. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
 // CSV cells are strings; JSON may carry numbers and booleans or their strings. Both go through the same schema.
-const numberFrom = (schema: z.ZodNumber) => z.preprocess((value) => (typeof value === 'string' ? Number(value) : value), schema);
+const numberFrom = (schema: z.ZodNumber) =>
+  z.preprocess((value, context) => {
+    if (typeof value !== 'string') return value;
+    if (DECIMAL.test(value.trim())) return Number(value);
+    context.addIssue({ code: 'custom', message: `expected a decimal number, got ${JSON.stringify(value)}`, input: value });
+    return z.NEVER;
+  }, schema);
 const booleanWords: Record<string, boolean> = { true: true, t: true, yes: true, '1': true, false: false, f: false, no: false, '0': false };
 const flag = z.preprocess((value) => (typeof value === 'string' ? (booleanWords[value.toLowerCase()] ?? value) : value), z.boolean());
-const text = z.string().trim().min(1, 'must not be empty').max(200);
-const isoDate = z.iso.date('expected a date YYYY-MM-DD');
-const quantity = numberFrom(z.number().min(0, 'negative quantity'));
-const money = numberFrom(z.number().min(0, 'negative amount'));
+const withoutNul = (schema: z.ZodString) => schema.refine((value) => !value.includes('\0'), 'must not contain a NUL character');
+const text = withoutNul(z.string().trim().min(1, 'must not be empty').max(200));
+/** A calendar date PostgreSQL holds: years 0001 to 9999 (there is no year 0000). */
+const isoDate = z.iso.date('expected a date YYYY-MM-DD').refine((value) => !value.startsWith('0000'), 'there is no year 0000: dates start at 0001-01-01');
+/**
+ * Bounds well inside the columns (quantities numeric(14,3), unit costs numeric(14,4), lead times integer) and the
+ * planner's arithmetic on them (a year of demand at the largest quantity still fits a recommendation's quantity).
+ */
+export const MAX_QUANTITY = 1e9;
+export const MAX_AMOUNT = 1e9;
+const MAX_LEAD_TIME_DAYS = 3650;
+const MAX_REVIEW_PERIOD_DAYS = 365;
+const quantity = numberFrom(z.number().min(0, 'negative quantity').max(MAX_QUANTITY, `more than ${MAX_QUANTITY} units`));
+const positiveQuantity = numberFrom(z.number().positive().max(MAX_QUANTITY, `more than ${MAX_QUANTITY} units`));
+const money = numberFrom(z.number().min(0, 'negative amount').max(MAX_AMOUNT, `more than ${MAX_AMOUNT}`));
 const status = z.enum(['open', 'closed', 'cancelled']);
 
 const item = z.strictObject({
   externalId: text.optional(),
   sku: text,
-  description: z.string().max(2000).default(''),
+  description: withoutNul(z.string().max(2000)).default(''),
   unitOfMeasure: text.default('EA'),
   unitCost: money.default(0),
   unitPrice: money.default(0),
@@ -56,7 +76,7 @@ const supplier = z.strictObject({
   name: text,
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD').default('USD'),
   minOrderValue: money.default(0),
-  reviewPeriodDays: numberFrom(z.number().int().positive()).default(7),
+  reviewPeriodDays: numberFrom(z.number().int().positive().max(MAX_REVIEW_PERIOD_DAYS, `more than ${MAX_REVIEW_PERIOD_DAYS} days`)).default(7),
   orderCost: money.default(0),
   active: flag.default(true),
 });
@@ -67,10 +87,10 @@ const supplierItem = z.strictObject({
   sku: text,
   supplierSku: text.optional(),
   unitCost: money,
-  moq: numberFrom(z.number().positive()).default(1),
-  orderMultiple: numberFrom(z.number().positive()).default(1),
-  promisedLeadTimeDays: numberFrom(z.number().int().min(0, 'negative lead time')),
-  priority: numberFrom(z.number().int().min(1)).default(1),
+  moq: positiveQuantity.default(1),
+  orderMultiple: positiveQuantity.default(1),
+  promisedLeadTimeDays: numberFrom(z.number().int().min(0, 'negative lead time').max(MAX_LEAD_TIME_DAYS, `more than ${MAX_LEAD_TIME_DAYS} days`)),
+  priority: numberFrom(z.number().int().min(1).max(1_000_000)).default(1),
   unit: text.optional(),
 });
 

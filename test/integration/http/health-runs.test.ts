@@ -4,7 +4,7 @@ import { loadConfig } from '../../../src/config';
 import { createServices } from '../../../src/container';
 import { createApp } from '../../../src/http/app';
 import { createLogger } from '../../../src/logger';
-import { runPageResponse, runResponse, startedRunResponse } from '../../../src/http/routes/runs';
+import { runDetailResponse, runPageResponse, startedRunResponse } from '../../../src/http/routes/runs';
 import type { ItemRange, RunDispatcher } from '../../../jobs/dispatcher';
 import { openTestDb, testEngines, type TestDb } from '../../helpers/database';
 import { expectShape, insertLocation, insertRecommendation, insertRun, insertSourcedItem, insertSupplier } from '../../helpers/catalogue';
@@ -69,7 +69,7 @@ describe.each(testEngines())('health, readiness and runs over HTTP on %s', (engi
 
     const shown = await request(app).get(`/runs/${started.body.runId}`).set('Authorization', `Bearer ${keys.viewer}`).expect(200);
     expect(shown.body).toMatchObject({ id: started.body.runId, status: 'running', trigger: 'test', counts: { chunks: 0, items: 0 } });
-    expectShape(runResponse, shown.body);
+    expectShape(runDetailResponse, shown.body);
     const listed = await request(app).get('/runs').set('Authorization', `Bearer ${keys.viewer}`).expect(200);
     expect(listed.body.data[0].id).toBe(started.body.runId);
     expectShape(runPageResponse, listed.body);
@@ -100,7 +100,7 @@ describe.each(testEngines())('health, readiness and runs over HTTP on %s', (engi
     expect(pruned).toMatchObject({ runsThinned: 1, runsDeleted: 0 });
 
     const shown = await request(app).get(`/runs/${oldRun}`).set('Authorization', `Bearer ${keys.viewer}`).expect(200);
-    expectShape(runResponse, shown.body);
+    expectShape(runDetailResponse, shown.body);
     expect(Date.parse(shown.body.prunedAt)).toBeGreaterThan(Date.parse(shown.body.finishedAt));
     expect(new Date(shown.body.prunedAt).toISOString()).toBe(shown.body.prunedAt);
     const listed = await request(app).get('/runs').set('Authorization', `Bearer ${keys.viewer}`).expect(200);

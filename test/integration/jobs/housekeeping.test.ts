@@ -150,6 +150,7 @@ describe.each(testEngines())('housekeeping on %s', (engine) => {
         draft_purchase_orders: 2,
         forecast_run_chunks: 2,
         backorder_allocations: 2,
+        plan_errors: 0,
         recommendations: 1 + 4, // the untouched one of decidedRun and all four of undecidedRun
       },
     });
