@@ -72,6 +72,11 @@ export class BullmqDispatcher implements RunDispatcher {
     });
   }
 
+  /** One sweep job; sweeps lease what they send, so a duplicate sweep is harmless. Its own retries are the deliveries'. */
+  async dispatchWebhookDelivery(): Promise<void> {
+    await this.flows.add({ name: 'deliver-webhooks', queueName: this.queueName, data: {}, opts: { ...this.retention } });
+  }
+
   close(): Promise<void> {
     return this.flows.close();
   }

@@ -7,4 +7,6 @@ export interface ItemRange {
 /** Hands a run's work to whatever executes jobs: the in-process runner or BullMQ. */
 export interface RunDispatcher {
   dispatchRun(runId: number, chunks: ItemRange[]): Promise<void>;
+  /** Queues a webhook delivery sweep soon; without it the scheduled sweep sends what the outbox holds. */
+  dispatchWebhookDelivery?(): Promise<void>;
 }

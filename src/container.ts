@@ -32,6 +32,7 @@ import { createLocationService } from './services/location-service';
 import { createPlanStage } from './services/plan-stage';
 import { createBackorderService } from './services/backorder-service';
 import { createBackorderStage } from './services/backorder-stage';
+import { createWebhookService } from './services/webhook-service';
 
 export interface Container {
   db: Knex;
@@ -59,6 +60,19 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     },
   ];
   if (redis) probes.push({ name: 'redis', check: async () => void (await redis.ping()) });
+  const webhooks = createWebhookService({
+    db,
+    logger,
+    settings: {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      retryHours: config.WEBHOOK_RETRY_HOURS,
+      retryBaseSeconds: 30,
+      retryMaxSeconds: 3600,
+      disableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
+    },
+    apiHosts: [`${config.HOST}:${config.PORT}`],
+    requestDelivery: deps.dispatcher.dispatchWebhookDelivery && (() => deps.dispatcher.dispatchWebhookDelivery!()),
+  });
   const imports = createImportService({ db });
   const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger });
   const metrics = createMetrics({ recommendationsByStatus: () => countRecommendationsByStatus(db), sourceTotals: () => connectors.status() });
@@ -75,6 +89,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     backorders: createBackorderService(db),
     imports,
     connectors,
+    webhooks,
     pipeline: createPipelineService({
       db,
       logger,
