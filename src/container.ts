@@ -33,6 +33,7 @@ import { createPlanStage } from './services/plan-stage';
 import { createBackorderService } from './services/backorder-service';
 import { createBackorderStage } from './services/backorder-stage';
 import { createWebhookService } from './services/webhook-service';
+import { createReceiptAllocationService } from './services/receipt-allocation-service';
 
 export interface Container {
   db: Knex;
@@ -73,7 +74,8 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     apiHosts: [`${config.HOST}:${config.PORT}`],
     requestDelivery: deps.dispatcher.dispatchWebhookDelivery && (() => deps.dispatcher.dispatchWebhookDelivery!()),
   });
-  const imports = createImportService({ db });
+  const receipts = createReceiptAllocationService({ db });
+  const imports = createImportService({ db, receipts, onEventsWritten: webhooks.kick });
   const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger });
   const metrics = createMetrics({ recommendationsByStatus: () => countRecommendationsByStatus(db), sourceTotals: () => connectors.status() });
   return {
@@ -90,6 +92,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     imports,
     connectors,
     webhooks,
+    receipts,
     pipeline: createPipelineService({
       db,
       logger,

@@ -22,6 +22,7 @@ import {
   webhookParams,
   webhookResponse,
 } from './routes/webhooks';
+import { receiptAllocationCsvColumns, receiptAllocationQuery, receiptAllocationResponse, receiptParams } from './routes/receipts';
 import {
   acknowledgeBody,
   apiKeyListResponse,
@@ -402,6 +403,24 @@ export const routeDocs: RouteDoc[] = [
     params: idParams,
     result: apiKeyResponse,
     responses: { 200: 'The revoked key record', 404: 'No such key', 409: 'It is the last active admin key: create another admin key first' },
+  },
+  {
+    method: 'get',
+    path: '/receipts/:id/allocation',
+    summary: "A receipt's cross-dock list: which backordered sales-order lines to ship from it, in which order, before the rest goes to stock",
+    description:
+      'Allocated when the receipt is imported (pushed or pulled), first promised first served as in the nightly allocation; ' +
+      'each line allocated also sends backorder.ready_to_ship.',
+    permission: 'read',
+    params: receiptParams,
+    query: receiptAllocationQuery,
+    result: receiptAllocationResponse,
+    responses: { 200: 'The receipt with its lines; text/csv: one row per line', 404: 'No such receipt' },
+    produces: ['application/json', 'text/csv'],
+    csvResult: {
+      description: 'For format=csv (or Accept: text/csv). Formula-like text starts with an apostrophe.',
+      columns: receiptAllocationCsvColumns.map(({ name }) => ({ name, schema: { type: ['string', 'number', 'null'] } })),
+    },
   },
   {
     method: 'post',

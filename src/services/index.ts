@@ -12,6 +12,7 @@ import type { RecommendationService } from './recommendation-service';
 import type { SkuService } from './sku-service';
 import type { SupplierService } from './supplier-service';
 import type { WebhookService } from './webhook-service';
+import type { ReceiptAllocationService } from './receipt-allocation-service';
 
 /** Everything the HTTP layer and the job processors may call. Built once in src/container.ts. */
 export interface Services {
@@ -29,4 +30,5 @@ export interface Services {
   backorders: BackorderService;
   connectors: ConnectorService;
   webhooks: WebhookService;
+  receipts: ReceiptAllocationService;
 }
