@@ -77,7 +77,15 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
   const receipts = createReceiptAllocationService({ db });
   const imports = createImportService({ db, receipts, onEventsWritten: webhooks.kick });
   const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger });
-  const metrics = createMetrics({ recommendationsByStatus: () => countRecommendationsByStatus(db), sourceTotals: () => connectors.status() });
+  const backorders = createBackorderService(db);
+  const metrics = createMetrics({
+    recommendationsByStatus: () => countRecommendationsByStatus(db),
+    sourceTotals: () => connectors.status(),
+    etaOnTimeRatios: async () => {
+      const { overall } = await backorders.accuracy({});
+      return Object.fromEntries(Object.entries(overall.measures).map(([measure, value]) => [measure, value.onTimeUnits]));
+    },
+  });
   return {
     metrics,
     health: createHealthService(probes),
@@ -88,7 +96,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     suppliers: createSupplierService(db),
     locations: createLocationService(db),
     skus: createSkuService(db),
-    backorders: createBackorderService(db),
+    backorders,
     imports,
     connectors,
     webhooks,
@@ -118,7 +126,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
           }),
         },
         // After planning: this run's proposals and approvals are then known.
-        { name: 'backorders', stage: createBackorderStage({ db, logger }) },
+        { name: 'backorders', stage: createBackorderStage({ db, logger, onEventsWritten: webhooks.kick }) },
       ],
     }),
   };
