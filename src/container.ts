@@ -10,6 +10,7 @@ import { ForecastPool } from '../jobs/forecast-pool';
 import type { RunDispatcher } from '../jobs/dispatcher';
 import { InProcessRunner } from '../jobs/in-process-runner';
 import { schedules } from '../jobs/schedules';
+import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { ConflictError } from './errors';
 import type { Logger } from './logger';
@@ -46,8 +47,18 @@ export interface Container {
 }
 
 /** Builds every service on a migrated database; the tests call this with their own database and dispatcher. */
-export function createServices(deps: { db: Knex; config: Config; logger: Logger; dispatcher: RunDispatcher; redis?: IORedis; forecaster?: SeriesForecaster }): Services {
+export function createServices(deps: {
+  db: Knex;
+  config: Config;
+  logger: Logger;
+  dispatcher: RunDispatcher;
+  redis?: IORedis;
+  forecaster?: SeriesForecaster;
+  /** "Today" for every service; the system clock unless a replay or a test passes its own. */
+  clock?: Clock;
+}): Services {
   const { db, config, logger, redis } = deps;
+  const clock = deps.clock ?? systemClock;
   const probes: Probe[] = [
     { name: 'database', check: async () => void (await db.raw('select 1')) },
     {
@@ -59,8 +70,8 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     },
   ];
   if (redis) probes.push({ name: 'redis', check: async () => void (await redis.ping()) });
-  const imports = createImportService({ db });
-  const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger });
+  const imports = createImportService({ db, now: () => clock.now() });
+  const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger, now: () => clock.now() });
   const metrics = createMetrics({ recommendationsByStatus: () => countRecommendationsByStatus(db), sourceTotals: () => connectors.status() });
   return {
     metrics,
@@ -139,7 +150,7 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
     async startBackgroundWork() {
       if (config.SEED_DEMO_DATA && (await isDatabaseEmpty(db))) {
         const started = Date.now();
-        const seeded = await seedDemoData(db, { endDate: new Date().toISOString().slice(0, 10) });
+        const seeded = await seedDemoData(db, { endDate: systemClock.now().toISOString().slice(0, 10) });
         logger.info({ ...seeded.counts, ms: Date.now() - started }, 'demo data loaded');
       }
       const list = schedules(config, services.connectors.sources());
