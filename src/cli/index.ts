@@ -5,6 +5,7 @@ import { DataFolderLockedError } from '../../db/data-folder-lock';
 import { configTable, keyUsage, runKeyCommand } from './admin';
 import { forecastUsage, runForecastCommand } from './forecast';
 import { pullUsage, runPullCommand } from './pull';
+import { runRunCommand, runUsage } from './run';
 import { runSimulateCommand, simulateUsage } from './simulate';
 
 const usage = [
@@ -14,6 +15,7 @@ const usage = [
   `  simulate   ${simulateUsage.replace('usage: replen simulate ', '')}`,
   `  key        ${keyUsage.replace('usage: replen key ', '')}`,
   `  pull       ${pullUsage.replace('usage: replen pull ', '')}`,
+  `  run        ${runUsage.replace('usage: replen run ', '')}`,
   '  config     prints the configuration settings as a table',
 ].join('\n');
 
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return runKeyCommand(rest);
     case 'pull':
       return runPullCommand(rest);
+    case 'run':
+      return runRunCommand(rest);
     case 'config':
       process.stdout.write(`${configTable()}\n`);
       return 0;
