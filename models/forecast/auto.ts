@@ -24,6 +24,7 @@ import { fitArima, forecastArima } from './arima';
 import { fitAdida, fitCroston, fitSba, fitTsb, forecastIntermittent, type IntermittentFit, type IntermittentMethod } from './intermittent';
 import { checkHorizonAndLevels, fitDrift, fitMean, fitNaive, fitSeasonalNaive, forecastBaseline } from './baselines';
 import { classicalDecomposition, harmonicSeasonalityTest } from './seasonality';
+import { calibrateIntervals, type IntervalCalibration } from './calibrated-intervals';
 
 export type ForecastMethod =
   | 'auto'
@@ -55,6 +56,8 @@ export interface AutoForecastOptions {
   holdoutOrigins?: number;
   /** Rolling origins of the holdout that chooses among the intermittent methods. */
   intermittentHoldoutOrigins?: number;
+  /** Rolling origins the smooth models' intervals are calibrated on (calibrated-intervals.ts); 0 = the models' own. */
+  calibrationOrigins?: number;
   /** Add ARIMA to the smooth-series components (slow: see DEFAULTS). */
   arima?: boolean;
   /**
@@ -85,6 +88,8 @@ export interface AutoForecast extends Forecast {
   selection: 'class' | 'holdout' | 'fixed' | 'pinned';
   /** The model to pass as `pinned` next time; absent when the class alone decided (zero, new, short) or fixed. */
   pin?: PinnedModel;
+  /** How the smooth models' bands were calibrated on their own rolling-origin errors; absent when they were not. */
+  calibration?: IntervalCalibration;
   /** The ETS component's fit and the values it saw (seasonally adjusted when the long season was removed), when ETS ran. */
   ets?: EtsComponent;
 }
@@ -110,10 +115,10 @@ function etsOf(...forecasts: Forecast[]): { ets?: EtsComponent } {
  *   M3 monthly series against about 13 ms for the other three together, which breaks 50 series/s.
  * - intermittent series: 2 rolling origins (carparts MASE 1.029; 1.032 with 3 origins, 1.034 with 6; TSB alone 1.033).
  */
-export const DEFAULTS = { holdoutOrigins: 0, intermittentHoldoutOrigins: 2, arima: false } as const;
+export const DEFAULTS = { holdoutOrigins: 0, intermittentHoldoutOrigins: 2, arima: false, calibrationOrigins: 2 } as const;
 
-/** Smooth-series components; ARIMA only on request. */
-type Component = 'ets' | 'theta' | 'optimised-theta' | 'arima';
+/** Smooth-series components; ARIMA only on request; 'damped' (ETS with a damped trend) only as a candidate in bench/accuracy.ts. */
+export type Component = 'ets' | 'theta' | 'optimised-theta' | 'arima' | 'damped';
 type SmoothCandidate = Component | 'combo-mean' | 'combo-median';
 /**
  * Shortest history on which a pin is honoured. On M3 (bench/accuracy.ts), refitting the choice made one period
@@ -144,13 +149,14 @@ export function autoForecast(values: number[], options: AutoForecastOptions): Au
   if (!Number.isInteger(seasonLength) || seasonLength < 1) throw new Error('autoForecast: seasonLength must be a positive integer');
   checkHorizonAndLevels('autoForecast', horizon, levels);
   if (!forecastMethods.includes(method)) throw new Error(`autoForecast: unknown method '${method}'`);
-  for (const name of ['holdoutOrigins', 'intermittentHoldoutOrigins'] as const) {
+  for (const name of ['holdoutOrigins', 'intermittentHoldoutOrigins', 'calibrationOrigins'] as const) {
     const origins = options[name];
     if (origins !== undefined && !(Number.isInteger(origins) && origins >= 0)) throw new Error(`autoForecast: ${name} must be a non-negative integer`);
   }
   const settings = {
     holdoutOrigins: options.holdoutOrigins ?? DEFAULTS.holdoutOrigins,
     intermittentHoldoutOrigins: options.intermittentHoldoutOrigins ?? DEFAULTS.intermittentHoldoutOrigins,
+    calibrationOrigins: options.calibrationOrigins ?? DEFAULTS.calibrationOrigins,
     components: (options.arima ?? DEFAULTS.arima ? ['ets', 'theta', 'optimised-theta', 'arima'] : ['ets', 'theta', 'optimised-theta']) as Component[],
   };
 
@@ -163,7 +169,7 @@ export function autoForecast(values: number[], options: AutoForecastOptions): Au
     return { ...result, demandClass, candidates, residualSd: rootMeanSquareError(y, result.fitted), selection, ...(pin && { pin }) };
   };
 
-  if (method !== 'auto') return finish(fixedForecast(method, y, seasonLength, horizon, levels, settings.components), 'fixed');
+  if (method !== 'auto') return finish(fixedForecast(method, y, seasonLength, horizon, levels, settings.components, settings.calibrationOrigins), 'fixed');
   if (allZero) return finish(zeroForecast(y.length, horizon, levels), 'class');
   if (demandClass === 'new') return finish(forecastBaseline(fitMean(y), horizon, levels), 'class');
   // A single demand leaves nothing to choose on: TSB, whose demand probability decays through the zeros after it.
@@ -184,7 +190,7 @@ export function autoForecast(values: number[], options: AutoForecastOptions): Au
     return finish(chosen, 'holdout', scores, pin(best.method as IntermittentMethod));
   }
   const smooth = (candidate: SmoothCandidate, choices: SmoothChoices = {}) => {
-    const forecast = smoothForecast(candidate, y, seasonLength, horizon, levels, settings.components, choices);
+    const forecast = smoothForecast(candidate, y, seasonLength, horizon, levels, settings.components, choices, settings.calibrationOrigins);
     return { forecast, pin: { family: 'smooth', model: candidate, ...choices } satisfies PinnedModel };
   };
   if (pinned?.family === 'smooth' && smoothCandidates.includes(pinned.model as SmoothCandidate)) {
@@ -238,14 +244,15 @@ function fixedForecast(
   horizon: number,
   levels: number[],
   components: Component[],
+  calibrationOrigins: number,
 ): Forecast {
   switch (method) {
     case 'ets':
     case 'theta':
     case 'arima':
-      return smoothForecast(method, y, seasonLength, horizon, levels, components);
+      return smoothForecast(method, y, seasonLength, horizon, levels, components, {}, calibrationOrigins);
     case 'combo':
-      return smoothForecast('combo-mean', y, seasonLength, horizon, levels, components);
+      return smoothForecast('combo-mean', y, seasonLength, horizon, levels, components, {}, calibrationOrigins);
     case 'croston':
     case 'sba':
     case 'tsb':
@@ -342,6 +349,10 @@ function smoothHoldout(
   return candidates.map((method) => ({ method, score: totals.get(method)! / count }));
 }
 
+/**
+ * A smooth candidate's forecast; with levels and calibrationOrigins > 0, its bands calibrated on its own errors from
+ * that many rolling origins (calibrated-intervals.ts), refitted there with the same choices (ETS form, long season).
+ */
 function smoothForecast(
   candidate: SmoothCandidate,
   y: number[],
@@ -350,6 +361,24 @@ function smoothForecast(
   levels: number[],
   components: Component[],
   choices: SmoothChoices = {},
+  calibrationOrigins = 0,
+): Forecast {
+  const forecast = uncalibratedSmoothForecast(candidate, y, seasonLength, horizon, levels, components, choices);
+  if (levels.length === 0 || calibrationOrigins === 0) return forecast;
+  const fixed = { ...choices };
+  const pointForecast = (train: number[], steps: number) => uncalibratedSmoothForecast(candidate, train, seasonLength, steps, [], components, { ...fixed }).mean;
+  const minimumTrain = Math.max(minimumTrainLength, (seasonLength <= longestEtsSeason ? minimumTrainSeasons * seasonLength : 0) + 1);
+  return calibrateIntervals(y, forecast, pointForecast, { origins: calibrationOrigins, minimumTrain });
+}
+
+function uncalibratedSmoothForecast(
+  candidate: SmoothCandidate,
+  y: number[],
+  seasonLength: number,
+  horizon: number,
+  levels: number[],
+  components: Component[],
+  choices: SmoothChoices,
 ): Forecast {
   const season = adjustLongSeason(y, seasonLength, choices.longSeason);
   choices.longSeason = season.description !== '';
@@ -410,6 +439,10 @@ function componentForecast(
       return forecastOptimisedTheta(fitOptimisedTheta(y, seasonLength), horizon, levels);
     case 'arima':
       return forecastArima(fitArima(y, seasonLength), horizon, levels);
+    case 'damped': {
+      const fit = fitEts(y, { seasonLength, model: 'ZAZ', damped: true, maxEvaluations: etsEvaluations });
+      return forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 });
+    }
   }
 }
 
@@ -464,6 +497,17 @@ function adjustLongSeason(y: number[], seasonLength: number, pinned?: boolean): 
     restore: (row, start) => row.map((v, i) => (kind === 'multiplicative' ? v * index(start + i) : v + index(start + i))),
     description: ` on ${kind} seasonally adjusted data (m = ${seasonLength})`,
   };
+}
+
+/**
+ * Point forecasts of each of `components` on one smooth series, the long season removed first as autoForecast does:
+ * what bench/accuracy.ts scores the candidate defaults (members, their mean and median) on.
+ */
+export function componentPointForecasts(values: number[], seasonLength: number, horizon: number, components: Component[]): Map<Component, number[]> {
+  const y = fillGaps(values);
+  const season = adjustLongSeason(y, seasonLength);
+  const clip = y.some((v) => v < 0) ? (v: number) => v : (v: number) => Math.max(0, v);
+  return new Map(components.map((c) => [c, season.restore(componentForecast(c, season.values, season.seasonLength, horizon, []).mean, y.length).map(clip)]));
 }
 
 function zeroForecast(n: number, horizon: number, levels: number[]): Forecast {

@@ -59,9 +59,9 @@ describe('autoForecast: choice by demand class', () => {
 });
 
 describe('autoForecast: smooth series', () => {
-  it('combines ETS, Theta and Optimised Theta by averaging their points and their interval bounds', () => {
+  it('combines ETS, Theta and Optimised Theta by averaging their points and, uncalibrated, their interval bounds', () => {
     const levels = [80, 95];
-    const forecast = autoForecast(monthly, { seasonLength: 12, horizon: 12, levels });
+    const forecast = autoForecast(monthly, { seasonLength: 12, horizon: 12, levels, calibrationOrigins: 0 });
     expect(forecast).toMatchObject({ selection: 'class', candidates: [] });
     expect(forecast.method).toMatch(/^Mean of ETS\(.*\), Theta, Optimised Theta$/);
     const parts = [
@@ -72,6 +72,15 @@ describe('autoForecast: smooth series', () => {
     forecast.mean.forEach((value, i) => expect(value).toBeCloseTo(average(parts.map((p) => p.mean[i])), 9));
     forecast.lower[1].forEach((value, i) => expect(value).toBeCloseTo(average(parts.map((p) => p.lower[1][i])), 9));
     forecast.upper[0].forEach((value, i) => expect(value).toBeCloseTo(average(parts.map((p) => p.upper[0][i])), 9));
+  });
+
+  it('calibrated (the default), scales the averaged bands about the point by the factors of its own rolling-origin errors', () => {
+    const own = autoForecast(monthly, { seasonLength: 12, horizon: 12, calibrationOrigins: 0 });
+    const calibrated = autoForecast(monthly, { seasonLength: 12, horizon: 12 });
+    expect(calibrated.calibration).toMatchObject({ origins: 2 });
+    const [factor80, factor95] = calibrated.calibration!.factors;
+    calibrated.upper[0].forEach((value, i) => expect(value).toBeCloseTo(own.mean[i] + factor80 * (own.upper[0][i] - own.mean[i]), 9));
+    calibrated.lower[1].forEach((value, i) => expect(value).toBeCloseTo(Math.max(0, own.mean[i] - factor95 * (own.mean[i] - own.lower[1][i])), 9));
   });
 
   it('gives as residualSd the root mean square of the one-step in-sample errors', () => {
