@@ -6,6 +6,7 @@ import { configTable, keyUsage, runKeyCommand } from './admin';
 import { forecastUsage, runForecastCommand } from './forecast';
 import { pullUsage, runPullCommand } from './pull';
 import { replayUsage, runReplayCommand } from './replay';
+import { runRunCommand, runUsage } from './run';
 import { runSimulateCommand, simulateUsage } from './simulate';
 
 const usage = [
@@ -16,6 +17,7 @@ const usage = [
   `  replay     ${replayUsage.replace('usage: replen replay ', '')}`,
   `  key        ${keyUsage.replace('usage: replen key ', '')}`,
   `  pull       ${pullUsage.replace('usage: replen pull ', '')}`,
+  `  run        ${runUsage.replace('usage: replen run ', '')}`,
   '  config     prints the configuration settings as a table',
 ].join('\n');
 
@@ -32,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return runKeyCommand(rest);
     case 'pull':
       return runPullCommand(rest);
+    case 'run':
+      return runRunCommand(rest);
     case 'config':
       process.stdout.write(`${configTable()}\n`);
       return 0;
