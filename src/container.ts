@@ -10,6 +10,7 @@ import { ForecastPool } from '../jobs/forecast-pool';
 import type { RunDispatcher } from '../jobs/dispatcher';
 import { InProcessRunner } from '../jobs/in-process-runner';
 import { schedules } from '../jobs/schedules';
+import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import { ConflictError, ServiceUnavailableError } from './errors';
 import type { Logger } from './logger';
@@ -33,6 +34,8 @@ import { createLocationService } from './services/location-service';
 import { createPlanStage } from './services/plan-stage';
 import { createBackorderService } from './services/backorder-service';
 import { createBackorderStage } from './services/backorder-stage';
+import { createWebhookService } from './services/webhook-service';
+import { createReceiptAllocationService } from './services/receipt-allocation-service';
 
 export interface Container {
   db: Knex;
@@ -47,8 +50,18 @@ export interface Container {
 }
 
 /** Builds every service on a migrated database; the tests call this with their own database and dispatcher. */
-export function createServices(deps: { db: Knex; config: Config; logger: Logger; dispatcher: RunDispatcher; redis?: IORedis; forecaster?: SeriesForecaster }): Services {
+export function createServices(deps: {
+  db: Knex;
+  config: Config;
+  logger: Logger;
+  dispatcher: RunDispatcher;
+  redis?: IORedis;
+  forecaster?: SeriesForecaster;
+  /** "Today" for every service; the system clock unless a replay or a test passes its own. */
+  clock?: Clock;
+}): Services {
   const { db, config, logger, redis } = deps;
+  const clock = deps.clock ?? systemClock;
   const probes: Probe[] = [
     { name: 'database', check: async () => void (await db.raw('select 1')) },
     {
@@ -68,8 +81,22 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
       if (idle.length > 0) return idle.map((run) => `run ${run.id} running ${Math.round(run.runningSeconds)} s, no progress for ${Math.round(run.idleSeconds)} s`).join('; ');
     },
   });
-  const imports = createImportService({ db });
-  const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger });
+  const webhooks = createWebhookService({
+    db,
+    logger,
+    settings: {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      retryHours: config.WEBHOOK_RETRY_HOURS,
+      retryBaseSeconds: 30,
+      retryMaxSeconds: 3600,
+      disableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
+    },
+    apiHosts: [`${config.HOST}:${config.PORT}`],
+    requestDelivery: deps.dispatcher.dispatchWebhookDelivery && (() => deps.dispatcher.dispatchWebhookDelivery!()),
+  });
+  const receipts = createReceiptAllocationService({ db });
+  const imports = createImportService({ db, receipts, onEventsWritten: webhooks.kick, now: () => clock.now() });
+  const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger, now: () => clock.now() });
   const metrics = createMetrics({
     recommendationsByStatus: () => countRecommendationsByStatus(db),
     sourceTotals: () => connectors.status(),
@@ -89,6 +116,8 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     backorders: createBackorderService(db),
     imports,
     connectors,
+    webhooks,
+    receipts,
     pipeline: createPipelineService({
       db,
       logger,
@@ -160,7 +189,7 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
     async startBackgroundWork() {
       if (config.SEED_DEMO_DATA && (await isDatabaseEmpty(db))) {
         const started = Date.now();
-        const seeded = await seedDemoData(db, { endDate: new Date().toISOString().slice(0, 10) });
+        const seeded = await seedDemoData(db, { endDate: systemClock.now().toISOString().slice(0, 10) });
         logger.info({ ...seeded.counts, ms: Date.now() - started }, 'demo data loaded');
       }
       const list = schedules(config, services.connectors.sources());

@@ -23,7 +23,7 @@ import { fitOptimisedTheta, fitTheta, forecastOptimisedTheta, forecastTheta } fr
 import { fitArima, forecastArima } from './arima';
 import { fitAdida, fitCroston, fitSba, fitTsb, forecastIntermittent, type IntermittentFit, type IntermittentMethod } from './intermittent';
 import { checkHorizonAndLevels, fitDrift, fitMean, fitNaive, fitSeasonalNaive, forecastBaseline } from './baselines';
-import { classicalDecomposition } from './seasonality';
+import { classicalDecomposition, harmonicSeasonalityTest } from './seasonality';
 
 export type ForecastMethod =
   | 'auto'
@@ -433,12 +433,6 @@ function etsForecast(y: number[], seasonLength: number, horizon: number, levels:
   return { ...forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 }), ets: { fit, values: y } };
 }
 
-/**
- * Seasonal strength above which a long season is removed before modelling: forecast::nsdiffs's threshold for
- * F_s = max(0, 1 − Var(remainder) / Var(seasonal + remainder)) (Wang, Smith & Hyndman 2006).
- */
-const seasonalStrengthThreshold = 0.64;
-
 interface LongSeasonAdjustment {
   /** The series the models see, and the season length they are given. */
   values: number[];
@@ -450,16 +444,17 @@ interface LongSeasonAdjustment {
 
 /**
  * Seasons longer than ETS allows (m > 24, e.g. 52 weeks) are removed before modelling, for every component
- * alike: classical decomposition (multiplicative for positive data, else additive) when the seasonal strength
- * of the additive decomposition exceeds 0.64, and the models fitted without season. Shorter seasons are left
- * to the models. The ACF test Theta and ARIMA use (seasonalityTest) misses smooth long seasons: for a pure
- * 52-week sine over 156 weeks |r_52| ≈ 0.66 against a threshold of about 0.79.
+ * alike: classical decomposition (multiplicative for positive data, else additive) when the harmonic regression
+ * test finds the season (harmonicSeasonalityTest, at least two seasons of history), and the models fitted without
+ * season. Shorter seasons are left to the models. The seasonal strength of a classical decomposition (used before)
+ * is exactly 1 on white noise at 104 weeks, and the ACF test Theta uses (seasonalityTest) misses smooth long
+ * seasons: for a pure 52-week sine over 156 weeks |r_52| ≈ 0.66 against a threshold of about 0.79.
  */
 function adjustLongSeason(y: number[], seasonLength: number, pinned?: boolean): LongSeasonAdjustment {
   const unchanged = (m: number): LongSeasonAdjustment => ({ values: y, seasonLength: m, restore: (row) => row, description: '' });
   if (seasonLength <= longestEtsSeason) return unchanged(seasonLength);
   if (y.length < 2 * seasonLength || pinned === false) return unchanged(1);
-  if (pinned === undefined && seasonalStrength(y, seasonLength) <= seasonalStrengthThreshold) return unchanged(1);
+  if (pinned === undefined && !harmonicSeasonalityTest(y, seasonLength).seasonal) return unchanged(1);
   const kind = y.every((v) => v > 0) ? 'multiplicative' : 'additive';
   const { figure } = classicalDecomposition(y, seasonLength, kind);
   const index = (t: number) => figure[t % seasonLength];
@@ -469,17 +464,6 @@ function adjustLongSeason(y: number[], seasonLength: number, pinned?: boolean): 
     restore: (row, start) => row.map((v, i) => (kind === 'multiplicative' ? v * index(start + i) : v + index(start + i))),
     description: ` on ${kind} seasonally adjusted data (m = ${seasonLength})`,
   };
-}
-
-function seasonalStrength(y: number[], seasonLength: number): number {
-  const { seasonal, remainder } = classicalDecomposition(y, seasonLength, 'additive');
-  const known = remainder.flatMap((r, t) => (Number.isNaN(r) ? [] : [[r, seasonal[t] + r]]));
-  const variance = (values: number[]) => {
-    const centre = average(values);
-    return average(values.map((v) => (v - centre) ** 2));
-  };
-  const total = variance(known.map(([, both]) => both));
-  return total === 0 ? 0 : Math.max(0, 1 - variance(known.map(([r]) => r)) / total);
 }
 
 function zeroForecast(n: number, horizon: number, levels: number[]): Forecast {
