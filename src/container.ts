@@ -97,11 +97,16 @@ export function createServices(deps: {
   const receipts = createReceiptAllocationService({ db });
   const imports = createImportService({ db, receipts, onEventsWritten: webhooks.kick, now: () => clock.now() });
   const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger, now: () => clock.now() });
+  const backorders = createBackorderService(db);
   const metrics = createMetrics({
     recommendationsByStatus: () => countRecommendationsByStatus(db),
     sourceTotals: () => connectors.status(),
     runningSeconds: async () => (await runningRuns(db, PIPELINE_RUN_KIND)).map((run) => run.runningSeconds),
     ...(redis && { queueConnected: () => redis.status === 'ready' }),
+    etaOnTimeRatios: async () => {
+      const { overall } = await backorders.accuracy({});
+      return Object.fromEntries(Object.entries(overall.measures).map(([measure, value]) => [measure, value.onTimeUnits]));
+    },
   });
   return {
     metrics,
@@ -113,7 +118,7 @@ export function createServices(deps: {
     suppliers: createSupplierService(db),
     locations: createLocationService(db),
     skus: createSkuService(db),
-    backorders: createBackorderService(db),
+    backorders,
     imports,
     connectors,
     webhooks,
@@ -146,7 +151,7 @@ export function createServices(deps: {
           }),
         },
         // After planning: this run's proposals and approvals are then known.
-        { name: 'backorders', stage: createBackorderStage({ db, logger }) },
+        { name: 'backorders', stage: createBackorderStage({ db, logger, onEventsWritten: webhooks.kick }) },
       ],
     }),
   };

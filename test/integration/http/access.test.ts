@@ -61,6 +61,7 @@ const routes: RouteCase[] = [
   { method: 'post', route: '/runs/:id/resume', url: '/runs/999999/resume', permission: 'admin', allowedStatus: 404 },
   { method: 'get', route: '/metrics', url: '/metrics', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/sources', url: '/sources', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/backorders/accuracy', url: '/backorders/accuracy', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/receipts/:id/allocation', url: '/receipts/NO-SUCH-RECEIPT/allocation', permission: 'read', allowedStatus: 404 },
   { method: 'post', route: '/webhooks', url: '/webhooks', permission: 'admin', allowedStatus: 201, body: { url: 'https://erp.example.test/hooks', events: ['backorder.covered'] } },
   { method: 'get', route: '/webhooks', url: '/webhooks', permission: 'admin', allowedStatus: 200 },
