@@ -13,6 +13,8 @@ export class InProcessRunner implements RunDispatcher {
   private timers = new Map<string, NodeJS.Timeout>();
   private services?: JobServices;
   private closed = false;
+  /** The dispatches queued or running here, as `runId:dispatch`. */
+  private readonly live = new Set<string>();
   private delivering?: Promise<void>;
   private deliverAgain = false;
 
@@ -27,7 +29,9 @@ export class InProcessRunner implements RunDispatcher {
     for (const schedule of list) this.arm(schedule);
   }
 
-  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
+  async dispatchRun(runId: number, chunks: ItemRange[], dispatch = 1): Promise<void> {
+    const key = `${runId}:${dispatch}`;
+    this.live.add(key);
     this.enqueue(async () => {
       const services = this.requireServices();
       try {
@@ -35,9 +39,17 @@ export class InProcessRunner implements RunDispatcher {
         await processors['plan-run']({ runId }, services);
       } catch (error) {
         this.logger.error({ err: error, runId }, 'run failed');
-        await services.pipeline.failRun(runId, error instanceof Error ? error.message : String(error));
+        await services.pipeline
+          .failRun(runId, error instanceof Error ? error.message : String(error))
+          .catch((failError: unknown) => this.logger.error({ err: failError, runId }, 'could not mark run failed'));
+      } finally {
+        this.live.delete(key);
       }
     });
+  }
+
+  async hasLiveJobs(runId: number, dispatch: number): Promise<boolean> {
+    return this.live.has(`${runId}:${dispatch}`);
   }
 
   /**

@@ -61,6 +61,24 @@ export const settings = {
     schema: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
     description: 'How often each worker looks for jobs whose lock expired and puts them back in the queue.',
   },
+  DEPENDENCY_RETRY_SECONDS: {
+    schema: z.coerce.number().int().min(0).max(86_400).default(600),
+    description:
+      "Seconds a job (and the write of a run's outcome) waits out PostgreSQL or Redis being unreachable, retrying with a backoff of up to 10 s, before the failure counts as one of the job's 3 tries; meanwhile the worker takes no new jobs. Errors in the data are not retried.",
+  },
+  RUN_STALL_SECONDS: {
+    schema: z.coerce.number().int().min(5).max(86_400).default(300),
+    description:
+      'A running run with no progress (no chunk finished, no dispatch) for this long and no job left in the queue (Redis lost its data, a dispatch never made it) is stalled: the watchdog dispatches its unfinished chunks again.',
+  },
+  RUN_MAX_DISPATCHES: {
+    schema: z.coerce.number().int().min(1).max(100).default(3),
+    description: 'How many times a run is dispatched in all (the first included) before a stall fails it with the reason.',
+  },
+  RUN_WATCHDOG_INTERVAL_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(3600).default(30),
+    description: 'How often the API looks for stalled runs and for schedules missing from Redis (declared again at once when the connection comes back).',
+  },
   JOB_KEEP_COMPLETED_HOURS: {
     schema: z.coerce.number().int().min(1).max(8760).default(24),
     description: 'Hours BullMQ keeps a completed job before removing it.',

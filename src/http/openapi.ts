@@ -8,7 +8,7 @@ import { draftOrderSheetColumns, suggestedOrderCsvColumns } from './routes/purch
 import { recommendationSheetColumns } from './routes/recommendations';
 import { XLSX_TYPE } from './spreadsheet';
 import { sourceListQuery, sourceListResponse } from './routes/sources';
-import { runDetailResponse, runIdParams, runListQuery, runPageResponse, startRunBody, startedRunResponse } from './routes/runs';
+import { resumedRunResponse, runDetailResponse, runIdParams, runListQuery, runPageResponse, runResponse, startRunBody, startedRunResponse } from './routes/runs';
 import {
   createdWebhookResponse,
   createWebhookBody,
@@ -139,7 +139,14 @@ const ifMatch: HeaderDoc = {
 
 export const routeDocs: RouteDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness', permission: null, responses: { 200: 'The process answers' } },
-  { method: 'get', path: '/ready', summary: 'Readiness: database reachable, no migration pending', permission: null, responses: { 200: 'Ready', 503: 'Not ready' } },
+  {
+    method: 'get',
+    path: '/ready',
+    summary: 'Readiness: database and Redis reachable, no migration pending',
+    description: 'Answers within 2 s: a check that does not answer in 1.5 s fails with that as its detail. The runs check names a run going without progress (it never fails readiness).',
+    permission: null,
+    responses: { 200: 'Ready', 503: 'Not ready: checks[] names the failing check' },
+  },
   {
     method: 'get',
     path: '/runs',
@@ -167,7 +174,35 @@ export const routeDocs: RouteDoc[] = [
     body: startRunBody,
     bodyOptional: true,
     result: startedRunResponse,
-    responses: { 202: '{ runId, chunks }', 409: 'A run is already going: details.runningRunId names it' },
+    responses: {
+      202: '{ runId, chunks }',
+      409: 'A run is already going: details.runningRunId names it',
+      503: 'The job queue (Redis) is unreachable: no run was opened',
+    },
+    responseHeaders: { 202: [locationHeader('/runs/<runId>: poll it.')] },
+  },
+  {
+    method: 'post',
+    path: '/runs/:id/cancel',
+    summary: 'Fail a running run ("cancelled by an admin"); its remaining jobs are refused',
+    permission: 'admin',
+    params: runIdParams,
+    result: runResponse,
+    responses: { 200: 'The run, failed', 404: 'No such run', 409: 'The run is not running' },
+  },
+  {
+    method: 'post',
+    path: '/runs/:id/resume',
+    summary: 'Dispatch again the unfinished chunks of a run whose jobs are gone, or of a failed run; finished chunks are kept',
+    permission: 'admin',
+    params: runIdParams,
+    result: resumedRunResponse,
+    responses: {
+      202: '{ runId, chunks, dispatch }',
+      404: 'No such run',
+      409: 'The run succeeded, still has jobs in the queue, or another run is running',
+      503: 'The job queue (Redis) is unreachable',
+    },
     responseHeaders: { 202: [locationHeader('/runs/<runId>: poll it.')] },
   },
   {

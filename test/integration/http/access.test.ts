@@ -57,6 +57,8 @@ const routes: RouteCase[] = [
   { method: 'get', route: '/runs', url: '/runs', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/runs/:id', url: '/runs/999999', permission: 'read', allowedStatus: 404 },
   { method: 'post', route: '/runs', url: '/runs', permission: 'admin', allowedStatus: 202 },
+  { method: 'post', route: '/runs/:id/cancel', url: '/runs/999999/cancel', permission: 'admin', allowedStatus: 404 },
+  { method: 'post', route: '/runs/:id/resume', url: '/runs/999999/resume', permission: 'admin', allowedStatus: 404 },
   { method: 'get', route: '/metrics', url: '/metrics', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/sources', url: '/sources', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/backorders/accuracy', url: '/backorders/accuracy', permission: 'read', allowedStatus: 200 },
