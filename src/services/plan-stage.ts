@@ -63,6 +63,8 @@ export interface PlanStageDeps {
   /** Lead time planned for an item without any supplier, so that its need is still sized. Default 14. */
   unsourcedLeadTimeDays?: number;
   logger?: Logger;
+  /** "Today" for the events the stage writes (exception.opened). Default: the system clock. */
+  now?: () => Date;
 }
 
 /** What a buyer sees of an earlier decision on the same SKU × location. */
@@ -130,7 +132,7 @@ export function createPlanStage(deps: PlanStageDeps): RunStage {
     for (let index = 0; next; index++) {
       const data = await next;
       next = read(index + 1);
-      const chunk = await planChunk(db, runId, asOfDate, data, { ...settings, abcClasses, leadTimes, drafts, logger: deps.logger });
+      const chunk = await planChunk(db, runId, asOfDate, data, { ...settings, abcClasses, leadTimes, drafts, logger: deps.logger, now: deps.now ?? (() => new Date()) });
       for (const key of Object.keys(counts) as Array<keyof typeof counts>) counts[key] += chunk[key];
     }
 
@@ -161,6 +163,8 @@ interface ChunkContext {
   leadTimes: Map<string, LeadTimeStats>;
   drafts: DraftState;
   logger?: Logger;
+  /** The clock exception.opened events are stamped with. */
+  now: () => Date;
 }
 
 /** Everything planChunk reads for one range of items: one query per kind, run side by side. */
@@ -243,7 +247,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   // The errors and the exception.opened events they open commit together.
   await db.transaction(async (trx) => {
     await replacePlanErrors(trx, runId, itemIds, planErrors);
-    await writeExceptionEvents(trx, runId, itemIds, planErrors, new Date());
+    await writeExceptionEvents(trx, runId, itemIds, planErrors, context.now());
   });
   return {
     plannedItems: policies.length,
