@@ -14,6 +14,7 @@ import {
   inverseTransform,
   armaLikelihood,
   stationaryCovariance,
+  stationaryFirstColumn,
   transformJacobian,
   undoTransform,
   type SeasonalOrder,
@@ -162,7 +163,7 @@ function estimate(y: ArrayLike<number>, order: SeasonalOrder, regressor: Regress
   const w = new Float64Array(dy.length);
   const ml = (par: Float64Array): number => {
     const { phi, theta } = expandPolynomials(par, order, true);
-    const P0 = stationaryCovariance(phi, theta);
+    const P0 = stationaryFirstColumn(phi, theta);
     if (!P0) return DOUBLE_MAX;
     const b = beta(par);
     for (let t = 0; t < w.length; t++) w[t] = dx ? dy[t] - b * dx[t] : dy[t];
@@ -307,7 +308,7 @@ export function logLikelihoodAt(y: ArrayLike<number>, order: SeasonalOrder, regr
   const column = regressorColumn(regressor, y.length);
   const w = differenceSeries(removeRegressor(y, column, column ? coefficients[narma] : 0), order.d, order.D, order.m);
   const { phi, theta } = expandPolynomials(coefficients, order, false);
-  const P0 = stationaryCovariance(phi, theta);
+  const P0 = stationaryFirstColumn(phi, theta);
   if (!P0) return NaN;
   const { sumSquares, sumLog, count } = armaLikelihood(w, phi, theta, P0);
   return -0.5 * (count * Math.log((2 * Math.PI * sumSquares) / count) + sumLog + count);
