@@ -115,30 +115,25 @@ export function differenceSeries(values: ArrayLike<number>, d: number, D: number
 }
 
 /**
- * R's ARIMA_CSS: the conditional sum of squares / its count, residuals from index ncond = d + mD + p + mP on.
- * Returns NaN when no residual is counted.
+ * R's ARIMA_CSS on the differenced series w (w_t = ∇^d ∇_m^D y_t): the conditional sum of squares over its
+ * count, residuals from lag p + mP of w on (R's ncond = d + mD + p + mP of y). `residuals` is workspace of
+ * w.length. NaN when no residual is counted.
  */
-export function conditionalSumOfSquares(y: ArrayLike<number>, order: SeasonalOrder, phi: Float64Array, theta: Float64Array): number {
-  const n = y.length;
-  const w = Float64Array.from(y);
-  for (let k = 0; k < order.d; k++) for (let l = n - 1; l > 0; l--) w[l] -= w[l - 1];
-  for (let k = 0; k < order.D; k++) for (let l = n - 1; l >= order.m; l--) w[l] -= w[l - order.m];
-  const ncond = order.d + order.m * order.D + order.p + order.m * order.P;
-  const residuals = new Float64Array(n);
+export function conditionalSumOfSquares(w: ArrayLike<number>, phi: Float64Array, theta: Float64Array, residuals: Float64Array): number {
+  const n = w.length;
   const p = phi.length;
   const q = theta.length;
+  const start = p;
   let sumSquares = 0;
-  let count = 0;
-  for (let l = ncond; l < n; l++) {
+  for (let l = start; l < n; l++) {
     let e = w[l];
     for (let j = 0; j < p; j++) e -= phi[j] * w[l - j - 1];
-    const lags = Math.min(l - ncond, q);
+    const lags = Math.min(l - start, q);
     for (let j = 0; j < lags; j++) e -= theta[j] * residuals[l - j - 1];
     residuals[l] = e;
     sumSquares += e * e;
-    count++;
   }
-  return sumSquares / count;
+  return sumSquares / (n - start);
 }
 
 /** Solves A x = b in place (A flat, row-major n × n) by Gaussian elimination with partial pivoting; false when singular. */
@@ -291,6 +286,8 @@ export function armaLikelihood(w: ArrayLike<number>, phi: Float64Array, theta: F
   let sumSquares = 0;
   let sumLog = 0;
   let count = 0;
+  // Once the increments are far below rounding (|M|·|W|² < 1e-18 F), F and K stay as they are.
+  let steady = false;
   for (let l = 0; l < n; l++) {
     const resid = w[l] - a[0];
     if (F < 1e4) {
@@ -300,18 +297,26 @@ export function armaLikelihood(w: ArrayLike<number>, phi: Float64Array, theta: F
     }
     const scale = resid / F;
     const a0 = a[0];
-    for (let i = 0; i < r - 1; i++) a[i] = (i < p ? phi[i] * a0 : 0) + a[i + 1] + K[i] * scale;
-    a[r - 1] = (r - 1 < p ? phi[r - 1] * a0 : 0) + K[r - 1] * scale;
+    for (let i = 0; i < r - 1; i++) a[i] = a[i + 1] + K[i] * scale;
+    a[r - 1] = K[r - 1] * scale;
+    for (let i = 0; i < p; i++) a[i] += phi[i] * a0;
+    if (steady) continue;
     const w0 = W[0];
-    for (let i = 0; i < r; i++) TW[i] = (i < p ? phi[i] * w0 : 0) + (i < r - 1 ? W[i + 1] : 0);
+    for (let i = 0; i < r - 1; i++) TW[i] = W[i + 1];
+    TW[r - 1] = 0;
+    for (let i = 0; i < p; i++) TW[i] += phi[i] * w0;
     const gainShare = w0 / F;
     const mw = M * w0;
+    let size = 0;
     for (let i = 0; i < r; i++) {
-      W[i] = TW[i] - K[i] * gainShare;
+      const next = TW[i] - K[i] * gainShare;
+      W[i] = next;
+      size += next * next;
       K[i] += TW[i] * mw;
     }
     F += mw * w0;
     M -= (mw * mw) / F;
+    steady = Math.abs(M) * size < 1e-18 * F;
   }
   return { sumSquares, sumLog, count };
 }
