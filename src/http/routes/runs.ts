@@ -36,6 +36,11 @@ export const runDetailResponse = runResponse.extend({
 });
 export const runPageResponse = z.strictObject({ data: z.array(runResponse), nextCursor: z.number().int().nullable() });
 export const startedRunResponse = z.strictObject({ runId: z.number().int(), chunks: z.number().int() });
+export const resumedRunResponse = z.strictObject({
+  runId: z.number().int(),
+  chunks: z.number().int().describe('Chunks dispatched again: those with no finished record.'),
+  dispatch: z.number().int().describe('How many times the run has now been dispatched.'),
+});
 
 /** Pipeline runs: progress while running, counts per stage, errors. Starting one is for admins. */
 export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService): Router {
@@ -54,6 +59,15 @@ export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService): Ro
     const { trigger } = startRunBody.parse(req.body ?? undefined);
     const started = await pipeline.startRun(trigger);
     res.status(202).location(`/runs/${started.runId}`).json(started);
+  });
+  router.post('/runs/:id/cancel', requirePermission(apiKeys, 'admin'), async (req, res) => {
+    const { id } = runIdParams.parse(req.params);
+    res.json(await pipeline.cancelRun(id));
+  });
+  router.post('/runs/:id/resume', requirePermission(apiKeys, 'admin'), async (req, res) => {
+    const { id } = runIdParams.parse(req.params);
+    const resumed = await pipeline.resumeRun(id);
+    res.status(202).location(`/runs/${id}`).json(resumed);
   });
   return router;
 }
