@@ -104,6 +104,11 @@ export class BullmqDispatcher implements RunDispatcher {
     await withTimeout(adding, DISPATCH_TIMEOUT_MS, 'queueing the run in Redis');
   }
 
+  /** One sweep job; sweeps lease what they send, so a duplicate sweep is harmless. Its own retries are the deliveries'. */
+  async dispatchWebhookDelivery(): Promise<void> {
+    await this.flows.add({ name: 'deliver-webhooks', queueName: this.queueName, data: {}, opts: { ...this.retention } });
+  }
+
   async hasLiveJobs(runId: number, dispatch: number): Promise<boolean> {
     return liveStates.has(await this.queue.getJobState(runJobIds(runId, dispatch).plan));
   }

@@ -18,4 +18,6 @@ export interface RunDispatcher {
   hasLiveJobs?(runId: number, dispatch: number): Promise<boolean>;
   /** Throws (fast) when jobs cannot be queued now, so that nothing is opened that could not be dispatched. */
   ensureReachable?(): Promise<void>;
+  /** Queues a webhook delivery sweep soon; without it the scheduled sweep sends what the outbox holds. */
+  dispatchWebhookDelivery?(): Promise<void>;
 }

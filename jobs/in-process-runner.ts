@@ -15,6 +15,8 @@ export class InProcessRunner implements RunDispatcher {
   private closed = false;
   /** The dispatches queued or running here, as `runId:dispatch`. */
   private readonly live = new Set<string>();
+  private delivering?: Promise<void>;
+  private deliverAgain = false;
 
   constructor(private readonly logger: Logger) {}
 
@@ -50,9 +52,34 @@ export class InProcessRunner implements RunDispatcher {
     return this.live.has(`${runId}:${dispatch}`);
   }
 
-  /** Resolves when every job queued so far has finished. */
-  idle(): Promise<void> {
-    return this.tail.then(() => undefined);
+  /**
+   * Webhook sweeps run beside the run chain (a slow receiver must not hold up planning), one at a time: a request
+   * during a sweep asks for one more after it.
+   */
+  async dispatchWebhookDelivery(): Promise<void> {
+    if (this.closed) return;
+    if (this.delivering) {
+      this.deliverAgain = true;
+      return;
+    }
+    this.delivering = (async () => {
+      do {
+        this.deliverAgain = false;
+        try {
+          await processors['deliver-webhooks']({}, this.requireServices());
+        } catch (error) {
+          this.logger.warn({ err: error }, 'webhook delivery sweep failed; the schedule tries again');
+        }
+      } while (this.deliverAgain && !this.closed);
+    })().finally(() => {
+      this.delivering = undefined;
+    });
+  }
+
+  /** Resolves when every job queued so far has finished, webhook sweeps included. */
+  async idle(): Promise<void> {
+    await this.tail;
+    while (this.delivering) await this.delivering;
   }
 
   async close(): Promise<void> {

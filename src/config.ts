@@ -106,6 +106,22 @@ export const settings = {
   SERVICE_LEVEL_A: { schema: serviceLevel.default(0.98), description: 'Target cycle service level for A items.' },
   SERVICE_LEVEL_B: { schema: serviceLevel.default(0.95), description: 'Target cycle service level for B items.' },
   SERVICE_LEVEL_C: { schema: serviceLevel.default(0.9), description: 'Target cycle service level for C items.' },
+  WEBHOOK_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    description: 'Milliseconds a webhook receiver has to answer 2xx; a slower answer is a failed attempt, retried later.',
+  },
+  WEBHOOK_RETRY_HOURS: {
+    schema: z.coerce.number().int().min(1).max(168).default(24),
+    description: 'Hours a webhook delivery is retried (exponential backoff from 30 s, at most hourly) before it is marked failed.',
+  },
+  WEBHOOK_DISABLE_AFTER_DAYS: {
+    schema: z.coerce.number().int().min(1).max(30).default(3),
+    description: 'A webhook endpoint whose every delivery failed for this many days in a row is disabled, with the reason shown on GET /webhooks.',
+  },
+  WEBHOOK_SCHEDULE: {
+    schema: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression').default('* * * * *'),
+    description: 'When the webhook delivery sweep runs (cron, UTC): retries, and events whose first delivery a stopped worker left.',
+  },
   SOURCES_FILE: {
     schema: z.string().min(1).optional(),
     description: 'JSON file listing the ERP sources to pull on a schedule (see "Pulling from the ERP"). Unset: no pulls.',

@@ -34,6 +34,8 @@ import { createLocationService } from './services/location-service';
 import { createPlanStage } from './services/plan-stage';
 import { createBackorderService } from './services/backorder-service';
 import { createBackorderStage } from './services/backorder-stage';
+import { createWebhookService } from './services/webhook-service';
+import { createReceiptAllocationService } from './services/receipt-allocation-service';
 
 export interface Container {
   db: Knex;
@@ -79,13 +81,32 @@ export function createServices(deps: {
       if (idle.length > 0) return idle.map((run) => `run ${run.id} running ${Math.round(run.runningSeconds)} s, no progress for ${Math.round(run.idleSeconds)} s`).join('; ');
     },
   });
-  const imports = createImportService({ db, now: () => clock.now() });
+  const webhooks = createWebhookService({
+    db,
+    logger,
+    settings: {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      retryHours: config.WEBHOOK_RETRY_HOURS,
+      retryBaseSeconds: 30,
+      retryMaxSeconds: 3600,
+      disableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
+    },
+    apiHosts: [`${config.HOST}:${config.PORT}`],
+    requestDelivery: deps.dispatcher.dispatchWebhookDelivery && (() => deps.dispatcher.dispatchWebhookDelivery!()),
+  });
+  const receipts = createReceiptAllocationService({ db });
+  const imports = createImportService({ db, receipts, onEventsWritten: webhooks.kick, now: () => clock.now() });
   const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger, now: () => clock.now() });
+  const backorders = createBackorderService(db);
   const metrics = createMetrics({
     recommendationsByStatus: () => countRecommendationsByStatus(db),
     sourceTotals: () => connectors.status(),
     runningSeconds: async () => (await runningRuns(db, PIPELINE_RUN_KIND)).map((run) => run.runningSeconds),
     ...(redis && { queueConnected: () => redis.status === 'ready' }),
+    etaOnTimeRatios: async () => {
+      const { overall } = await backorders.accuracy({});
+      return Object.fromEntries(Object.entries(overall.measures).map(([measure, value]) => [measure, value.onTimeUnits]));
+    },
   });
   return {
     metrics,
@@ -97,9 +118,11 @@ export function createServices(deps: {
     suppliers: createSupplierService(db),
     locations: createLocationService(db),
     skus: createSkuService(db),
-    backorders: createBackorderService(db),
+    backorders,
     imports,
     connectors,
+    webhooks,
+    receipts,
     pipeline: createPipelineService({
       db,
       logger,
@@ -128,7 +151,7 @@ export function createServices(deps: {
           }),
         },
         // After planning: this run's proposals and approvals are then known.
-        { name: 'backorders', stage: createBackorderStage({ db, logger }) },
+        { name: 'backorders', stage: createBackorderStage({ db, logger, onEventsWritten: webhooks.kick }) },
       ],
     }),
   };

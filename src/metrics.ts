@@ -40,6 +40,8 @@ export function createMetrics(deps: {
   runningSeconds: () => Promise<number[]>;
   /** Whether this process's queue connection (Redis) is up; absent without Redis. */
   queueConnected?: () => boolean;
+  /** Share of shipped backordered units that shipped by each ETA measure (firstEta, lastEta, firstEtaLateCase, lastEtaLateCase). */
+  etaOnTimeRatios?: () => Promise<Record<string, number>>;
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'replen_' });
@@ -98,6 +100,21 @@ export function createMetrics(deps: {
       for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
     },
   });
+
+  if (deps.etaOnTimeRatios) {
+    const ratios = deps.etaOnTimeRatios;
+    new Gauge({
+      name: 'replen_backorder_eta_on_time_ratio',
+      help: 'Share of shipped backordered units that shipped by the ETA replen gave, per measure (first or last eta, first or last etaLateCase)',
+      labelNames: ['measure'] as const,
+      registers: [registry],
+      async collect() {
+        const values = await ratios();
+        this.reset();
+        for (const [measure, value] of Object.entries(values)) this.set({ measure }, value);
+      },
+    });
+  }
 
   // Pulls run in whichever process runs the job (API, worker, CLI), so these are read from the database on scrape:
   // every process's pulls count, and the counters survive restarts. One read serves the three metrics of a scrape.

@@ -1,6 +1,7 @@
 /**
  * replen forecast --input FILE --output FILE --horizon H --season-length M [--levels 80,95] [--method auto|…]
- * Reads series_id,period,value rows (src/cli/csv.ts), forecasts every series with autoForecast and writes
+ * Reads series_id,period,value rows (src/cli/csv.ts), forecasts every series as the nightly forecast stage does
+ * (cleanedForecast: outliers replaced before fitting, unless --no-clean; then autoForecast) and writes
  * series_id,step,mean,lo_<level>,hi_<level>…,method. The output appears only when every series succeeded: it is
  * written to a temporary file beside the target and renamed at the end.
  * Exit codes: 0 done; 2 bad flags, bad input (message on stderr, naming the line) or a file that cannot be read
@@ -8,12 +9,13 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { autoForecast, forecastMethods, type ForecastMethod } from '../../models/forecast/auto';
+import { forecastMethods, type ForecastMethod } from '../../models/forecast/auto';
+import { cleanedForecast } from '../../models/forecast/cleaned-forecast';
 import { csvField } from '../csv-field';
 import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically, type SeriesHistory } from './csv';
 
 export const forecastUsage =
-  'usage: replen forecast --input FILE --output FILE --horizon H --season-length M [--levels 80,95] [--method auto|ets|theta|arima|croston|sba|tsb|adida|snaive|naive|mean|drift|combo]';
+  'usage: replen forecast --input FILE --output FILE --horizon H --season-length M [--levels 80,95] [--method auto|ets|theta|arima|croston|sba|tsb|adida|snaive|naive|mean|drift|combo] [--no-clean]';
 
 const positiveInteger = (flag: string) =>
   z
@@ -39,6 +41,7 @@ const flagsSchema = z.object({
   method: z.enum(forecastMethods as [ForecastMethod, ...ForecastMethod[]], {
     error: `--method must be one of ${forecastMethods.join(', ')}`,
   }).default('auto'),
+  'no-clean': z.boolean().default(false),
 });
 
 class UsageError extends Error {}
@@ -55,6 +58,7 @@ function parseFlags(argv: string[]): z.infer<typeof flagsSchema> {
         'season-length': { type: 'string' },
         levels: { type: 'string' },
         method: { type: 'string' },
+        'no-clean': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -94,7 +98,13 @@ function* forecastLines(series: SeriesHistory[], flags: z.infer<typeof flagsSche
   for (const { id, values } of series) {
     let forecast;
     try {
-      forecast = autoForecast(values, { seasonLength: flags['season-length'], horizon: flags.horizon, levels: flags.levels, method: flags.method });
+      forecast = cleanedForecast(values, {
+        seasonLength: flags['season-length'],
+        horizon: flags.horizon,
+        levels: flags.levels,
+        method: flags.method,
+        clean: !flags['no-clean'],
+      });
     } catch (error) {
       throw new SeriesError(`series '${id}': ${(error as Error).message}`);
     }

@@ -1,7 +1,7 @@
 import type { ForecastFitRow, ForecastRow, ModelSelection } from '../../db/repositories/forecasts';
 import type { WeeklySeries } from '../../db/repositories/sales';
 import { addDays } from '../../db/dates';
-import { autoForecast } from '../../models/forecast/auto';
+import { cleanedForecast } from '../../models/forecast/cleaned-forecast';
 import { estimateCensoredDemand } from '../../models/forecast/censored';
 import { mase } from '../../models/forecast/accuracy';
 import { summariseProtectionErrors } from '../../models/forecast/protection-errors';
@@ -42,7 +42,8 @@ export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOpti
 export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
   const demand = weeklyDemand(series);
   const earlier = options.pinned?.get(selectionKey(series.itemId, series.locationId));
-  const result = autoForecast(demand, { seasonLength: options.seasonLength ?? WEEKLY_SEASON, horizon: options.horizonWeeks, levels: LEVELS, pinned: earlier?.pin });
+  const result = cleanedForecast(demand, { seasonLength: options.seasonLength ?? WEEKLY_SEASON, horizon: options.horizonWeeks, levels: LEVELS, pinned: earlier?.pin });
+  const weekStart = (index: number) => addDays(options.firstPeriodStart, -7 * (demand.length - index));
   const selection: ModelSelection = {
     kind: result.selection,
     // A refit keeps the date of the selection it refits, so that selections still happen every FORECAST_RESELECT_DAYS.
@@ -73,7 +74,14 @@ export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySer
     errorSd: finiteOrNull(result.residualSd),
     // The ETS component's errors over 1 … horizon weeks: the planner's safety stock over lead time + review.
     protectionErrors: result.ets ? summariseProtectionErrors(result.ets.values, result.ets.fit, options.horizonWeeks) : null,
-    params: { selection, candidates: result.candidates, historyWeeks: demand.length },
+    params: {
+      selection,
+      candidates: result.candidates,
+      historyWeeks: demand.length,
+      // The weeks replaced before fitting (outliers), kept beside the stored history they flag.
+      cleaned: result.cleaned.map(({ index, value, replacement }) => ({ weekStart: weekStart(index), demand: value, replacement })),
+      levelShiftFrom: result.levelShiftAt === null ? null : weekStart(result.levelShiftAt),
+    },
   });
 }
 

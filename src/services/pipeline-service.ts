@@ -165,6 +165,11 @@ export function createPipelineService(deps: {
 
     async planRun(runId) {
       const run = await requireRunToWorkOn(runId);
+      // The queue says every chunk job completed; the database must agree, or the plan would miss SKUs' forecasts.
+      const { chunks, chunksDone = 0 } = run.counts;
+      if (chunks !== undefined && chunksDone < chunks) {
+        throw new ConflictError(`run ${runId} has ${chunksDone} of ${chunks} chunks recorded: resume it to forecast the others`, { runId, chunks, chunksDone });
+      }
       const totals: Record<string, number> = {};
       for (const { name, stage } of deps.runStages) {
         const started = Date.now();

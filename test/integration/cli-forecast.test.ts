@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { autoForecast } from '../../models/forecast/auto';
+import { cleanedForecast } from '../../models/forecast/cleaned-forecast';
 
 const root = resolve(__dirname, '../..');
 const fixture = (name: string) => join(root, 'test/fixtures/cli', name);
@@ -109,5 +110,24 @@ describe('replen forecast', () => {
     const result = await runCli(['forecast', '--input', join(folder, 'absent.csv'), '--output', join(folder, 'f.csv'), '--horizon', '2', '--season-length', '1']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('absent.csv');
+  });
+
+  it('replaces a promotion week before fitting as the nightly forecast does, and keeps it with --no-clean', async () => {
+    const history = Array.from({ length: 80 }, (_, t) => Math.round(200 + 12 * Math.sin(t * 2.9) + 7 * Math.cos(t * 1.3)));
+    history[50] *= 5;
+    const input = join(folder, 'spiked.csv');
+    writeFileSync(input, ['series_id,period,value', ...history.map((value, t) => `sku-promoted,${t + 1},${value}`)].join('\n'));
+    const meansOf = async (extra: string[]) => {
+      const output = join(folder, `out${extra.length}.csv`);
+      const result = await runCli(['forecast', '--input', input, '--output', output, '--horizon', '4', '--season-length', '1', ...extra]);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      return (parse(readFileSync(output, 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => Number(row.mean));
+    };
+    const cleaned = cleanedForecast(history, { seasonLength: 1, horizon: 4 });
+    expect(cleaned.cleaned.map(({ index }) => index)).toEqual([50]);
+    (await meansOf([])).forEach((mean, i) => expect(mean).toBeCloseTo(cleaned.mean[i], 6));
+    const raw = autoForecast(history, { seasonLength: 1, horizon: 4 });
+    expect(raw.mean[0]).not.toBeCloseTo(cleaned.mean[0], 0);
+    (await meansOf(['--no-clean'])).forEach((mean, i) => expect(mean).toBeCloseTo(raw.mean[i], 6));
   });
 });
