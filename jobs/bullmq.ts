@@ -46,6 +46,7 @@ export function redisConnection(redisUrl: string): IORedis {
  */
 export class BullmqDispatcher implements RunDispatcher {
   private readonly flows: FlowProducer;
+  private readonly queue: Queue;
 
   constructor(
     connection: ConnectionOptions,
@@ -53,6 +54,7 @@ export class BullmqDispatcher implements RunDispatcher {
     private readonly retention?: JobRetention,
   ) {
     this.flows = new FlowProducer({ connection });
+    this.queue = new Queue(queueName, { connection });
   }
 
   async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
@@ -72,8 +74,15 @@ export class BullmqDispatcher implements RunDispatcher {
     });
   }
 
-  close(): Promise<void> {
-    return this.flows.close();
+  /** The sense job on the queue; the worker that takes it runs the sense processor. */
+  async dispatchSense(runId: number): Promise<void> {
+    // One attempt: a failed sense run is closed as failed, and the next hour's run starts afresh.
+    await this.queue.add('sense', { runId }, { jobId: `sense-${runId}`, attempts: 1, ...this.retention });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.flows.close();
   }
 }
 

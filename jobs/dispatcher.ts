@@ -7,4 +7,6 @@ export interface ItemRange {
 /** Hands a run's work to whatever executes jobs: the in-process runner or BullMQ. */
 export interface RunDispatcher {
   dispatchRun(runId: number, chunks: ItemRange[]): Promise<void>;
+  /** Queues the work of an opened sense run; without it the sense service runs it in its own process. */
+  dispatchSense?(runId: number): Promise<void>;
 }

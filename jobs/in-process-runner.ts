@@ -38,6 +38,12 @@ export class InProcessRunner implements RunDispatcher {
     });
   }
 
+  async dispatchSense(runId: number): Promise<void> {
+    this.enqueue(async () => {
+      await processors.sense({ runId }, this.requireServices()).catch((error: unknown) => this.logger.error({ err: error, runId }, 'sense run failed'));
+    });
+  }
+
   /** Resolves when every job queued so far has finished. */
   idle(): Promise<void> {
     return this.tail.then(() => undefined);

@@ -29,9 +29,11 @@ import { createRecommendationService } from './services/recommendation-service';
 import { createSkuService } from './services/sku-service';
 import { createSupplierService } from './services/supplier-service';
 import { createLocationService } from './services/location-service';
-import { createPlanStage } from './services/plan-stage';
+import { createPlanStage, createReplanner, type PlanStageDeps } from './services/plan-stage';
+import { createSenseService } from './services/sense-service';
 import { createBackorderService } from './services/backorder-service';
 import { createBackorderStage } from './services/backorder-stage';
+import { createExceptionService } from './services/exception-service';
 
 export interface Container {
   db: Knex;
@@ -61,7 +63,18 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
   if (redis) probes.push({ name: 'redis', check: async () => void (await redis.ping()) });
   const imports = createImportService({ db });
   const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger });
-  const metrics = createMetrics({ recommendationsByStatus: () => countRecommendationsByStatus(db), sourceTotals: () => connectors.status() });
+  const exceptions = createExceptionService(db);
+  const planSettings: PlanStageDeps = {
+    db,
+    logger,
+    historyWeeks: config.HISTORY_WEEKS,
+    serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
+  };
+  const metrics = createMetrics({
+    recommendationsByStatus: () => countRecommendationsByStatus(db),
+    sourceTotals: () => connectors.status(),
+    openExceptionsByKind: () => exceptions.openByKind(),
+  });
   return {
     metrics,
     health: createHealthService(probes),
@@ -75,6 +88,8 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     backorders: createBackorderService(db),
     imports,
     connectors,
+    exceptions,
+    sense: createSenseService({ db, logger, replan: createReplanner(planSettings), dispatch: deps.dispatcher.dispatchSense?.bind(deps.dispatcher) }),
     pipeline: createPipelineService({
       db,
       logger,
@@ -92,12 +107,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
       runStages: [
         {
           name: 'plan',
-          stage: createPlanStage({
-            db,
-            logger,
-            historyWeeks: config.HISTORY_WEEKS,
-            serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
-          }),
+          stage: createPlanStage(planSettings),
         },
         // After planning: this run's proposals and approvals are then known.
         { name: 'backorders', stage: createBackorderStage({ db, logger }) },
@@ -125,7 +135,7 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
   const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis, forecaster: forecastPool });
   if (inProcess) {
     inProcess.attach(services);
-    const interrupted = await services.pipeline.failInterruptedRuns();
+    const interrupted = [...(await services.pipeline.failInterruptedRuns()), ...(await services.sense.failInterruptedRuns())];
     if (interrupted.length > 0) logger.warn({ runIds: interrupted }, 'runs interrupted by the last shutdown marked failed');
   }
   const adminKey = await services.apiKeys.ensureAdminKey({ configuredKey: config.REPLEN_ADMIN_KEY, dataDir: config.DATA_DIR });

@@ -34,6 +34,7 @@ const jobBuckets = [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800];
 export function createMetrics(deps: {
   recommendationsByStatus: () => Promise<Record<string, number>>;
   sourceTotals: () => Promise<SourceTotals[]>;
+  openExceptionsByKind: () => Promise<Record<string, number>>;
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'replen_' });
@@ -66,6 +67,18 @@ export function createMetrics(deps: {
       const counts = await deps.recommendationsByStatus();
       this.reset();
       for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+    },
+  });
+
+  new Gauge({
+    name: 'replen_exceptions_open',
+    help: 'Exceptions open (unresolved and not acknowledged) by kind (read from the database on scrape)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await deps.openExceptionsByKind();
+      this.reset();
+      for (const [kind, count] of Object.entries(counts)) this.set({ kind }, count);
     },
   });
 

@@ -6,6 +6,7 @@ import { configTable, keyUsage, runKeyCommand } from './admin';
 import { forecastUsage, runForecastCommand } from './forecast';
 import { pullUsage, runPullCommand } from './pull';
 import { runSimulateCommand, simulateUsage } from './simulate';
+import { runSenseCommand, senseUsage } from './sense';
 
 const usage = [
   'usage: replen <command> [flags]',
@@ -14,6 +15,7 @@ const usage = [
   `  simulate   ${simulateUsage.replace('usage: replen simulate ', '')}`,
   `  key        ${keyUsage.replace('usage: replen key ', '')}`,
   `  pull       ${pullUsage.replace('usage: replen pull ', '')}`,
+  `  sense      ${senseUsage.replace('usage: replen sense ', '').trim()}`,
   '  config     prints the configuration settings as a table',
 ].join('\n');
 
@@ -28,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return runKeyCommand(rest);
     case 'pull':
       return runPullCommand(rest);
+    case 'sense':
+      return runSenseCommand(rest);
     case 'config':
       process.stdout.write(`${configTable()}\n`);
       return 0;
