@@ -1,6 +1,6 @@
 /**
- * Policy backtest: does a promised cycle service level come true? Replays the (R, S) policy of models/policy/simulate.ts
- * over real demand at 90, 95 and 98 % and prints, per demand class, the mean achieved CSL (over series) and the mean
+ * Policy backtest: does a promised cycle service level come true? Replays the planner's own (R, S) levels
+ * (src/services/replay/backtest.ts: appendSeriesForecast, planningDemand and planItem at each review) over real demand at 90, 95 and 98 % and prints, per demand class, the mean achieved CSL (over series) and the mean
  * stock on hand, beside the textbook policy (S = d̄·(L + R) + z·σ_d·√(L + R) from the mean and sd of past demand) and
  * two oracles that know the replayed demand and hold one constant S (integerLevelBand): the least S that reaches the
  * target in the series, and the S whose CSL is nearest the target. With whole-unit S a slow mover's CSL moves in big
@@ -12,17 +12,17 @@
  *   over the 18 official test months the forecast never saw.
  * - carparts (2674 series, 51 months or fewer): season 1, warm-up 24 months, replay over the rest; series with fewer
  *   than warm-up + L + R months have no complete cycle and are left out.
- * The class is classifyDemand of the warm-up history (what picks the method); on-hand stock is averaged over the
+ * The class is the forecast's class at the first review; on-hand stock is averaged over the
  * replayed months of each series, then over series (so large series weigh more, in units).
- * Speed: ETS is fitted once per series on the warm-up and only filtered forward at each review; intermittent items draw
- * 2000 samples per review; one forecast plan per series serves all three levels; series are split over one child
- * process per core. About 1 minute on 2 cores.
+ * Speed: the forecast stage's model choice runs at every review (as weekly runs choose again); intermittent items draw
+ * 2000 samples per review; one forecast per review serves all three levels; series are split over one child process per core.
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { forecastProtectionDemand, integerLevelBand, replayOrderUpTo, replayPlan, textbookProtectionDemand } from '../models/policy/simulate';
+import { integerLevelBand, replayOrderUpTo, type ReplayResult } from '../models/policy/simulate';
+import { backtestPlan, replayBacktestPlan } from '../src/services/replay/backtest';
 
 const leadTime = 1;
 const reviewPeriod = 1;
@@ -70,12 +70,12 @@ const policyNames: PolicyName[] = ['policy', 'textbook', 'oracle at least', 'ora
 
 function backtest({ source, demand, warmup, seasonLength }: Series): SeriesResult {
   const options = { leadTime, reviewPeriod, warmup, seasonLength };
-  const forecast = forecastProtectionDemand(demand, options);
-  const textbook = textbookProtectionDemand(demand, options);
+  const forecast = backtestPlan(demand, 'replen', serviceLevels, options);
+  const textbook = backtestPlan(demand, 'textbook', serviceLevels, options);
   const result: SeriesResult = { key: `${source} ${forecast.demandClass}`, csl: {} as SeriesResult['csl'], onHand: {} as SeriesResult['onHand'] };
-  const replays: Record<PolicyName, ReturnType<typeof replayPlan>[]> = {
-    policy: serviceLevels.map((level) => replayPlan(demand, forecast, level, options)),
-    textbook: serviceLevels.map((level) => replayPlan(demand, textbook, level, options)),
+  const replays: Record<PolicyName, ReplayResult[]> = {
+    policy: serviceLevels.map((_, i) => replayBacktestPlan(demand, forecast, i, options)),
+    textbook: serviceLevels.map((_, i) => replayBacktestPlan(demand, textbook, i, options)),
     'oracle at least': [],
     'oracle nearest': [],
   };
@@ -115,7 +115,7 @@ function printTable(results: SeriesResult[], seriesCount: number, seconds: numbe
   const byClass = new Map<string, SeriesResult[]>();
   for (const result of results) byClass.set(result.key, [...(byClass.get(result.key) ?? []), result]);
   console.log(`(R, S) backtest: L = ${leadTime}, R = ${reviewPeriod} month; ${seriesCount} series; CSL and on hand are means over the series of a class`);
-  console.log('policy: the planner\'s S (ETS H-period errors, FPE-inflated conformal quantile; or the p-quantile of TSB samples from the first demand on, whole units)');
+  console.log('policy: the planner\'s S (planItem on the forecast stage\'s forecast: combination mean + ETS H-period error quantile; or mean + TSB sample quantile − sample mean)');
   console.log('oracle: one constant S chosen knowing the replayed demand (integerLevelBand): the least S reaching the target, and the S whose CSL is nearest it');
   console.log('class                    series target | policy CSL  on hand | textbook CSL  on hand | oracle ≥ CSL  on hand | nearest CSL | policy ±1.5 | stock vs textbook');
   for (const [key, members] of [...byClass].sort(([a], [b]) => a.localeCompare(b))) {

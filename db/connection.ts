@@ -60,7 +60,31 @@ function connectPostgres(databaseUrl: string): Knex {
     client: 'pg',
     connection: { connectionString: databaseUrl, types: pgTypes },
     pool: { min: 0, max: 10 },
+    log: foldedKnexLog(),
   });
+}
+
+/**
+ * knex warns on the console, with a stack, at every failed connection attempt: while PostgreSQL is away that is a
+ * stack per query, amid the JSON logs. Instead: one JSON line (pino's shape) per distinct warning a minute, with how
+ * many were folded into it.
+ */
+function foldedKnexLog(): Knex.Logger {
+  const seen = new Map<string, { at: number; folded: number }>();
+  const write = (level: number) => (message: unknown) => {
+    const warning = String(message).split('\n')[0].slice(0, 300);
+    const key = warning.replace(/[\d.:]+/g, '#');
+    const now = Date.now();
+    const entry = seen.get(key);
+    if (entry && now - entry.at < 60_000) {
+      entry.folded++;
+      return;
+    }
+    if (seen.size > 100) seen.clear();
+    seen.set(key, { at: now, folded: 0 });
+    process.stderr.write(`${JSON.stringify({ level, time: now, pid: process.pid, msg: 'database client warning', warning, ...(entry ? { foldedSinceLastLine: entry.folded } : {}) })}\n`);
+  };
+  return { warn: write(40), error: write(50), deprecate: write(40), debug: () => undefined };
 }
 
 /** The lock of each open embedded database, released when it is closed. */

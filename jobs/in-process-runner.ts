@@ -13,6 +13,10 @@ export class InProcessRunner implements RunDispatcher {
   private timers = new Map<string, NodeJS.Timeout>();
   private services?: JobServices;
   private closed = false;
+  /** The dispatches queued or running here, as `runId:dispatch`. */
+  private readonly live = new Set<string>();
+  private delivering?: Promise<void>;
+  private deliverAgain = false;
 
   constructor(private readonly logger: Logger) {}
 
@@ -25,7 +29,9 @@ export class InProcessRunner implements RunDispatcher {
     for (const schedule of list) this.arm(schedule);
   }
 
-  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
+  async dispatchRun(runId: number, chunks: ItemRange[], dispatch = 1): Promise<void> {
+    const key = `${runId}:${dispatch}`;
+    this.live.add(key);
     this.enqueue(async () => {
       const services = this.requireServices();
       try {
@@ -33,7 +39,11 @@ export class InProcessRunner implements RunDispatcher {
         await processors['plan-run']({ runId }, services);
       } catch (error) {
         this.logger.error({ err: error, runId }, 'run failed');
-        await services.pipeline.failRun(runId, error instanceof Error ? error.message : String(error));
+        await services.pipeline
+          .failRun(runId, error instanceof Error ? error.message : String(error))
+          .catch((failError: unknown) => this.logger.error({ err: failError, runId }, 'could not mark run failed'));
+      } finally {
+        this.live.delete(key);
       }
     });
   }
@@ -44,9 +54,38 @@ export class InProcessRunner implements RunDispatcher {
     });
   }
 
-  /** Resolves when every job queued so far has finished. */
-  idle(): Promise<void> {
-    return this.tail.then(() => undefined);
+  async hasLiveJobs(runId: number, dispatch: number): Promise<boolean> {
+    return this.live.has(`${runId}:${dispatch}`);
+  }
+
+  /**
+   * Webhook sweeps run beside the run chain (a slow receiver must not hold up planning), one at a time: a request
+   * during a sweep asks for one more after it.
+   */
+  async dispatchWebhookDelivery(): Promise<void> {
+    if (this.closed) return;
+    if (this.delivering) {
+      this.deliverAgain = true;
+      return;
+    }
+    this.delivering = (async () => {
+      do {
+        this.deliverAgain = false;
+        try {
+          await processors['deliver-webhooks']({}, this.requireServices());
+        } catch (error) {
+          this.logger.warn({ err: error }, 'webhook delivery sweep failed; the schedule tries again');
+        }
+      } while (this.deliverAgain && !this.closed);
+    })().finally(() => {
+      this.delivering = undefined;
+    });
+  }
+
+  /** Resolves when every job queued so far has finished, webhook sweeps included. */
+  async idle(): Promise<void> {
+    await this.tail;
+    while (this.delivering) await this.delivering;
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,14 @@
 import type { ItemRange } from './dispatcher';
 import type { PipelineService } from '../src/services/pipeline-service';
 import type { ConnectorService } from '../src/services/connectors';
+import type { WebhookService } from '../src/services/webhook-service';
 import type { SenseService } from '../src/services/sense-service';
 
 /** What processors may call. A processor never sees BullMQ, HTTP or SQL. */
 export interface JobServices {
   pipeline: PipelineService;
   connectors: ConnectorService;
+  webhooks: WebhookService;
   sense: SenseService;
 }
 /** Each processor asks only for the services it calls, so callers (tests) may pass just those. */
@@ -31,6 +33,9 @@ export interface PullSourceData {
 /** Housekeeping takes its settings (the retention) from the services' configuration. */
 export type HousekeepingData = Record<string, never>;
 
+/** A delivery sweep sends whatever the outbox holds that is due. */
+export type DeliverWebhooksData = Record<string, never>;
+
 /**
  * The job processors: plain functions `(data, services) => result`. The BullMQ worker, the in-process runner,
  * the CLI and the tests all call these same functions.
@@ -50,6 +55,8 @@ export const processors = {
   sense: (data: RunData, services: Pick<JobServices, 'sense'>) => services.sense.senseRun(data.runId),
   /** Prunes old runs: their bulk rows go, buyers' decisions stay. */
   housekeeping: (_data: HousekeepingData, services: PipelineJobServices) => services.pipeline.pruneRuns(),
+  /** Sends due webhook deliveries (first attempts and retries), recording each attempt; leased, so workers may run it side by side. */
+  'deliver-webhooks': (_data: DeliverWebhooksData, services: Pick<JobServices, 'webhooks'>) => services.webhooks.deliverDue(),
 };
 
 export type JobName = keyof typeof processors;

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     queueName: config.QUEUE_NAME,
     lockDuration: config.WORKER_LOCK_DURATION_MS,
     stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+    dependencyRetryMs: config.DEPENDENCY_RETRY_SECONDS * 1000,
   });
   logger.info({ concurrency: config.WORKER_CONCURRENCY, queue: config.QUEUE_NAME }, 'worker started');
 

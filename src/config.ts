@@ -61,6 +61,24 @@ export const settings = {
     schema: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
     description: 'How often each worker looks for jobs whose lock expired and puts them back in the queue.',
   },
+  DEPENDENCY_RETRY_SECONDS: {
+    schema: z.coerce.number().int().min(0).max(86_400).default(600),
+    description:
+      "Seconds a job (and the write of a run's outcome) waits out PostgreSQL or Redis being unreachable, retrying with a backoff of up to 10 s, before the failure counts as one of the job's 3 tries; meanwhile the worker takes no new jobs. Errors in the data are not retried.",
+  },
+  RUN_STALL_SECONDS: {
+    schema: z.coerce.number().int().min(5).max(86_400).default(300),
+    description:
+      'A running run with no progress (no chunk finished, no dispatch) for this long and no job left in the queue (Redis lost its data, a dispatch never made it) is stalled: the watchdog dispatches its unfinished chunks again.',
+  },
+  RUN_MAX_DISPATCHES: {
+    schema: z.coerce.number().int().min(1).max(100).default(3),
+    description: 'How many times a run is dispatched in all (the first included) before a stall fails it with the reason.',
+  },
+  RUN_WATCHDOG_INTERVAL_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(3600).default(30),
+    description: 'How often the API looks for stalled runs and for schedules missing from Redis (declared again at once when the connection comes back).',
+  },
   JOB_KEEP_COMPLETED_HOURS: {
     schema: z.coerce.number().int().min(1).max(8760).default(24),
     description: 'Hours BullMQ keeps a completed job before removing it.',
@@ -92,6 +110,22 @@ export const settings = {
   SERVICE_LEVEL_A: { schema: serviceLevel.default(0.98), description: 'Target cycle service level for A items.' },
   SERVICE_LEVEL_B: { schema: serviceLevel.default(0.95), description: 'Target cycle service level for B items.' },
   SERVICE_LEVEL_C: { schema: serviceLevel.default(0.9), description: 'Target cycle service level for C items.' },
+  WEBHOOK_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    description: 'Milliseconds a webhook receiver has to answer 2xx; a slower answer is a failed attempt, retried later.',
+  },
+  WEBHOOK_RETRY_HOURS: {
+    schema: z.coerce.number().int().min(1).max(168).default(24),
+    description: 'Hours a webhook delivery is retried (exponential backoff from 30 s, at most hourly) before it is marked failed.',
+  },
+  WEBHOOK_DISABLE_AFTER_DAYS: {
+    schema: z.coerce.number().int().min(1).max(30).default(3),
+    description: 'A webhook endpoint whose every delivery failed for this many days in a row is disabled, with the reason shown on GET /webhooks.',
+  },
+  WEBHOOK_SCHEDULE: {
+    schema: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression').default('* * * * *'),
+    description: 'When the webhook delivery sweep runs (cron, UTC): retries, and events whose first delivery a stopped worker left.',
+  },
   SOURCES_FILE: {
     schema: z.string().min(1).optional(),
     description: 'JSON file listing the ERP sources to pull on a schedule (see "Pulling from the ERP"). Unset: no pulls.',

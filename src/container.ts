@@ -4,17 +4,19 @@ import type IORedis from 'ioredis';
 import { closeDb, createDb } from '../db/connection';
 import { migrateLatest, migrationsPending } from '../db/migrate';
 import { isDatabaseEmpty, seedDemoData } from '../db/seeds/demo';
-import { applySchedules, BullmqDispatcher, createQueue, jobRetention, redisConnection } from '../jobs/bullmq';
+import { applySchedules, BullmqDispatcher, createQueue, declareMissingSchedules, jobRetention, producerConnection, repeatedErrorLog } from '../jobs/bullmq';
 import { queueBoardRouter } from '../jobs/queue-board';
 import { ForecastPool } from '../jobs/forecast-pool';
 import type { RunDispatcher } from '../jobs/dispatcher';
 import { InProcessRunner } from '../jobs/in-process-runner';
 import { schedules } from '../jobs/schedules';
+import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
-import { ConflictError } from './errors';
+import { ConflictError, ServiceUnavailableError } from './errors';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { countRecommendationsByStatus } from '../db/repositories/recommendations';
+import { runningRuns } from '../db/repositories/runs';
 import type { Services } from './services';
 import { type AdminKey, createApiKeyService } from './services/api-key-service';
 import { createForecastStage, type SeriesForecaster } from './services/forecast-stage';
@@ -22,7 +24,7 @@ import { createHealthService, type Probe } from './services/health-service';
 import { createImportService } from './services/import-service';
 import { createConnectorService } from './services/connectors';
 import { loadSources } from './services/connectors/sources';
-import { createPipelineService } from './services/pipeline-service';
+import { createPipelineService, PIPELINE_RUN_KIND } from './services/pipeline-service';
 import { createPurchaseOrderService } from './services/purchase-order-service';
 import { createDraftOrderService } from './services/draft-order-service';
 import { createRecommendationService } from './services/recommendation-service';
@@ -33,6 +35,8 @@ import { createPlanStage, createReplanner, type PlanStageDeps } from './services
 import { createSenseService } from './services/sense-service';
 import { createBackorderService } from './services/backorder-service';
 import { createBackorderStage } from './services/backorder-stage';
+import { createWebhookService } from './services/webhook-service';
+import { createReceiptAllocationService } from './services/receipt-allocation-service';
 import { createExceptionService } from './services/exception-service';
 
 export interface Container {
@@ -48,8 +52,18 @@ export interface Container {
 }
 
 /** Builds every service on a migrated database; the tests call this with their own database and dispatcher. */
-export function createServices(deps: { db: Knex; config: Config; logger: Logger; dispatcher: RunDispatcher; redis?: IORedis; forecaster?: SeriesForecaster }): Services {
+export function createServices(deps: {
+  db: Knex;
+  config: Config;
+  logger: Logger;
+  dispatcher: RunDispatcher;
+  redis?: IORedis;
+  forecaster?: SeriesForecaster;
+  /** "Today" for every service; the system clock unless a replay or a test passes its own. */
+  clock?: Clock;
+}): Services {
   const { db, config, logger, redis } = deps;
+  const clock = deps.clock ?? systemClock;
   const probes: Probe[] = [
     { name: 'database', check: async () => void (await db.raw('select 1')) },
     {
@@ -61,8 +75,31 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     },
   ];
   if (redis) probes.push({ name: 'redis', check: async () => void (await redis.ping()) });
-  const imports = createImportService({ db });
-  const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger });
+  // Never fails readiness (the API serves while a batch is stuck), but names a run going without progress.
+  probes.push({
+    name: 'runs',
+    check: async () => {
+      const idle = (await runningRuns(db, PIPELINE_RUN_KIND)).filter((run) => run.idleSeconds >= config.RUN_STALL_SECONDS);
+      if (idle.length > 0) return idle.map((run) => `run ${run.id} running ${Math.round(run.runningSeconds)} s, no progress for ${Math.round(run.idleSeconds)} s`).join('; ');
+    },
+  });
+  const webhooks = createWebhookService({
+    db,
+    logger,
+    settings: {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      retryHours: config.WEBHOOK_RETRY_HOURS,
+      retryBaseSeconds: 30,
+      retryMaxSeconds: 3600,
+      disableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
+    },
+    apiHosts: [`${config.HOST}:${config.PORT}`],
+    requestDelivery: deps.dispatcher.dispatchWebhookDelivery && (() => deps.dispatcher.dispatchWebhookDelivery!()),
+  });
+  const receipts = createReceiptAllocationService({ db });
+  const imports = createImportService({ db, receipts, onEventsWritten: webhooks.kick, now: () => clock.now() });
+  const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger, now: () => clock.now() });
+  const backorders = createBackorderService(db);
   const exceptions = createExceptionService(db);
   const planSettings: PlanStageDeps = {
     db,
@@ -73,7 +110,13 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
   const metrics = createMetrics({
     recommendationsByStatus: () => countRecommendationsByStatus(db),
     sourceTotals: () => connectors.status(),
+    runningSeconds: async () => (await runningRuns(db, PIPELINE_RUN_KIND)).map((run) => run.runningSeconds),
+    ...(redis && { queueConnected: () => redis.status === 'ready' }),
     openExceptionsByKind: () => exceptions.openByKind(),
+    etaOnTimeRatios: async () => {
+      const { overall } = await backorders.accuracy({});
+      return Object.fromEntries(Object.entries(overall.measures).map(([measure, value]) => [measure, value.onTimeUnits]));
+    },
   });
   return {
     metrics,
@@ -85,11 +128,20 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
     suppliers: createSupplierService(db),
     locations: createLocationService(db),
     skus: createSkuService(db),
-    backorders: createBackorderService(db),
+    backorders,
     imports,
     connectors,
+    webhooks,
+    receipts,
     exceptions,
-    sense: createSenseService({ db, logger, replan: createReplanner(planSettings), dispatch: deps.dispatcher.dispatchSense?.bind(deps.dispatcher) }),
+    sense: createSenseService({
+      db,
+      logger,
+      replan: createReplanner(planSettings),
+      dispatch: deps.dispatcher.dispatchSense?.bind(deps.dispatcher),
+      ensureReachable: deps.dispatcher.ensureReachable?.bind(deps.dispatcher),
+      now: () => clock.now(),
+    }),
     pipeline: createPipelineService({
       db,
       logger,
@@ -97,6 +149,9 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
       dispatcher: deps.dispatcher,
       chunkSize: config.FORECAST_CHUNK_SIZE,
       runRetentionDays: config.RUN_RETENTION_DAYS,
+      dependencyRetryMs: config.DEPENDENCY_RETRY_SECONDS * 1000,
+      stallSeconds: config.RUN_STALL_SECONDS,
+      maxDispatches: config.RUN_MAX_DISPATCHES,
       forecastStage: createForecastStage({
         db,
         horizonWeeks: config.FORECAST_HORIZON_WEEKS,
@@ -110,7 +165,7 @@ export function createServices(deps: { db: Knex; config: Config; logger: Logger;
           stage: createPlanStage(planSettings),
         },
         // After planning: this run's proposals and approvals are then known.
-        { name: 'backorders', stage: createBackorderStage({ db, logger }) },
+        { name: 'backorders', stage: createBackorderStage({ db, logger, onEventsWritten: webhooks.kick }) },
       ],
     }),
   };
@@ -126,10 +181,12 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
   const queueName = config.QUEUE_NAME;
-  const redis = config.REDIS_URL ? redisConnection(config.REDIS_URL) : undefined;
+  const redis = config.REDIS_URL ? producerConnection(config.REDIS_URL) : undefined;
+  const queueErrors = repeatedErrorLog(logger, 'queue connection error');
+  redis?.on('error', queueErrors.report);
   const inProcess = redis ? undefined : new InProcessRunner(logger);
   const retention = jobRetention(config);
-  const bullmq = redis ? new BullmqDispatcher(redis, queueName, retention) : undefined;
+  const bullmq = redis ? new BullmqDispatcher(redis, queueName, retention, queueErrors.report) : undefined;
   // Model fits run on worker threads, one per job this process may run at once, so they never block the event loop.
   const forecastPool = new ForecastPool(config.WORKER_CONCURRENCY);
   const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis, forecaster: forecastPool });
@@ -141,6 +198,8 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
   const adminKey = await services.apiKeys.ensureAdminKey({ configuredKey: config.REPLEN_ADMIN_KEY, dataDir: config.DATA_DIR });
 
   const queue = redis ? createQueue(redis, queueName, retention) : undefined;
+  queue?.on('error', queueErrors.report);
+  let upkeep: NodeJS.Timeout | undefined;
   return {
     db,
     services,
@@ -149,22 +208,45 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
     async startBackgroundWork() {
       if (config.SEED_DEMO_DATA && (await isDatabaseEmpty(db))) {
         const started = Date.now();
-        const seeded = await seedDemoData(db, { endDate: new Date().toISOString().slice(0, 10) });
+        const seeded = await seedDemoData(db, { endDate: systemClock.now().toISOString().slice(0, 10) });
         logger.info({ ...seeded.counts, ms: Date.now() - started }, 'demo data loaded');
       }
       const list = schedules(config, services.connectors.sources());
       if (inProcess) inProcess.startSchedules(list);
-      if (queue) await applySchedules(queue, list);
+      if (queue) await applySchedules(queue, list).catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'schedules not declared yet: Redis unreachable'));
+      // Redis may come back without its data (no persistence, a failover): the schedules are declared again when the
+      // connection returns and checked every round; stalled runs are looked for on the same rounds.
+      const upkeepErrors = repeatedErrorLog(logger, 'upkeep round failed');
+      const keepUp = async () => {
+        try {
+          if (queue) {
+            const declared = await declareMissingSchedules(queue, list);
+            if (declared.length > 0) logger.warn({ schedules: declared }, 'schedules missing from Redis declared again');
+          }
+          for (const { runId, action } of await services.pipeline.recoverStalledRuns()) logger.warn({ runId, action }, 'stalled run recovered');
+          upkeepErrors.ended();
+        } catch (error) {
+          upkeepErrors.report(error as Error);
+        }
+      };
+      redis?.on('ready', () => void keepUp());
+      upkeep = setInterval(() => void keepUp(), config.RUN_WATCHDOG_INTERVAL_SECONDS * 1000);
+      upkeep.unref();
       if (config.RUN_ON_START) {
         try {
           await services.pipeline.startRun('startup');
         } catch (error) {
+          if (error instanceof ServiceUnavailableError) {
+            logger.warn({ error: error.message }, 'the start-up run was not started');
+            return;
+          }
           if (!(error instanceof ConflictError)) throw error;
           logger.info({ details: error.details }, 'a run is already going; not starting another');
         }
       }
     },
     async close() {
+      clearInterval(upkeep);
       await inProcess?.close();
       await forecastPool.close();
       await bullmq?.close();

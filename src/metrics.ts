@@ -25,6 +25,8 @@ export interface Metrics {
   timeJob<T>(job: JobName, work: () => Promise<T>): Promise<T>;
   /** Adds the SKU × location pairs a run planned. */
   countPlanned(skus: number): void;
+  /** Counts a run the watchdog found stalled (no progress, no jobs left in the queue). */
+  countStuckRun(): void;
 }
 
 /** Seconds: from a fast API call to a long forecast chunk. */
@@ -34,6 +36,12 @@ const jobBuckets = [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800];
 export function createMetrics(deps: {
   recommendationsByStatus: () => Promise<Record<string, number>>;
   sourceTotals: () => Promise<SourceTotals[]>;
+  /** Seconds each running run has been running (read from the database on scrape). */
+  runningSeconds: () => Promise<number[]>;
+  /** Whether this process's queue connection (Redis) is up; absent without Redis. */
+  queueConnected?: () => boolean;
+  /** Share of shipped backordered units that shipped by each ETA measure (firstEta, lastEta, firstEtaLateCase, lastEtaLateCase). */
+  etaOnTimeRatios?: () => Promise<Record<string, number>>;
   openExceptionsByKind: () => Promise<Record<string, number>>;
 }): Metrics {
   const registry = new Registry();
@@ -53,6 +61,30 @@ export function createMetrics(deps: {
     buckets: jobBuckets,
     registers: [registry],
   });
+  const stuckRuns = new Counter({
+    name: 'replen_run_stuck_total',
+    help: 'Runs the watchdog found stalled (no progress and no jobs left in the queue) and dispatched again or failed',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'replen_run_running_seconds',
+    help: 'How long the run in progress has been running (0 when none is): far past a usual run means it is stuck',
+    registers: [registry],
+    async collect() {
+      this.set(Math.max(0, ...(await deps.runningSeconds())));
+    },
+  });
+  if (deps.queueConnected) {
+    const connected = deps.queueConnected;
+    new Gauge({
+      name: 'replen_queue_connected',
+      help: "1 while this process's connection to the job queue (Redis) is up, 0 while it is down",
+      registers: [registry],
+      collect() {
+        this.set(connected() ? 1 : 0);
+      },
+    });
+  }
   const skusPlanned = new Counter({
     name: 'replen_skus_planned_total',
     help: 'SKU × location pairs planned by succeeded runs',
@@ -70,6 +102,20 @@ export function createMetrics(deps: {
     },
   });
 
+  if (deps.etaOnTimeRatios) {
+    const ratios = deps.etaOnTimeRatios;
+    new Gauge({
+      name: 'replen_backorder_eta_on_time_ratio',
+      help: 'Share of shipped backordered units that shipped by the ETA replen gave, per measure (first or last eta, first or last etaLateCase)',
+      labelNames: ['measure'] as const,
+      registers: [registry],
+      async collect() {
+        const values = await ratios();
+        this.reset();
+        for (const [measure, value] of Object.entries(values)) this.set({ measure }, value);
+      },
+    });
+  }
   new Gauge({
     name: 'replen_exceptions_open',
     help: 'Exceptions open (unresolved and not acknowledged) by kind (read from the database on scrape)',
@@ -147,5 +193,6 @@ export function createMetrics(deps: {
       }
     },
     countPlanned: (skus) => skusPlanned.inc(skus),
+    countStuckRun: () => stuckRuns.inc(),
   };
 }

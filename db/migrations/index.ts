@@ -19,6 +19,9 @@ import * as buyerSearch from './20261201_040_buyer_search';
 import * as planErrors from './20261201_050_plan_errors';
 import * as shortKeyPrefixes from './20261201_051_short_key_prefixes';
 import * as sourceErrorSummaries from './20261201_052_source_error_summaries';
+import * as webhooks from './20261202_030_webhooks';
+import * as backorderPromises from './20261202_031_backorder_promises';
+import * as runDispatches from './20261202_060_run_dispatches';
 import * as exceptions from './20261202_070_exceptions';
 
 export interface Migration extends Knex.Migration {
@@ -47,5 +50,8 @@ export const migrations: Migration[] = [
   { name: '20261201_050_plan_errors', ...planErrors },
   { name: '20261201_051_short_key_prefixes', ...shortKeyPrefixes },
   { name: '20261201_052_source_error_summaries', ...sourceErrorSummaries },
+  { name: '20261202_030_webhooks', ...webhooks },
+  { name: '20261202_031_backorder_promises', ...backorderPromises },
+  { name: '20261202_060_run_dispatches', ...runDispatches },
   { name: '20261202_070_exceptions', ...exceptions },
 ];

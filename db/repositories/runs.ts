@@ -92,6 +92,87 @@ export async function closeRun(db: Db, runId: number, outcome: { status: Exclude
   ]);
 }
 
+/** A chunk of a run: the item range one forecast job works on. */
+export interface ChunkRange {
+  firstItemId: number;
+  lastItemId: number;
+}
+
+/**
+ * Records a dispatch of a running run: its chunk ranges (kept from the first dispatch when null is given), one more
+ * dispatch, and its time. `expectedDispatches` is the count the caller saw: two processes dispatching one run at once
+ * cannot both win. Returns the number of this dispatch, or undefined when the run is no longer running or someone
+ * else dispatched it first.
+ */
+export async function recordDispatch(db: Db, runId: number, ranges: ChunkRange[] | null, expectedDispatches: number): Promise<number | undefined> {
+  const { rows } = await db.raw(
+    `update forecast_runs set chunk_ranges = coalesce(?::jsonb, chunk_ranges), dispatches = dispatches + 1, dispatched_at = now()
+      where id = ? and status = 'running' and dispatches = ? returning dispatches`,
+    [ranges === null ? null : JSON.stringify(ranges), runId, expectedDispatches],
+  );
+  return rows[0] ? Number(rows[0].dispatches) : undefined;
+}
+
+/** What dispatching a run again needs: its dispatches so far and the chunks with no finished record, in item order. */
+export async function unfinishedChunks(db: Db, runId: number): Promise<{ dispatches: number; chunks: ChunkRange[] } | undefined> {
+  const { rows } = await db.raw(
+    `select r.dispatches,
+            coalesce((select jsonb_agg(c order by (c->>'firstItemId')::int) from jsonb_array_elements(r.chunk_ranges) c
+                       where not exists (select 1 from forecast_run_chunks d where d.run_id = r.id and d.first_item_id = (c->>'firstItemId')::int)),
+                     '[]'::jsonb) as chunks
+       from forecast_runs r where r.id = ?`,
+    [runId],
+  );
+  if (!rows[0]) return undefined;
+  const chunks = typeof rows[0].chunks === 'string' ? JSON.parse(rows[0].chunks) : rows[0].chunks;
+  return { dispatches: Number(rows[0].dispatches), chunks: chunks as ChunkRange[] };
+}
+
+/** A running run and how long it has gone without progress (a dispatch or a finished chunk). */
+export interface RunningRun {
+  id: number;
+  dispatches: number;
+  runningSeconds: number;
+  idleSeconds: number;
+}
+
+export async function runningRuns(db: Db, kind: string): Promise<RunningRun[]> {
+  const { rows } = await db.raw(
+    `select r.id, r.dispatches,
+            extract(epoch from now() - r.started_at)::float8 as running_seconds,
+            extract(epoch from now() - greatest(r.started_at, r.dispatched_at,
+                    (select max(c.finished_at) from forecast_run_chunks c where c.run_id = r.id)))::float8 as idle_seconds
+       from forecast_runs r where r.kind = ? and r.status = 'running' order by r.id`,
+    [kind],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    id: Number(row.id),
+    dispatches: Number(row.dispatches),
+    runningSeconds: Number(row.running_seconds),
+    idleSeconds: Number(row.idle_seconds),
+  }));
+}
+
+/** Takes back a run whose jobs could not be queued: nothing was written for it yet, so no trace of it is kept. */
+export async function deleteUndispatchedRun(db: Db, runId: number): Promise<void> {
+  await db.raw(
+    `delete from forecast_runs r where id = ? and status = 'running' and not exists (select 1 from forecast_run_chunks c where c.run_id = r.id)`,
+    [runId],
+  );
+}
+
+/** Opens a failed run again (to resume it), unless another run of its kind is running (the one-running index). */
+export async function reopenRun(db: Db, runId: number): Promise<boolean> {
+  const { rows } = await db.raw(
+    `update forecast_runs r set status = 'running', error = null, finished_at = null
+      where id = ? and status = 'failed' and pruned_at is null
+        and not exists (select 1 from forecast_runs o where o.kind = r.kind and o.status = 'running')
+      returning id`,
+    [runId],
+  );
+  return rows.length > 0;
+}
+
 export async function findRun(db: Db, runId: number): Promise<Run | undefined> {
   const { rows } = await db.raw(`select ${runColumns} from forecast_runs where id = ?`, [runId]);
   return rows[0] ? toRun(rows[0]) : undefined;

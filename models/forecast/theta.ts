@@ -7,7 +7,8 @@
 import type { Forecast } from './types';
 import { normalQuantile } from '../stats/normal';
 import { checkHorizonAndLevels } from './baselines';
-import { classicalDecomposition, seasonalityTest } from './seasonality';
+import { nelderMead } from '../stats/optimize';
+import { autocorrelations, classicalDecomposition } from './seasonality';
 
 export interface ThetaFit {
   method: string;
@@ -37,29 +38,6 @@ export interface SesFit {
 
 const alphaLower = 1e-4;
 const alphaUpper = 0.9999;
-
-/**
- * SES errors for a given alpha with the initial level that minimises their sum of squares.
- * The one-step forecast is ℓ_{t−1} = (1−α)^{t−1}·ℓ₀ + c_{t−1}, linear in ℓ₀, so the best ℓ₀ is a
- * least-squares coefficient: ℓ₀ = Σ r_t w_t / Σ w_t², with r_t = y_t − c_{t−1} and w_t = (1−α)^{t−1}.
- */
-function sesWithBestInitialLevel(values: number[], alpha: number): { initialLevel: number; sumSquaredErrors: number } {
-  let carried = 0;
-  let weight = 1;
-  let sumRR = 0;
-  let sumRW = 0;
-  let sumWW = 0;
-  for (const value of values) {
-    const r = value - carried;
-    sumRR += r * r;
-    sumRW += r * weight;
-    sumWW += weight * weight;
-    carried = (1 - alpha) * carried + alpha * value;
-    weight *= 1 - alpha;
-  }
-  const initialLevel = sumRW / sumWW;
-  return { initialLevel, sumSquaredErrors: Math.max(0, sumRR - (sumRW * sumRW) / sumWW) };
-}
 
 /**
  * Minimises f on [low, high]: a coarse grid to find the right valley, then golden-section search
@@ -109,18 +87,55 @@ export function minimiseOnInterval(
 }
 
 /**
- * Simple exponential smoothing ℓ_t = ℓ_{t−1} + α(y_t − ℓ_{t−1}) with α ∈ [1e-4, 0.9999] and ℓ₀ chosen to
- * minimise the one-step sum of squared errors, i.e. maximum likelihood for ETS(A,N,N)
- * (Hyndman et al. 2008, Forecasting with Exponential Smoothing, §2.3), as forecast::ses.
+ * Mean squared one-step error of SES from level ℓ₀ with smoothing α, accumulated as a running mean
+ * the way forecast's etscalc computes amse[0] (R's ets(opt.crit = "mse") objective), so the Nelder-Mead
+ * path below compares the same numbers R's does.
+ */
+function sesMeanSquaredError(values: readonly number[], alpha: number, initialLevel: number): number {
+  let level = initialLevel;
+  let mse = 0;
+  for (let t = 0; t < values.length; t++) {
+    const error = values[t] - level;
+    mse = (mse * t + error * error) / (t + 1);
+    level += alpha * error;
+  }
+  return mse;
+}
+
+/**
+ * Simple exponential smoothing ℓ_t = ℓ_{t−1} + α(y_t − ℓ_{t−1}) as forecast::ses (forecast 8.20), which is
+ * ets(y, "ANN", opt.crit = "mse"): Nelder-Mead (R's nmmin, reltol sqrt(ε), 2000 evaluations) over (α, ℓ₀) from
+ * ets's own start, α = 1e-4 + 0.2·(0.9999 − 1e-4) and ℓ₀ = mean of the first min(10, n) values, minimising the
+ * mean squared one-step error, and returning, as R, the simplex's last best vertex when the budget runs out. Following R's optimiser rather than finding the exact optimum is what makes the
+ * Theta forecasts match thetaf's to 1e-6: the SSE surface is flat along α, and R stops where its simplex stops.
+ * Series of six values or fewer get ets's fallback (HoltWintersZZ): ℓ₀ = y₁ and α ∈ [0, 1] by least squares
+ * (R uses L-BFGS-B there, we a bracketing search; such series are not in the parity set).
  */
 export function fitSimpleExponentialSmoothing(values: number[]): SesFit {
-  if (values.length === 0) throw new Error('fitSimpleExponentialSmoothing: needs at least one value');
-  const alpha = minimiseOnInterval((a) => sesWithBestInitialLevel(values, a).sumSquaredErrors, alphaLower, alphaUpper);
-  const { initialLevel, sumSquaredErrors } = sesWithBestInitialLevel(values, alpha);
+  const n = values.length;
+  if (n === 0) throw new Error('fitSimpleExponentialSmoothing: needs at least one value');
+  let alpha: number;
+  let initialLevel: number;
+  if (n <= 6) {
+    initialLevel = values[0];
+    alpha = minimiseOnInterval((a) => sesMeanSquaredError(values, a, initialLevel), 0, 1);
+  } else {
+    const firstCount = Math.min(10, n);
+    let firstSum = 0;
+    for (let t = 0; t < firstCount; t++) firstSum += values[t];
+    const start = [alphaLower + 0.2 * (alphaUpper - alphaLower), firstSum / firstCount];
+    // ets's bounds check: outside them the objective is infinite (nmmin ranks such a vertex worst).
+    const objective = (p: Float64Array) =>
+      p[0] >= alphaLower && p[0] <= alphaUpper ? sesMeanSquaredError(values, p[0], p[1]) : Infinity;
+    const { point } = nelderMead(objective, start, { asRAtBudgetEnd: true });
+    [alpha, initialLevel] = [point[0], point[1]];
+  }
   const fitted: number[] = [];
   let level = initialLevel;
+  let sumSquaredErrors = 0;
   for (const value of values) {
     fitted.push(level);
+    sumSquaredErrors += (value - level) ** 2;
     level += alpha * (value - level);
   }
   return { alpha, initialLevel, finalLevel: level, sumSquaredErrors, fitted };
@@ -150,12 +165,29 @@ function checkSeries(functionName: string, values: number[], seasonLength: numbe
 }
 
 /**
- * Seasonal indices for the Theta method, or null: thetaf's test, then multiplicative decomposition;
- * skipped (like thetaf) when an index is within 1e-4 of zero, and when a value is not positive,
- * where multiplicative indices mean nothing.
+ * thetaf's own seasonality test (forecast 8.20, R/theta.R), kept here so Theta stays R's whatever the
+ * service's seasonality rules become: seasonal when |r_m| > qnorm(0.95) · sqrt((1 + 2 Σ_{k<m} r_k²) / n),
+ * r_k the sample autocorrelations (R's acf), for m > 1, a non-constant series and n > 2m.
+ * Assimakopoulos & Nikolopoulos (2000), IJF 16(4); the 90% test of the M3 Theta submission.
+ */
+export function thetaSeasonalityTest(values: number[], seasonLength: number): boolean {
+  const n = values.length;
+  const m = seasonLength;
+  if (m <= 1 || n <= 2 * m || values.every((v) => v === values[0])) return false;
+  const r = autocorrelations(values, m);
+  let sumSquares = 0;
+  for (let k = 0; k < m - 1; k++) sumSquares += r[k] * r[k];
+  return Math.abs(r[m - 1]) / Math.sqrt((1 + 2 * sumSquares) / n) > 1.6448536269514722;
+}
+
+/**
+ * Seasonal indices for the Theta method, or null: thetaf's test, then classical multiplicative decomposition
+ * (stats::decompose). Null when an index is within 1e-4 of zero (thetaf then skips the adjustment but still
+ * multiplies its forecasts by those indices) and when a value is not positive, where multiplicative indices mean
+ * nothing (thetaf divides by them anyway). Neither case occurs in M1 or M3.
  */
 function thetaSeasonalFigure(values: number[], seasonLength: number): number[] | null {
-  if (!seasonalityTest(values, seasonLength) || values.some((v) => v <= 0)) return null;
+  if (!thetaSeasonalityTest(values, seasonLength) || values.some((v) => v <= 0)) return null;
   const { figure } = classicalDecomposition(values, seasonLength, 'multiplicative');
   return figure.some((f) => Math.abs(f) < 1e-4 || !Number.isFinite(f)) ? null : figure;
 }

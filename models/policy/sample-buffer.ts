@@ -1,7 +1,7 @@
 /**
  * Which items are buffered from simulated demand samples (leadTimeDemandSamples, safetyStockFromSamples) rather than
  * from a forecast's errors or a normal: one rule for the planner (planItem, plan-stage) and the backtest
- * (simulate.ts, forecastProtectionDemand), so that `npm run bench:policy` measures the policy buyers get.
+ * (src/services/replay/backtest.ts, through planningDemand), so that `npm run bench:policy` measures the policy buyers get.
  */
 import type { DemandClass } from '../forecast/classify';
 

@@ -10,6 +10,11 @@ export interface NelderMeadOptions {
   absoluteTolerance?: number;
   /** Initial simplex edge. Default: 0.1·max|x0_i|, or 0.1 when x0 is all zero (as R). */
   initialStep?: number;
+  /**
+   * When the budget runs out, return the vertex that was best at the last ordering, as R's nmmin does, even if
+   * a later step found a better one. Only for reproducing R's results (forecast::ses via thetaf); default false.
+   */
+  asRAtBudgetEnd?: boolean;
 }
 
 export interface NelderMeadResult {
@@ -166,6 +171,6 @@ export function nelderMead(objective: Objective, start: ArrayLike<number>, optio
   }
 
   // Vertices replaced after the last ordering may beat the recorded best (their values are current unless a shrink is pending).
-  if (!recompute) for (let j = 0; j <= n; j++) if (values[j] < values[best]) best = j;
+  if (!recompute && !(options.asRAtBudgetEnd && !converged)) for (let j = 0; j <= n; j++) if (values[j] < values[best]) best = j;
   return { point: Float64Array.from(simplex[best]), value: values[best], evaluations, converged };
 }

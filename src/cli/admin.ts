@@ -18,7 +18,7 @@ const createFlags = z.strictObject({ role: z.enum(['viewer', 'buyer', 'erp', 'ad
 const revokeFlags = z.strictObject({ id: z.string().regex(/^\d{1,10}$/, 'expected a key id in decimal digits').transform(Number) });
 
 /** Parses `--flag value` pairs; a flag without a value or an unexpected word is an error. */
-function parseFlags(argv: string[]): Record<string, string> {
+export function parseFlags(argv: string[]): Record<string, string> {
   const flags: Record<string, string> = {};
   for (let index = 0; index < argv.length; index += 2) {
     const flag = argv[index];
@@ -90,8 +90,7 @@ function printList(keys: ApiKey[]): void {
  * PGlite folder, and the server knows at once about the keys it must accept or refuse.
  */
 async function keyCommandThroughServer(action: KeyAction, flags: Record<string, string>, url: string, config: Config): Promise<number> {
-  const keyFile = path.resolve(config.DATA_DIR, 'admin-key');
-  const adminKey = config.REPLEN_ADMIN_KEY ?? (fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined);
+  const adminKey = configuredAdminKey(config);
   const fail = (message: string) => {
     process.stderr.write(`replen key: ${message}\n`);
     return 1;
@@ -123,6 +122,12 @@ async function keyCommandThroughServer(action: KeyAction, flags: Record<string, 
   } catch (error) {
     return fail(error instanceof Error && 'cause' in error && error.cause ? `cannot reach the server at ${url}: ${String(error.cause)}` : (error as Error).message);
   }
+}
+
+/** The admin key of this configuration: REPLEN_ADMIN_KEY, else the one generated into DATA_DIR/admin-key. */
+export function configuredAdminKey(config: Config): string | undefined {
+  const keyFile = path.resolve(config.DATA_DIR, 'admin-key');
+  return config.REPLEN_ADMIN_KEY ?? (fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined);
 }
 
 /** `replen config`: the configuration table of the README, printed from the settings in src/config.ts. */

@@ -5,6 +5,8 @@ import { DataFolderLockedError } from '../../db/data-folder-lock';
 import { configTable, keyUsage, runKeyCommand } from './admin';
 import { forecastUsage, runForecastCommand } from './forecast';
 import { pullUsage, runPullCommand } from './pull';
+import { replayUsage, runReplayCommand } from './replay';
+import { runRunCommand, runUsage } from './run';
 import { runSimulateCommand, simulateUsage } from './simulate';
 import { runSenseCommand, senseUsage } from './sense';
 
@@ -13,8 +15,10 @@ const usage = [
   'commands:',
   `  forecast   ${forecastUsage.replace('usage: replen forecast ', '')}`,
   `  simulate   ${simulateUsage.replace('usage: replen simulate ', '')}`,
+  `  replay     ${replayUsage.replace('usage: replen replay ', '')}`,
   `  key        ${keyUsage.replace('usage: replen key ', '')}`,
   `  pull       ${pullUsage.replace('usage: replen pull ', '')}`,
+  `  run        ${runUsage.replace('usage: replen run ', '')}`,
   `  sense      ${senseUsage.replace('usage: replen sense ', '').trim()}`,
   '  config     prints the configuration settings as a table',
 ].join('\n');
@@ -26,10 +30,14 @@ async function main(argv: string[]): Promise<number> {
       return runForecastCommand(rest);
     case 'simulate':
       return runSimulateCommand(rest);
+    case 'replay':
+      return runReplayCommand(rest);
     case 'key':
       return runKeyCommand(rest);
     case 'pull':
       return runPullCommand(rest);
+    case 'run':
+      return runRunCommand(rest);
     case 'sense':
       return runSenseCommand(rest);
     case 'config':

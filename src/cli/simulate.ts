@@ -1,8 +1,9 @@
 /**
  * replen simulate --input FILE --output FILE --lead-time L --review-period R --service-level P
  *                 [--season-length M] [--lead-time-sd S] [--warmup W] [--seed N]
- * The policy backtest: reads series_id,period,value demand rows (src/cli/csv.ts), replays the periodic-review
- * order-up-to policy over each series (models/policy/simulate.ts) and writes one row per series:
+ * The policy backtest: reads series_id,period,value demand rows (src/cli/csv.ts), replays the planner's own periodic-review
+ * order-up-to levels over each series (src/services/replay/backtest.ts: the forecast stage's and the plan stage's
+ * functions at each review) and writes one row per series:
  * series_id,target_csl,achieved_csl,fill_rate,avg_on_hand,avg_backordered,orders,cycles,demand_class,method
  * (achieved_csl and fill_rate empty when a series has no complete cycle or no demand in the replay).
  * The output appears only when every series succeeded: written to a temporary file beside the target, then renamed.
@@ -10,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { simulateOrderUpTo } from '../../models/policy/simulate';
+import { backtestSeries } from '../services/replay/backtest';
 import { csvField } from '../csv-field';
 import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
 
@@ -81,7 +82,7 @@ function simulateSeries(id: string, values: number[], flags: Flags): string {
   if (warmup < 1 || warmup >= values.length) {
     throw new SeriesError(`series '${id}' has ${values.length} periods: the warm-up of ${warmup} leaves none to replay (needs at least ${warmup + 1})`);
   }
-  const result = simulateOrderUpTo(values, {
+  const result = backtestSeries(values, {
     leadTime: flags['lead-time'],
     reviewPeriod: flags['review-period'],
     serviceLevel: flags['service-level'],

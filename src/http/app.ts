@@ -19,6 +19,8 @@ import { metricsRoutes } from './routes/metrics';
 import { importRoutes } from './routes/imports';
 import { backorderRoutes } from './routes/backorders';
 import { sourceRoutes } from './routes/sources';
+import { webhookRoutes } from './routes/webhooks';
+import { receiptRoutes } from './routes/receipts';
 import { exceptionRoutes } from './routes/exceptions';
 import { webRoutes } from '../web/routes';
 
@@ -55,6 +57,8 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   app.use(importRoutes(services.imports, services.apiKeys));
   app.use(backorderRoutes(services.backorders, services.apiKeys));
   app.use(sourceRoutes(services.connectors, services.apiKeys));
+  app.use(webhookRoutes(services.webhooks, services.apiKeys));
+  app.use(receiptRoutes(services.receipts, services.apiKeys));
   app.use(exceptionRoutes(services.exceptions, services.apiKeys));
   app.use(webRoutes(services.apiKeys));
   if (queueBoard) app.use(QUEUE_BOARD_PATH, requirePermission(services.apiKeys, 'admin'), queueBoard);

@@ -8,7 +8,21 @@ import { draftOrderSheetColumns, suggestedOrderCsvColumns } from './routes/purch
 import { recommendationSheetColumns } from './routes/recommendations';
 import { XLSX_TYPE } from './spreadsheet';
 import { sourceListQuery, sourceListResponse } from './routes/sources';
-import { runDetailResponse, runIdParams, runListQuery, runPageResponse, startRunBody, startedRunResponse } from './routes/runs';
+import { resumedRunResponse, runDetailResponse, runIdParams, runListQuery, runPageResponse, runResponse, startRunBody, startedRunResponse } from './routes/runs';
+import {
+  createdWebhookResponse,
+  createWebhookBody,
+  deliveryListQuery,
+  deliveryPageResponse,
+  deliveryParams,
+  deliveryResponse,
+  testEventResponse,
+  updateWebhookBody,
+  webhookListResponse,
+  webhookParams,
+  webhookResponse,
+} from './routes/webhooks';
+import { receiptAllocationCsvColumns, receiptAllocationQuery, receiptAllocationResponse, receiptParams } from './routes/receipts';
 import {
   acknowledgeBody,
   acknowledgeExceptionBody,
@@ -17,6 +31,8 @@ import {
   exceptionResponse,
   apiKeyListResponse,
   apiKeyResponse,
+  backorderAccuracyQuery,
+  backorderAccuracyResponse,
   backorderDetailQuery,
   backorderDetailResponse,
   backorderListQuery,
@@ -127,7 +143,14 @@ const ifMatch: HeaderDoc = {
 
 export const routeDocs: RouteDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness', permission: null, responses: { 200: 'The process answers' } },
-  { method: 'get', path: '/ready', summary: 'Readiness: database reachable, no migration pending', permission: null, responses: { 200: 'Ready', 503: 'Not ready' } },
+  {
+    method: 'get',
+    path: '/ready',
+    summary: 'Readiness: database and Redis reachable, no migration pending',
+    description: 'Answers within 2 s: a check that does not answer in 1.5 s fails with that as its detail. The runs check names a run going without progress (it never fails readiness).',
+    permission: null,
+    responses: { 200: 'Ready', 503: 'Not ready: checks[] names the failing check' },
+  },
   {
     method: 'get',
     path: '/runs',
@@ -157,7 +180,35 @@ export const routeDocs: RouteDoc[] = [
     body: startRunBody,
     bodyOptional: true,
     result: startedRunResponse,
-    responses: { 202: '{ runId, chunks }', 409: 'A run is already going: details.runningRunId names it' },
+    responses: {
+      202: '{ runId, chunks }',
+      409: 'A run is already going: details.runningRunId names it',
+      503: 'The job queue (Redis) is unreachable: no run was opened',
+    },
+    responseHeaders: { 202: [locationHeader('/runs/<runId>: poll it.')] },
+  },
+  {
+    method: 'post',
+    path: '/runs/:id/cancel',
+    summary: 'Fail a running run ("cancelled by an admin"); its remaining jobs are refused',
+    permission: 'admin',
+    params: runIdParams,
+    result: runResponse,
+    responses: { 200: 'The run, failed', 404: 'No such run', 409: 'The run is not running' },
+  },
+  {
+    method: 'post',
+    path: '/runs/:id/resume',
+    summary: 'Dispatch again the unfinished chunks of a run whose jobs are gone, or of a failed run; finished chunks are kept',
+    permission: 'admin',
+    params: runIdParams,
+    result: resumedRunResponse,
+    responses: {
+      202: '{ runId, chunks, dispatch }',
+      404: 'No such run',
+      409: 'The run succeeded, still has jobs in the queue, or another run is running',
+      503: 'The job queue (Redis) is unreachable',
+    },
     responseHeaders: { 202: [locationHeader('/runs/<runId>: poll it.')] },
   },
   {
@@ -348,6 +399,16 @@ export const routeDocs: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/backorders/accuracy',
+    summary: 'ETA accuracy: backordered lines that shipped, against the first ETA given and the last before shipping, by eta and etaLateCase, overall and per supplier',
+    description: 'A line ships on the as-of date of the first run that finds it no longer backordered. Also the metric replen_backorder_eta_on_time_ratio{measure} (units).',
+    permission: 'read',
+    query: backorderAccuracyQuery,
+    result: backorderAccuracyResponse,
+    responses: { 200: '{ overall, suppliers }' },
+  },
+  {
+    method: 'get',
     path: '/backorders/:salesOrderLineId',
     summary: 'One backordered line: its ETA and the stock, purchase-order lines and approved recommendations allocated to it',
     permission: 'read',
@@ -418,6 +479,93 @@ export const routeDocs: RouteDoc[] = [
     params: idParams,
     result: apiKeyResponse,
     responses: { 200: 'The revoked key record', 404: 'No such key', 409: 'It is the last active admin key: create another admin key first' },
+  },
+  {
+    method: 'get',
+    path: '/receipts/:id/allocation',
+    summary: "A receipt's cross-dock list: which backordered sales-order lines to ship from it, in which order, before the rest goes to stock",
+    description:
+      'Allocated when the receipt is imported (pushed or pulled), first promised first served as in the nightly allocation; ' +
+      'each line allocated also sends backorder.ready_to_ship.',
+    permission: 'read',
+    params: receiptParams,
+    query: receiptAllocationQuery,
+    result: receiptAllocationResponse,
+    responses: { 200: 'The receipt with its lines; text/csv: one row per line', 404: 'No such receipt' },
+    produces: ['application/json', 'text/csv'],
+    csvResult: {
+      description: 'For format=csv (or Accept: text/csv). Formula-like text starts with an apostrophe.',
+      columns: receiptAllocationCsvColumns.map(({ name }) => ({ name, schema: { type: ['string', 'number', 'null'] } })),
+    },
+  },
+  {
+    method: 'post',
+    path: '/webhooks',
+    summary: 'Register a webhook endpoint',
+    description:
+      'Events are signed (Replen-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">) with the secret in this answer only; ' +
+      'a 2xx within WEBHOOK_TIMEOUT_MS is success, anything else is retried with exponential backoff for WEBHOOK_RETRY_HOURS.',
+    permission: 'admin',
+    body: createWebhookBody,
+    result: createdWebhookResponse,
+    responses: { 201: 'The endpoint and its signing secret (shown once)', 400: 'Not http(s), credentials in the URL, this API itself, or an unknown event' },
+    responseHeaders: { 201: [locationHeader('/webhooks/<id>')] },
+  },
+  { method: 'get', path: '/webhooks', summary: 'List webhook endpoints (without secrets)', permission: 'admin', result: webhookListResponse, responses: { 200: '{ data }' } },
+  {
+    method: 'get',
+    path: '/webhooks/:id',
+    summary: 'One webhook endpoint, with why it was disabled if it was',
+    permission: 'admin',
+    params: webhookParams,
+    result: webhookResponse,
+    responses: { 200: 'The endpoint', 404: 'No such endpoint' },
+  },
+  {
+    method: 'patch',
+    path: '/webhooks/:id',
+    summary: 'Change an endpoint: url, events, description; enabled: true sends what waited while it was disabled',
+    permission: 'admin',
+    params: webhookParams,
+    body: updateWebhookBody,
+    result: webhookResponse,
+    responses: { 200: 'The endpoint', 400: 'Bad url or unknown event', 404: 'No such endpoint' },
+  },
+  {
+    method: 'delete',
+    path: '/webhooks/:id',
+    summary: 'Delete an endpoint and its deliveries',
+    permission: 'admin',
+    params: webhookParams,
+    responses: { 204: 'Deleted', 404: 'No such endpoint' },
+  },
+  {
+    method: 'get',
+    path: '/webhooks/:id/deliveries',
+    summary: "An endpoint's deliveries, newest first: status, attempts with status codes and durations, next attempt",
+    permission: 'admin',
+    params: webhookParams,
+    query: deliveryListQuery,
+    result: deliveryPageResponse,
+    responses: { 200: '{ data, nextCursor }', 404: 'No such endpoint' },
+  },
+  {
+    method: 'post',
+    path: '/webhooks/:id/deliveries/:deliveryId/retry',
+    summary: 'Send a delivery again now (the same event id)',
+    permission: 'admin',
+    params: deliveryParams,
+    result: deliveryResponse,
+    responses: { 202: 'Queued', 404: 'No such endpoint or delivery' },
+  },
+  {
+    method: 'post',
+    path: '/webhooks/:id/test',
+    summary: 'Queue a signed webhook.test event to this endpoint alone',
+    permission: 'admin',
+    params: webhookParams,
+    result: testEventResponse,
+    responses: { 202: '{ eventId }: see it in the deliveries', 404: 'No such endpoint' },
   },
   {
     method: 'get',

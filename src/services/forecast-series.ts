@@ -17,6 +17,8 @@ export interface SeriesForecastOptions {
   asOfDate?: string;
   /** Earlier selections to refit instead of choosing again, by selectionKey (the forecast stage passes the recent ones). */
   pinned?: Map<string, ModelSelection>;
+  /** Periods per season; default 52, the weekly year (the backtest passes its data's, e.g. 12 for monthly). */
+  seasonLength?: number;
 }
 
 export const selectionKey = (itemId: number, locationId: number) => `${itemId}:${locationId}`;
@@ -40,7 +42,7 @@ export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOpti
 export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
   const demand = weeklyDemand(series);
   const earlier = options.pinned?.get(selectionKey(series.itemId, series.locationId));
-  const result = cleanedForecast(demand, { seasonLength: WEEKLY_SEASON, horizon: options.horizonWeeks, levels: LEVELS, pinned: earlier?.pin });
+  const result = cleanedForecast(demand, { seasonLength: options.seasonLength ?? WEEKLY_SEASON, horizon: options.horizonWeeks, levels: LEVELS, pinned: earlier?.pin });
   const weekStart = (index: number) => addDays(options.firstPeriodStart, -7 * (demand.length - index));
   const selection: ModelSelection = {
     kind: result.selection,

@@ -13,6 +13,7 @@ import { type BatchKey, earlierFileKeys } from '../../db/repositories/file-keys'
 import { AppError } from '../errors';
 import { type Format, importKinds, type ImportKind, type ImportKindName, type StagedRow, toCamel, toSnake } from './imports/kinds';
 import { parseRecords, type SourceRecord, tooManyRows } from './imports/parse';
+import type { ReceiptAllocationService } from './receipt-allocation-service';
 
 export interface ImportError {
   row: number;
@@ -70,7 +71,15 @@ const repeatableHeaders = new Set<ImportTable>(['purchase_orders', 'sales_orders
 /** Dates of things that happened: they cannot be after today. */
 const pastDateFields = ['salesDate', 'snapshotDate', 'receivedDate'];
 
-export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?: number }): ImportService {
+export function createImportService(deps: {
+  db: Knex;
+  now?: () => Date;
+  maxRows?: number;
+  /** Allocates imported receipts to the backordered lines waiting for them, in the import's transaction. */
+  receipts?: Pick<ReceiptAllocationService, 'allocateImported'>;
+  /** Called once an import that may have written webhook events committed (a receipt allocated): starts their delivery. */
+  onEventsWritten?: () => void;
+}): ImportService {
   const { db, now = () => new Date(), maxRows = DEFAULT_MAX_IMPORT_ROWS } = deps;
 
   return {
@@ -106,7 +115,8 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
 
       staged = withoutRepeatedHeaders(staged, fail);
       const inTransaction = <T>(work: (trx: Knex.Transaction) => Promise<T>) => (outer ? work(outer) : db.transaction(work));
-      return inTransaction(async (trx) => {
+      let receiptsAllocated = 0;
+      const result = await inTransaction(async (trx) => {
         if (input.fileKeys) staged = await withoutEarlierKeys(trx, staged, fail);
         const today = now().toISOString().slice(0, 10);
         for (const row of staged) {
@@ -129,8 +139,15 @@ export function createImportService(deps: { db: Knex; now?: () => Date; maxRows?
             .map((row) => stagingColumns(table).map((column) => (row.values[toCamel(column)] ?? null) as string | number | boolean | null));
           result[table] = await stageAndUpsert(trx, table, rows);
         }
+        if (deps.receipts && kind.tables.includes('receipts')) {
+          const references = good.filter((row) => row.table === 'receipts').map((row) => row.values.externalId as string);
+          receiptsAllocated = await deps.receipts.allocateImported(trx, references);
+        }
         return result;
       });
+      // In the caller's transaction (a pull) the events commit later: the scheduled sweep sends them.
+      if (receiptsAllocated > 0 && !outer) deps.onEventsWritten?.();
+      return result;
     },
   };
 }

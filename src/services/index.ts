@@ -13,6 +13,8 @@ import type { PurchaseOrderService } from './purchase-order-service';
 import type { RecommendationService } from './recommendation-service';
 import type { SkuService } from './sku-service';
 import type { SupplierService } from './supplier-service';
+import type { WebhookService } from './webhook-service';
+import type { ReceiptAllocationService } from './receipt-allocation-service';
 
 /** Everything the HTTP layer and the job processors may call. Built once in src/container.ts. */
 export interface Services {
@@ -29,6 +31,8 @@ export interface Services {
   imports: ImportService;
   backorders: BackorderService;
   connectors: ConnectorService;
+  webhooks: WebhookService;
+  receipts: ReceiptAllocationService;
   exceptions: ExceptionService;
   sense: SenseService;
 }

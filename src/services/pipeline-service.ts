@@ -1,11 +1,28 @@
 import type { Knex } from 'knex';
 import { activeItemIdRanges } from '../../db/repositories/items';
-import { closeRun, failRunningRuns, findRun, listRuns, openRun, pruneRuns, setRunCounts, type PruneCounts, type Run } from '../../db/repositories/runs';
+import {
+  closeRun,
+  deleteUndispatchedRun,
+  failRunningRuns,
+  findRun,
+  listRuns,
+  openRun,
+  pruneRuns,
+  recordDispatch,
+  reopenRun,
+  runningRuns,
+  setRunCounts,
+  unfinishedChunks,
+  type PruneCounts,
+  type Run,
+  type RunningRun,
+} from '../../db/repositories/runs';
 import { planErrorsOfRun, type ListedPlanError } from '../../db/repositories/plan-errors';
 import type { ItemRange, RunDispatcher } from '../../jobs/dispatcher';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { AppError, ConflictError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { isConnectionError, retryWhileUnreachable } from './dependency-retry';
 
 export const PIPELINE_RUN_KIND = 'pipeline';
 export const PLAN_ERRORS_SHOWN = 100;
@@ -21,7 +38,24 @@ export interface PipelineService {
   forecastChunk(runId: number, range: ItemRange): Promise<Record<string, number>>;
   /** The stages after forecasting, then the run is closed as succeeded. */
   planRun(runId: number): Promise<Record<string, number>>;
+  /** Fails a running run; waits out the database being unreachable (dependencyRetryMs) so the outcome is recorded. */
   failRun(runId: number, message: string): Promise<void>;
+  /** An admin fails a running run (its remaining jobs are then refused). */
+  cancelRun(runId: number): Promise<Run>;
+  /**
+   * Dispatches the unfinished chunks of a running run whose jobs are gone, or of a failed run (opened again), then
+   * its plan step: finished chunks are kept. A running run whose jobs are still queued is a ConflictError.
+   */
+  resumeRun(runId: number): Promise<{ runId: number; chunks: number; dispatch: number }>;
+  /**
+   * The watchdog's round: each running run with no progress for stallSeconds whose jobs are gone is dispatched
+   * again (its finished chunks kept), or failed with the reason once it was dispatched maxDispatches times.
+   */
+  recoverStalledRuns(): Promise<Array<{ runId: number; action: 'dispatched' | 'failed' }>>;
+  /** The running runs, how long each has run and gone without progress (for /ready and /metrics). */
+  runningRuns(): Promise<RunningRun[]>;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
   /** Fails runs left running by a process that died (in-process mode, where a run lives and dies with its process). */
   failInterruptedRuns(): Promise<number[]>;
   getRun(runId: number): Promise<Run>;
@@ -42,8 +76,39 @@ export function createPipelineService(deps: {
   runRetentionDays: number;
   forecastStage: ChunkStage;
   runStages: Array<{ name: string; stage: RunStage }>;
+  /** How long writing a run's outcome waits out the database being unreachable. */
+  dependencyRetryMs: number;
+  /** Seconds without progress (and without queued jobs) after which a running run is stalled. */
+  stallSeconds: number;
+  /** How many times a run is dispatched in all before a stall fails it. */
+  maxDispatches: number;
 }): PipelineService {
   const { db, logger, metrics } = deps;
+
+  /**
+   * Records a dispatch and queues the chunks; the dispatch count guards against two processes dispatching one run.
+   * Returns the dispatch number, or undefined when another process got there first.
+   */
+  async function dispatch(runId: number, chunks: ItemRange[], seenDispatches: number, allRanges: ItemRange[] | null): Promise<number | undefined> {
+    const number = await recordDispatch(db, runId, allRanges, seenDispatches);
+    if (number === undefined) return undefined;
+    await deps.dispatcher.dispatchRun(runId, chunks, number);
+    return number;
+  }
+
+  /** Dispatches again what a run has left; a ConflictError when its jobs are still queued or another dispatch won. */
+  async function dispatchUnfinished(run: Run, reason: string): Promise<{ runId: number; chunks: number; dispatch: number }> {
+    const left = await unfinishedChunks(db, run.id);
+    if (!left || left.dispatches === 0) throw new ConflictError(`run ${run.id} was never dispatched and has no chunk list: fail it and start a new run`, { runId: run.id });
+    if (left.dispatches > 0 && (await deps.dispatcher.hasLiveJobs?.(run.id, left.dispatches))) {
+      throw new ConflictError(`run ${run.id} still has jobs in the queue; cancel it first or let them finish`, { runId: run.id });
+    }
+    await deps.dispatcher.ensureReachable?.();
+    const number = await dispatch(run.id, left.chunks, left.dispatches, null);
+    if (number === undefined) throw new ConflictError(`run ${run.id} was dispatched by another process meanwhile`, { runId: run.id });
+    logger.warn({ runId: run.id, dispatch: number, chunksLeft: left.chunks.length, reason }, 'run dispatched again');
+    return { runId: run.id, chunks: left.chunks.length, dispatch: number };
+  }
 
   async function requireRun(runId: number): Promise<Run> {
     if (!Number.isSafeInteger(runId) || runId < 1) throw new ValidationError(`run id must be a positive integer, got ${JSON.stringify(runId)}`);
@@ -64,6 +129,8 @@ export function createPipelineService(deps: {
 
   const service: PipelineService = {
     async startRun(trigger) {
+      // Redis known to be away: refuse before a run row exists that could not be dispatched.
+      await deps.dispatcher.ensureReachable?.();
       const opened = await openRun(db, { kind: PIPELINE_RUN_KIND, trigger });
       if ('runningId' in opened) {
         throw new ConflictError(`run ${opened.runningId} is still running`, { runningRunId: opened.runningId });
@@ -72,10 +139,17 @@ export function createPipelineService(deps: {
       const chunks = await activeItemIdRanges(db, deps.chunkSize);
       await setRunCounts(db, run.id, { chunks: chunks.length, chunksDone: 0, items: chunks.reduce((sum, chunk) => sum + chunk.itemCount, 0) });
       logger.info({ runId: run.id, trigger, chunks: chunks.length, asOfDate: run.asOfDate }, 'run started');
-      await deps.dispatcher.dispatchRun(
-        run.id,
-        chunks.map(({ firstItemId, lastItemId }) => ({ firstItemId, lastItemId })),
-      );
+      const ranges = chunks.map(({ firstItemId, lastItemId }) => ({ firstItemId, lastItemId }));
+      try {
+        await dispatch(run.id, ranges, 0, ranges);
+      } catch (error) {
+        // Not queued: take the run back, so the next start is not refused by a run nothing works on. Should the
+        // database be away too, the watchdog finds the run stalled with no jobs and dispatches it.
+        const queueError = error instanceof AppError ? error : new ServiceUnavailableError(`could not queue run ${run.id}: ${(error as Error).message}`);
+        await deleteUndispatchedRun(db, run.id).catch((deleteError: unknown) => logger.error({ err: deleteError, runId: run.id }, 'could not take back an undispatched run'));
+        logger.error({ runId: run.id, error: (error as Error).message }, 'run not started: its jobs could not be queued');
+        throw queueError;
+      }
       return { runId: run.id, chunks: chunks.length };
     },
 
@@ -91,6 +165,11 @@ export function createPipelineService(deps: {
 
     async planRun(runId) {
       const run = await requireRunToWorkOn(runId);
+      // The queue says every chunk job completed; the database must agree, or the plan would miss SKUs' forecasts.
+      const { chunks, chunksDone = 0 } = run.counts;
+      if (chunks !== undefined && chunksDone < chunks) {
+        throw new ConflictError(`run ${runId} has ${chunksDone} of ${chunks} chunks recorded: resume it to forecast the others`, { runId, chunks, chunksDone });
+      }
       const totals: Record<string, number> = {};
       for (const { name, stage } of deps.runStages) {
         const started = Date.now();
@@ -105,8 +184,70 @@ export function createPipelineService(deps: {
     },
 
     async failRun(runId, message) {
-      await closeRun(db, runId, { status: 'failed', error: message });
+      await retryWhileUnreachable(() => closeRun(db, runId, { status: 'failed', error: message }), {
+        windowMs: deps.dependencyRetryMs,
+        onRetry: (error, attempt) => attempt === 0 && logger.warn({ runId, error: (error as Error).message }, 'database unreachable: marking the run failed once it answers'),
+      });
     },
+
+    async cancelRun(runId) {
+      const run = await requireRun(runId);
+      if (run.status !== 'running') throw new ConflictError(`run ${runId} is not running (${run.status})`, { runId, status: run.status });
+      await closeRun(db, runId, { status: 'failed', error: 'cancelled by an admin' });
+      logger.warn({ runId }, 'run cancelled');
+      return requireRun(runId);
+    },
+
+    async resumeRun(runId) {
+      const run = await requireRun(runId);
+      if (run.status === 'succeeded') throw new ConflictError(`run ${runId} has succeeded: start a new run instead`, { runId });
+      if (run.status === 'failed') {
+        const reopened = await reopenRun(db, runId).catch((error: unknown) => {
+          if ((error as { code?: string }).code === '23505') return false;
+          throw error;
+        });
+        if (!reopened) throw new ConflictError(`run ${runId} cannot be resumed: another run is running or it was pruned`, { runId });
+        try {
+          return await dispatchUnfinished({ ...run, status: 'running' }, 'resumed by an admin');
+        } catch (error) {
+          await closeRun(db, runId, { status: 'failed', error: run.error ?? 'resume failed' });
+          throw error;
+        }
+      }
+      return dispatchUnfinished(run, 'resumed by an admin');
+    },
+
+    async recoverStalledRuns() {
+      const actions: Array<{ runId: number; action: 'dispatched' | 'failed' }> = [];
+      for (const running of await runningRuns(db, PIPELINE_RUN_KIND)) {
+        if (running.idleSeconds < deps.stallSeconds) continue;
+        if (running.dispatches > 0 && (await deps.dispatcher.hasLiveJobs?.(running.id, running.dispatches)) !== false) continue;
+        metrics.countStuckRun();
+        const idle = Math.round(running.idleSeconds);
+        if (running.dispatches === 0 || running.dispatches >= deps.maxDispatches) {
+          const why =
+            running.dispatches === 0
+              ? `stalled: never queued (the queue was unreachable), no progress for ${idle} s`
+              : `stalled: no progress for ${idle} s and its jobs are gone from the queue, after ${running.dispatches} dispatches`;
+          await closeRun(db, running.id, { status: 'failed', error: why });
+          logger.error({ runId: running.id, reason: why }, 'stalled run failed');
+          actions.push({ runId: running.id, action: 'failed' });
+          continue;
+        }
+        try {
+          await dispatchUnfinished(await requireRun(running.id), `stalled: no progress for ${idle} s and its jobs are gone from the queue`);
+          actions.push({ runId: running.id, action: 'dispatched' });
+        } catch (error) {
+          // Another process dispatched it, or the queue is still away: the next round looks again.
+          if (!(error instanceof AppError) && !isConnectionError(error)) throw error;
+          logger.warn({ runId: running.id, error: (error as Error).message }, 'stalled run not dispatched again yet');
+        }
+      }
+      return actions;
+    },
+
+    runningRuns: () => runningRuns(db, PIPELINE_RUN_KIND),
+    ping: async () => void (await db.raw('select 1')),
 
     failInterruptedRuns: () => failRunningRuns(db, PIPELINE_RUN_KIND, 'interrupted: the process running it stopped'),
 

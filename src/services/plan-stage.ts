@@ -17,14 +17,11 @@ import {
   type RecommendationRow,
 } from '../../db/repositories/planning';
 import { type PlanError, replacePlanErrors } from '../../db/repositories/plan-errors';
-import { weeklySales, type WeeklySeries } from '../../db/repositories/sales';
+import { weeklySales } from '../../db/repositories/sales';
 import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../db/repositories/suppliers';
-import type { DemandClass } from '../../models/forecast/classify';
-import { leadTimeDemandSamples } from '../../models/forecast/lead-time-demand';
 import { abcClassify } from '../../models/policy/classification';
 import type { LeadTimeStats } from '../../models/policy/lead-time';
 import { planItem, type PlanItemInput } from '../../models/policy/plan';
-import { buffersFromSamples } from '../../models/policy/sample-buffer';
 import type { PullForwardCandidate } from '../../models/policy/purchase-orders';
 import type { AbcClass } from '../../models/policy/safety-stock';
 import type { SupplierItem } from '../../models/policy/supplier-choice';
@@ -32,7 +29,7 @@ import type { Logger } from '../logger';
 import type { RunStage } from './pipeline-service';
 import { buildDraftPurchaseOrders } from './planning/draft-orders';
 import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
-import { weeklyDemand } from './forecast-series';
+import { planningDemand, samplingHistory, samplingSeed } from './planning/planning-demand';
 import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
 import { assertStorable } from './planning/storable';
 import { urgencyOf } from './planning/urgency';
@@ -313,15 +310,6 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   };
 }
 
-/**
- * The weekly history lead-time demand is sampled from: the forecast stage's demand (weeklyDemand), less the weeks out
- * of stock on every day, which say nothing.
- */
-const samplingHistory = (series: WeeklySeries): number[] => weeklyDemand(series).filter(Number.isFinite);
-
-/** A different, fixed seed per item × location, so a rerun draws the same samples. */
-const samplingSeed = (itemId: number, locationId: number) => (Math.imul(itemId, 2_654_435_761) ^ Math.imul(locationId, 40_503)) >>> 0;
-
 interface PairInput {
   forecast: ItemForecast;
   item: ActiveItem;
@@ -373,24 +361,16 @@ function planPair(input: PairInput): {
   if (!primary) notes.push(`no supplier: planned at a lead time of ${context.unsourcedLeadTimeDays} days`);
   const reviewPeriodDays = primary?.reviewPeriodDays ?? DEFAULT_REVIEW_PERIOD_DAYS;
 
-  const forecastMean = forecast.mean.map((value) => Math.max(0, value));
-  if (forecast.mean.some((value) => value < 0)) notes.push('negative forecast periods taken as zero demand');
-  const meanDemand = forecastMean.reduce((sum, value) => sum + value, 0) / forecastMean.length;
-  const hasResidualSd = forecast.errorSd !== null && Number.isFinite(forecast.errorSd) && forecast.errorSd >= 0;
-  const forecastStdDev = hasResidualSd ? (forecast.errorSd as number) : Math.sqrt(meanDemand);
-  if (!hasResidualSd) notes.push('the forecast has no residual standard deviation: σ per week = √(mean weekly demand), as for Poisson demand');
-
-  const demandClass = forecast.demandClass as DemandClass;
-  // The backtest's rule, on the default source's lead time + review (planItem decides on the same and keeps it on a re-plan).
-  const protectionPeriods = (leadTime.meanDays + reviewPeriodDays) / PERIOD_DAYS;
-  const demandSamples =
-    input.history && buffersFromSamples({ demandClass, history: input.history, protectionPeriods })
-      ? leadTimeDemandSamples(input.history, {
-          horizon: { mean: protectionPeriods, sd: leadTime.stdDevDays / PERIOD_DAYS },
-          samples: context.demandSampleCount,
-          seed: samplingSeed(item.itemId, forecast.locationId),
-        })
-      : undefined;
+  const demand = planningDemand({
+    forecast,
+    history: input.history,
+    leadTime,
+    reviewPeriodDays,
+    periodDays: PERIOD_DAYS,
+    sampleCount: context.demandSampleCount,
+    seed: samplingSeed(item.itemId, forecast.locationId),
+  });
+  notes.push(...demand.notes);
 
   if (input.onHand < 0) notes.push(`on hand ${input.onHand} taken as 0`);
   const onOrder = (input.openOrder?.quantity ?? 0) + input.approvedNotExported;
@@ -409,12 +389,12 @@ function planPair(input: PairInput): {
     locationId: String(forecast.locationId),
     startDate: input.planDate,
     periodDays: PERIOD_DAYS,
-    forecastMean,
-    forecastStdDev,
-    protectionErrors: forecast.protectionErrors,
-    demandSamples,
-    demandClass,
-    demandHistory: input.history,
+    forecastMean: demand.forecastMean,
+    forecastStdDev: demand.forecastStdDev,
+    protectionErrors: demand.protectionErrors,
+    demandSamples: demand.demandSamples,
+    demandClass: demand.demandClass,
+    demandHistory: demand.demandHistory,
     leadTime,
     reviewPeriodDays,
     service: { measure: 'cycle', level: serviceLevel },
@@ -439,7 +419,7 @@ function planPair(input: PairInput): {
     serviceLevelSource: item.serviceLevelOverride !== null ? 'item-override' : `class-${abcClass}`,
     forecastMethod: forecast.method,
     demandClass: forecast.demandClass,
-    forecastStdDevSource: hasResidualSd ? 'forecast-residuals' : 'poisson',
+    forecastStdDevSource: demand.forecastStdDevSource,
     leadTimes: offers.map((offer) => {
       const learned = context.leadTimes.get(leadTimeKey(offer.supplierId, offer.itemId));
       return {
@@ -475,7 +455,7 @@ function planPair(input: PairInput): {
   const exceptions = planExceptions({
     itemId: item.itemId,
     locationId: forecast.locationId,
-    forecastMean,
+    forecastMean: demand.forecastMean,
     leadTimeDays: result.explanation.leadTimeMeanDays,
     history: input.history,
     order: recommendation ? { quantity: recommendation.quantity, unitCost: recommendation.unitCost, currency: orderedFrom?.currency ?? null } : null,

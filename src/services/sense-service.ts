@@ -58,6 +58,9 @@ export function createSenseService(deps: {
   replan: Replanner;
   /** Hands an opened sense run to the job runner; absent, the run goes on in the background of this process. */
   dispatch?: (runId: number) => Promise<void>;
+  /** Throws when the job runner cannot take the run now: nothing is opened then. */
+  ensureReachable?: () => Promise<void>;
+  now: () => Date;
 }): SenseService {
   const { db, logger } = deps;
 
@@ -65,7 +68,7 @@ export function createSenseService(deps: {
     let opened = await openRun(db, { kind: SENSE_RUN_KIND, trigger });
     if ('runningId' in opened) {
       const running = await findRun(db, opened.runningId);
-      const ageMinutes = running ? (Date.now() - new Date(running.startedAt).getTime()) / 60_000 : 0;
+      const ageMinutes = running ? (deps.now().getTime() - new Date(running.startedAt).getTime()) / 60_000 : 0;
       if (ageMinutes < STALE_RUN_MINUTES) throw new ConflictError(`sense run ${opened.runningId} is still running`, { runningRunId: opened.runningId });
       await closeRun(db, opened.runningId, { status: 'failed', error: `still running after ${STALE_RUN_MINUTES} minutes: its process stopped` });
       opened = await openRun(db, { kind: SENSE_RUN_KIND, trigger });
@@ -126,6 +129,7 @@ export function createSenseService(deps: {
 
   return {
     async startRun(trigger) {
+      if (deps.dispatch) await deps.ensureReachable?.();
       const runId = await open(trigger);
       if (deps.dispatch) await deps.dispatch(runId);
       else senseRun(runId).catch((error: unknown) => logger.error({ err: error, runId }, 'sense run failed'));

@@ -49,11 +49,11 @@ describe('replen simulate (CLI)', () => {
     expect(Number(onHand)).toBeCloseTo(10 / 15, 9);
   });
 
-  it('uses TSB samples for the intermittent series, as the planner, and quotes a method holding commas', async () => {
+  it('buffers the intermittent series from samples, as the planner, and quotes a method holding commas', async () => {
     await run(flags('simulate-good.csv', 'out.csv'));
     const text = await readFile(join(folder, 'out.csv'), 'utf8');
-    expect(text).toMatch(/^slow,0\.95,[\d.]+,[\d.]+,[\d.]+,[\d.]+,\d+,\d+,intermittent,tsb samples$/m);
-    expect(text).toMatch(/^smooth,.*,smooth,"ETS\(/m);
+    expect(text).toMatch(/^slow,0\.95,[\d.]+,[\d.]+,[\d.]+,[\d.]+,\d+,\d+,intermittent,[a-z]+; samples-quantile$/m);
+    expect(text).toMatch(/^smooth,.*,smooth,"Mean of ETS\(.*; error-quantile-cycle"$/m);
   });
 
   it('gives the same file for the same input and seed, with a random lead time too', async () => {

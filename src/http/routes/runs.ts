@@ -48,6 +48,11 @@ export const startedRunResponse = z.strictObject({
   runId: z.number().int(),
   chunks: z.number().int().optional().describe('Forecast chunks of a pipeline run; absent for a sense run.'),
 });
+export const resumedRunResponse = z.strictObject({
+  runId: z.number().int(),
+  chunks: z.number().int().describe('Chunks dispatched again: those with no finished record.'),
+  dispatch: z.number().int().describe('How many times the run has now been dispatched.'),
+});
 
 /** Pipeline and sense runs: progress while running, counts per stage, errors. Starting one is for admins. */
 export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService, sense: SenseService): Router {
@@ -66,6 +71,15 @@ export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService, sen
     const { trigger, kind } = startRunBody.parse(req.body ?? undefined);
     const started = kind === 'sense' ? await sense.startRun(trigger) : await pipeline.startRun(trigger);
     res.status(202).location(`/runs/${started.runId}`).json(started);
+  });
+  router.post('/runs/:id/cancel', requirePermission(apiKeys, 'admin'), async (req, res) => {
+    const { id } = runIdParams.parse(req.params);
+    res.json(await pipeline.cancelRun(id));
+  });
+  router.post('/runs/:id/resume', requirePermission(apiKeys, 'admin'), async (req, res) => {
+    const { id } = runIdParams.parse(req.params);
+    const resumed = await pipeline.resumeRun(id);
+    res.status(202).location(`/runs/${id}`).json(resumed);
   });
   return router;
 }

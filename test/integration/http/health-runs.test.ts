@@ -41,12 +41,13 @@ describe.each(testEngines())('health, readiness and runs over HTTP on %s', (engi
     expect(response.body).toEqual({ status: 'ok' });
   });
 
-  it('GET /ready reports the database reachable and no migration pending', async () => {
+  it('GET /ready reports the database reachable, no migration pending and no run without progress', async () => {
     const response = await request(app).get('/ready').expect(200);
     expect(response.body.ready).toBe(true);
     expect(response.body.checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok])).toEqual([
       ['database', true],
       ['migrations', true],
+      ['runs', true],
     ]);
   });
 

@@ -110,10 +110,10 @@ describeWithServices('job failures under BullMQ: data errors fail at once, other
         ...services,
         pipeline: {
           ...services.pipeline,
-          // The first call meets an error that is not the data's fault (say, the database restarting).
+          // The first call meets an error that is not the data's fault nor a lost connection (say, a lock timeout).
           forecastChunk: async (runId, range) => {
             calls.push({ firstItemId: range.firstItemId, at: Date.now() });
-            if (calls.length === 1) throw new Error('connection terminated unexpectedly');
+            if (calls.length === 1) throw new Error('lock timeout: canceling statement');
             return services.pipeline.forecastChunk(runId, range);
           },
         },
@@ -128,7 +128,7 @@ describeWithServices('job failures under BullMQ: data errors fail at once, other
         }
         expect(delayed).toHaveLength(1);
         expect(delayed[0].attemptsMade).toBe(1);
-        expect(delayed[0].failedReason).toBe('connection terminated unexpectedly');
+        expect(delayed[0].failedReason).toBe('lock timeout: canceling statement');
         expect((await services.pipeline.getRun(runId)).status).toBe('running');
 
         const run = await waitForRun(services, runId, 60_000);
@@ -142,4 +142,46 @@ describeWithServices('job failures under BullMQ: data errors fail at once, other
       },
     );
   }, 90_000);
+
+  it('a lost database connection spends no try: the worker stops taking jobs, probes the database and runs the job again once it answers', async () => {
+    const calls: number[] = [];
+    let databaseDown = true;
+    let probes = 0;
+    const downFor = 1500;
+    const wentDownAt = Date.now();
+    setTimeout(() => (databaseDown = false), downFor).unref();
+    await withWorker(
+      (services) => ({
+        ...services,
+        pipeline: {
+          ...services.pipeline,
+          // node-postgres's error for a server gone mid-query; the probe fails alike until the "restart" is over.
+          forecastChunk: async (runId, range) => {
+            calls.push(Date.now());
+            if (databaseDown) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+            return services.pipeline.forecastChunk(runId, range);
+          },
+          ping: async () => {
+            probes++;
+            if (databaseDown) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          },
+        },
+      }),
+      async ({ queue, services }) => {
+        const { runId, chunks } = await services.pipeline.startRun('test');
+        const run = await waitForRun(services, runId, 60_000);
+        expect(run.status).toBe('succeeded');
+        expect(run.counts.chunksDone).toBe(chunks);
+        // Every chunk succeeded on its first try: the outage was waited out inside the job, not counted as a failure.
+        const completed = await queue.getCompleted();
+        const chunkJobs = completed.filter((job) => job.name === 'forecast-chunk');
+        expect(chunkJobs).toHaveLength(chunks);
+        for (const job of chunkJobs) expect(job.attemptsMade).toBe(1);
+        expect(await queue.getFailed()).toHaveLength(0);
+        // Paused while the database was away: with concurrency 1, one call failed before the probe succeeded.
+        expect(calls.filter((at) => at - wentDownAt < downFor)).toHaveLength(1);
+        expect(probes).toBeGreaterThanOrEqual(2);
+      },
+    );
+  }, 60_000);
 });

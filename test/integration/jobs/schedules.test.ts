@@ -7,7 +7,7 @@ import { redisAvailable, testRedisUrl, uniqueQueueName } from '../../helpers/red
 const describeWithRedis = redisAvailable().ok ? describe : describe.skip;
 
 describeWithRedis('the schedules on BullMQ', () => {
-  it('declared at every start-up, they stay one scheduler each: the nightly pipeline, hourly demand sensing and housekeeping, in UTC', async () => {
+  it('declared at every start-up, they stay one scheduler each: the nightly pipeline, hourly demand sensing, housekeeping and the webhook sweep, in UTC', async () => {
     const connection = redisConnection(testRedisUrl());
     const queue = new Queue(uniqueQueueName(), { connection });
     try {
@@ -19,6 +19,7 @@ describeWithRedis('the schedules on BullMQ', () => {
         { key: 'demand-sensing', name: 'start-sense', pattern: '0 * * * *', tz: 'UTC' },
         { key: 'housekeeping', name: 'housekeeping', pattern: '15 4 * * 0', tz: 'UTC' },
         { key: 'nightly-pipeline', name: 'start-run', pattern: '0 2 * * *', tz: 'UTC' },
+        { key: 'webhook-delivery', name: 'deliver-webhooks', pattern: '* * * * *', tz: 'UTC' },
       ]);
     } finally {
       await queue.obliterate({ force: true });

@@ -1,6 +1,5 @@
 import { classifyDemand } from '../../../models/forecast/classify';
 import { buffersFromSamples, sampleBufferReason, slowMoverUnits } from '../../../models/policy/sample-buffer';
-import { forecastProtectionDemand } from '../../../models/policy/simulate';
 
 /** The rule on a history classified as the backtest classifies its warm-up. */
 const reasonFor = (history: number[], protectionPeriods: number) =>
@@ -51,13 +50,5 @@ describe('sampleBufferReason: which items are buffered from demand samples (plan
   it('refuses a protection interval that is not a finite number ≥ 0', () => {
     expect(() => reasonFor(smooth, Number.NaN)).toThrow('sampleBufferReason: protectionPeriods must be finite and ≥ 0');
     expect(() => reasonFor(smooth, -1)).toThrow('sampleBufferReason: protectionPeriods must be finite and ≥ 0');
-  });
-
-  it('is the rule the backtest follows: the same warm-up switches from ETS to samples at 10 units over L + R', () => {
-    // Warm-up 2, 3, 2, 3, … (2.5 a period); L + R = 4 → 10 units: ETS; L + R = 3 → 7.5 units: TSB samples.
-    const demand = Array.from({ length: 40 }, (_, period) => (period % 2 === 0 ? 2 : 3));
-    const options = { warmup: 20, seasonLength: 1, samples: 50 };
-    expect(forecastProtectionDemand(demand, { ...options, leadTime: 3, reviewPeriod: 1 }).method).toMatch(/^ETS\(/);
-    expect(forecastProtectionDemand(demand, { ...options, leadTime: 2, reviewPeriod: 1 })).toMatchObject({ demandClass: 'smooth', method: 'tsb samples' });
   });
 });

@@ -1,0 +1,149 @@
+/**
+ * replen replay --input FILE --output FILE --summary FILE --service-level P --lead-time L [--lead-time-sd S]
+ *               [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--policy replen|textbook|minmax]
+ *               [--seed N]
+ * The closed-loop replay (src/services/replay): weekly demand series_id,period,value (as `replen forecast` reads it)
+ * become SKUs of one supplier on a fresh embedded database; the real pipeline plans each review on a simulated clock,
+ * every proposal is approved and delivered after a drawn lead time, and demand is served, backordered and recorded as
+ * censored sales day by day. Writes one row per series to --output:
+ * series_id,demand_class,target_csl,achieved_csl,fill_rate,avg_on_hand,avg_on_hand_value,backordered_units,backorder_days,orders,eta_p90_met
+ * and the same per demand class and overall to --summary (JSON). One progress line per simulated week on stderr.
+ * Exit codes: 0 done; 2 bad flags or bad input; 1 anything unexpected.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { SeriesOutcome } from '../services/replay/driver';
+import { runReplay } from '../services/replay/run-replay';
+import { summariseOutcomes } from '../services/replay/summary';
+import { csvField } from '../csv-field';
+import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
+
+export const replayUsage =
+  'usage: replen replay --input FILE --output FILE --summary FILE --service-level P --lead-time L [--lead-time-sd S] [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--policy replen|textbook|minmax] [--seed N]';
+
+const decimal = (flag: string) =>
+  z
+    .string()
+    .regex(/^\d*\.?\d+$/, `${flag} must be a number ≥ 0`)
+    .transform(Number);
+const wholeNumber = (flag: string, minimum: number) =>
+  z
+    .string({ error: `${flag} is required` })
+    .regex(/^\d+$/, `${flag} must be a whole number ≥ ${minimum}`)
+    .transform(Number)
+    .refine((n) => n >= minimum, `${flag} must be a whole number ≥ ${minimum}`);
+
+const flagsSchema = z.object({
+  input: z.string({ error: '--input is required' }).min(1, '--input is required'),
+  output: z.string({ error: '--output is required' }).min(1, '--output is required'),
+  summary: z.string({ error: '--summary is required' }).min(1, '--summary is required'),
+  'service-level': z
+    .string({ error: '--service-level is required' })
+    .regex(/^\d*\.?\d+$/, '--service-level must be a number such as 0.95 or 95')
+    .transform(Number)
+    .transform((level) => (level > 1 ? level / 100 : level))
+    .refine((level) => level > 0 && level < 1, '--service-level must be in (0, 1), or a percentage in (1, 100)'),
+  'lead-time': wholeNumber('--lead-time', 1).refine((n) => n <= 52, '--lead-time is in weeks: at most 52'),
+  'lead-time-sd': decimal('--lead-time-sd').default(0),
+  lateness: decimal('--lateness').default(0),
+  'review-period': wholeNumber('--review-period', 1).refine((n) => n <= 52, '--review-period is in weeks: at most 52').default(1),
+  warmup: wholeNumber('--warmup', 8).default(52),
+  moq: decimal('--moq').refine((n) => n > 0, '--moq must be > 0').default(1),
+  multiple: decimal('--multiple').refine((n) => n > 0, '--multiple must be > 0').default(1),
+  policy: z.enum(['replen', 'textbook', 'minmax'], { error: '--policy must be replen, textbook or minmax' }).default('replen'),
+  seed: wholeNumber('--seed', 0).default(1),
+});
+
+type Flags = z.infer<typeof flagsSchema>;
+
+class UsageError extends Error {}
+
+const flagNames = ['input', 'output', 'summary', 'service-level', 'lead-time', 'lead-time-sd', 'lateness', 'review-period', 'warmup', 'moq', 'multiple', 'policy', 'seed'];
+
+function parseFlags(argv: string[]): Flags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(flagNames.map((name) => [name, { type: 'string' }])) as Record<string, { type: 'string' }>,
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const parsed = flagsSchema.safeParse(values);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data;
+}
+
+export const replayHeader = 'series_id,demand_class,target_csl,achieved_csl,fill_rate,avg_on_hand,avg_on_hand_value,backordered_units,backorder_days,orders,eta_p90_met';
+
+function outcomeRow(outcome: SeriesOutcome): string {
+  const optional = (value: number | null) => (value === null ? '' : csvNumber(value));
+  return [
+    csvField(outcome.seriesId),
+    outcome.demandClass,
+    csvNumber(outcome.targetCsl),
+    optional(outcome.achievedCsl),
+    optional(outcome.fillRate),
+    csvNumber(outcome.avgOnHand),
+    csvNumber(outcome.avgOnHandValue),
+    csvNumber(outcome.backorderedUnits),
+    String(outcome.backorderDays),
+    String(outcome.orders),
+    optional(outcome.etaP90Met),
+  ].join(',');
+}
+
+/** Runs the replay command; resolves to the process exit code. */
+export async function runReplayCommand(argv: string[], options: { forecastThreads?: number } = {}): Promise<number> {
+  let flags: Flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    process.stderr.write(`replen replay: ${(error as Error).message}\n${replayUsage}\n`);
+    return 2;
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'replen-replay-'));
+  try {
+    const series = await readSeriesCsv(flags.input);
+    for (const { id, values } of series) {
+      const bad = values.findIndex((value) => !(value >= 0));
+      if (bad >= 0) throw new SeriesError(`series '${id}': demand must be a number ≥ 0, got ${values[bad]} in its period ${bad + 1} (in period order)`);
+    }
+    const longest = Math.max(0, ...series.map((one) => one.values.length));
+    if (longest <= flags.warmup) throw new SeriesError(`the longest series has ${longest} weeks: the warm-up of ${flags.warmup} leaves none to replay`);
+    const outcomes = await runReplay(series, {
+      dataDir,
+      forecastThreads: options.forecastThreads ?? 2,
+      serviceLevel: flags['service-level'],
+      leadTimeWeeks: flags['lead-time'],
+      leadTimeSdWeeks: flags['lead-time-sd'],
+      latenessWeeks: flags.lateness,
+      reviewPeriodWeeks: flags['review-period'],
+      warmupWeeks: flags.warmup,
+      moq: flags.moq,
+      multiple: flags.multiple,
+      policy: flags.policy,
+      seed: flags.seed,
+      onWeek: (week) =>
+        process.stderr.write(
+          `replen replay: week ${week.week}/${week.weeks} (${week.date}): on hand ${Math.round(week.onHand)}, backordered ${Math.round(week.backordered)}, orders ${week.orders}, ${week.elapsedSeconds.toFixed(0)} s\n`,
+        ),
+    });
+    await writeLinesAtomically(flags.output, [replayHeader, ...outcomes.map(outcomeRow)]);
+    await writeFile(flags.summary, `${JSON.stringify({ policy: flags.policy, ...summariseOutcomes(outcomes) }, null, 2)}\n`);
+    process.stdout.write(`replen replay: ${outcomes.length} series replayed over ${longest - flags.warmup} weeks, written to ${flags.output} and ${flags.summary}\n`);
+    return 0;
+  } catch (error) {
+    const known = isInputError(error);
+    process.stderr.write(`replen replay: ${known ? '' : 'unexpected error: '}${(error as Error).message}\n`);
+    return known ? 2 : 1;
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,461 @@
+/**
+ * The closed-loop replay: plays the ERP and the buyer around the real pipeline, week by week, on its own database.
+ * Each series is one SKU at one location from one supplier. Every simulated day demand is served from stock on hand;
+ * what stock cannot serve becomes a backordered sales-order line, and the recorded sales are what was served, the day
+ * flagged out of stock when it ended with none: the planner sees censored demand, as in real life. At each review the
+ * nightly run (import → forecast stage → plan stage → backorder stage, through the pipeline service) plans; the buyer
+ * approves every proposal (replen) and the ERP pulls and acknowledges the order, which becomes an ERP purchase order
+ * whose delivery takes a drawn lead time; receipts fill backorders first. The textbook and min/max policies are
+ * computed by the buyer from the recorded sales instead, and ordered through the same ERP import.
+ */
+import type { Knex } from 'knex';
+import { addDays } from '../../../db/dates';
+import { ensureLocation, runBackorderEtas, runItemLevels } from '../../../db/repositories/replay';
+import { minMaxLevels, textbookOrderUpTo } from '../../../models/policy/baseline-policies';
+import { normalDraw, seededRandom, type Random } from '../../../models/stats/random';
+import type { SimulatedClock } from '../../clock';
+import type { Services } from '../index';
+import type { BacktestPolicy } from './backtest';
+
+export interface ReplaySeries {
+  id: string;
+  /** Demand per week, oldest first: the first `warmupWeeks` are history, the rest is replayed. */
+  values: number[];
+}
+
+export interface ReplayDriverOptions {
+  serviceLevel: number;
+  /** Promised lead time L in weeks (whole), the actual ones drawn around L + lateness with sd leadTimeSd. */
+  leadTimeWeeks: number;
+  leadTimeSdWeeks: number;
+  latenessWeeks: number;
+  reviewPeriodWeeks: number;
+  warmupWeeks: number;
+  moq: number;
+  multiple: number;
+  policy: BacktestPolicy;
+  seed: number;
+}
+
+/** One SKU's outcome over the replayed weeks. */
+export interface SeriesOutcome {
+  seriesId: string;
+  demandClass: string;
+  targetCsl: number;
+  /** Share of review cycles (weeks t + L … t + L + R − 1 of the review at t) without a day of unmet demand; null without one. */
+  achievedCsl: number | null;
+  /** Demand met from stock on its day / all demand; null without demand. */
+  fillRate: number | null;
+  avgOnHand: number;
+  avgOnHandValue: number;
+  backorderedUnits: number;
+  /** Days that ended with a backorder open. */
+  backorderDays: number;
+  orders: number;
+  /** Share of backordered lines filled by the late-case (p90) ETA the backorder stage first gave them; null without one. */
+  etaP90Met: number | null;
+  /** End-of-week on hand and open backorders, replayed weeks only. */
+  weeklyOnHand: number[];
+  weeklyBackordered: number[];
+  weeklyDemand: number[];
+}
+
+export interface WeekProgress {
+  week: number;
+  weeks: number;
+  date: string;
+  onHand: number;
+  backordered: number;
+  orders: number;
+  elapsedSeconds: number;
+}
+
+/** Monday of week 0. Any Monday will do: the clock is simulated. */
+const FIRST_DAY = '2020-01-06';
+const LOCATION = 'REPLAY';
+const SUPPLIER = 'REPLAY-SUPPLIER';
+const UNIT_COST = 1;
+const ACTOR = 'replay';
+const IMPORT_BATCH = 20_000;
+
+interface Backorder {
+  line: string;
+  order: string;
+  date: string;
+  quantity: number;
+  remaining: number;
+}
+
+interface Incoming {
+  order: string;
+  line: string;
+  orderDate: string;
+  arrivalDay: number;
+  quantity: number;
+}
+
+interface SkuState {
+  id: string;
+  sku: string;
+  daily: number[];
+  random: Random;
+  onHand: number;
+  onOrder: number;
+  backorders: Backorder[];
+  incoming: Incoming[];
+  recordedWeekly: number[];
+  demand: number;
+  servedFromStock: number;
+  backorderedUnits: number;
+  backorderDays: number;
+  onHandDays: number;
+  orders: number;
+  shortWeeks: Set<number>;
+  eta: Map<string, string>;
+  /** Backordered lines filled, with the day. */
+  filled: Map<string, string>;
+  weekServed: number;
+  weeklyOnHand: number[];
+  weeklyBackordered: number[];
+  demandClass: string;
+}
+
+/** Spreads a week's demand over its 7 days: whole units one by one on seeded random days, fractions evenly. */
+function spreadWeek(value: number, random: Random): number[] {
+  const days = new Array<number>(7).fill(0);
+  if (!Number.isInteger(value) || value > 700) {
+    const whole = Number.isInteger(value) ? Math.floor(value / 7) : value / 7;
+    days.fill(whole);
+    if (Number.isInteger(value)) for (let unit = 0; unit < value - 7 * whole; unit++) days[Math.floor(random() * 7)] += 1;
+    return days;
+  }
+  for (let unit = 0; unit < value; unit++) days[Math.floor(random() * 7)] += 1;
+  return days;
+}
+
+const dayDate = (day: number) => addDays(FIRST_DAY, day);
+
+async function importInBatches(services: Services, kind: Parameters<Services['imports']['importRecords']>[0], records: object[]): Promise<void> {
+  for (let start = 0; start < records.length; start += IMPORT_BATCH) {
+    await services.imports.importRecords(kind, { format: 'json', body: records.slice(start, start + IMPORT_BATCH), partial: false });
+  }
+}
+
+/** Rounds an order to the supplier's minimum and multiple, as the planner does for its own. */
+function roundOrder(quantity: number, moq: number, multiple: number): number {
+  if (quantity <= 0) return 0;
+  return Math.max(moq, Math.ceil(quantity / multiple - 1e-9) * multiple);
+}
+
+export interface ReplayDeps {
+  db: Knex;
+  services: Services;
+  clock: SimulatedClock;
+  /** Runs one nightly run to its end (the forecast chunks, then the run stages) and resolves to its id. */
+  runPipeline(): Promise<number>;
+  onWeek?: (progress: WeekProgress) => void;
+}
+
+/** Replays every series together (one catalogue, one run per review) and returns one outcome per series. */
+export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDriverOptions, deps: ReplayDeps): Promise<SeriesOutcome[]> {
+  const { services, clock } = deps;
+  const weeks = Math.max(...seriesList.map((series) => series.values.length));
+  const { warmupWeeks: warmup, leadTimeWeeks: L, reviewPeriodWeeks: R } = options;
+  if (!(warmup >= 1 && warmup < weeks)) throw new Error(`replay: the warm-up of ${warmup} weeks leaves none of the ${weeks} weeks to replay`);
+  const started = Date.now();
+
+  const skus: SkuState[] = seriesList.map((series, index) => {
+    const random = seededRandom((options.seed * 1_000_003 + index * 7919) >>> 0);
+    // Series shorter than the longest start later: they end with it.
+    const padded = [...new Array<number>(weeks - series.values.length).fill(0), ...series.values];
+    return {
+      id: series.id,
+      sku: `R${String(index + 1).padStart(6, '0')}`,
+      daily: padded.flatMap((value) => spreadWeek(value, random)),
+      random,
+      onHand: 0,
+      onOrder: 0,
+      backorders: [],
+      incoming: [],
+      recordedWeekly: padded.slice(0, warmup),
+      demand: 0,
+      servedFromStock: 0,
+      backorderedUnits: 0,
+      backorderDays: 0,
+      onHandDays: 0,
+      orders: 0,
+      shortWeeks: new Set(),
+      eta: new Map(),
+      filled: new Map(),
+      weekServed: 0,
+      weeklyOnHand: [],
+      weeklyBackordered: [],
+      demandClass: '',
+    };
+  });
+
+  // The catalogue, as an ERP would send it.
+  clock.setEndOfDay(dayDate(0));
+  await ensureLocation(deps.db, LOCATION);
+  await services.imports.importRecords('suppliers', {
+    format: 'json',
+    body: [{ externalId: SUPPLIER, name: 'Replay supplier', reviewPeriodDays: 7 * R }],
+    partial: false,
+  });
+  await importInBatches(services, 'items', skus.map((sku) => ({ sku: sku.sku, description: sku.id.slice(0, 2000), unitCost: UNIT_COST, unitPrice: 2 * UNIT_COST })));
+  await importInBatches(
+    services,
+    'supplier-items',
+    skus.map((sku) => ({
+      externalId: `SI-${sku.sku}`,
+      supplier: SUPPLIER,
+      sku: sku.sku,
+      unitCost: UNIT_COST,
+      moq: options.moq,
+      orderMultiple: options.multiple,
+      promisedLeadTimeDays: 7 * L,
+    })),
+  );
+
+  // The warm-up: sales as they were, no stock-outs known.
+  clock.setEndOfDay(dayDate(7 * warmup - 1));
+  const history = skus.flatMap((sku) =>
+    sku.daily.slice(0, 7 * warmup).map((quantity, day) => ({ sku: sku.sku, location: LOCATION, salesDate: dayDate(day), quantity })),
+  );
+  await importInBatches(services, 'daily-sales', history);
+
+  let orderCount = 0;
+  let lastKey: [string, number] | undefined;
+  const drawLeadTimeDays = (random: Random) =>
+    Math.max(1, Math.round(7 * (L + options.latenessWeeks) + 7 * options.leadTimeSdWeeks * (options.leadTimeSdWeeks > 0 ? normalDraw(random) : 0)));
+
+  const placeOrders = async (lines: Array<{ sku: SkuState; quantity: number }>, day: number) => {
+    const orderDate = dayDate(day);
+    const records = lines.map(({ sku, quantity }) => {
+      orderCount += 1;
+      const order = `PO-${sku.sku}-${day}`;
+      const line = `${order}-1`;
+      sku.incoming.push({ order, line, orderDate, arrivalDay: day + drawLeadTimeDays(sku.random), quantity });
+      sku.onOrder += quantity;
+      sku.orders += 1;
+      return {
+        externalId: order,
+        supplier: SUPPLIER,
+        location: LOCATION,
+        orderDate,
+        promisedDate: addDays(orderDate, 7 * L),
+        status: 'open',
+        lines: [{ externalId: line, sku: sku.sku, quantityOrdered: quantity }],
+      };
+    });
+    await importInBatches(services, 'purchase-orders', records);
+  };
+
+  const bySku = new Map(skus.map((sku) => [sku.sku, sku]));
+  for (let week = warmup; week < weeks; week++) {
+    const monday = 7 * week;
+    if ((week - warmup) % R === 0) {
+      // The nightly run after the last day of the previous week; orders go out on Monday.
+      let runId: number | null = null;
+      if (options.policy === 'replen' || week === warmup) {
+        runId = await deps.runPipeline();
+        const levels = await runItemLevels(deps.db, runId);
+        for (const level of levels) {
+          const sku = bySku.get(level.sku);
+          if (!sku) continue;
+          sku.demandClass = level.demandClass ?? sku.demandClass;
+          // The first review starts each SKU at its order-up-to level, as if the policy had always run.
+          if (week === warmup && options.policy === 'replen') sku.onHand = Math.ceil(level.orderUpTo - 1e-9);
+        }
+      }
+      if (options.policy !== 'replen') {
+        const lines: Array<{ sku: SkuState; quantity: number }> = [];
+        for (const sku of skus) {
+          const base = { history: sku.recordedWeekly, leadTimePeriods: L, reviewPeriods: R, leadTimeStdDevPeriods: options.leadTimeSdWeeks, serviceLevel: options.serviceLevel };
+          const { reorderPoint, orderUpTo } =
+            options.policy === 'textbook' ? { reorderPoint: Infinity, orderUpTo: textbookOrderUpTo(base) } : (({ minimum, maximum }) => ({ reorderPoint: minimum, orderUpTo: maximum }))(minMaxLevels(base));
+          if (week === warmup) {
+            sku.onHand = Math.ceil(orderUpTo - 1e-9);
+            continue;
+          }
+          const position = sku.onHand + sku.onOrder - sku.backorders.reduce((sum, line) => sum + line.remaining, 0);
+          if (position > reorderPoint) continue;
+          const quantity = roundOrder(orderUpTo - position, options.moq, options.multiple);
+          if (quantity > 0) lines.push({ sku, quantity });
+        }
+        await placeOrders(lines, monday);
+      } else if (week > warmup && runId !== null) {
+        const lines = await approveAndPull(services, runId, lastKey);
+        lastKey = lines.lastKey ?? lastKey;
+        await placeOrders(
+          lines.lines.flatMap(({ sku, quantity }) => (bySku.has(sku) ? [{ sku: bySku.get(sku)!, quantity }] : [])),
+          monday,
+        );
+      }
+      if (runId !== null && options.policy === 'replen') {
+        for (const { lineExternalId, etaLateCase } of await runBackorderEtas(deps.db, runId)) {
+          const sku = bySku.get(lineExternalId.split('-')[1]);
+          if (sku && !sku.eta.has(lineExternalId)) sku.eta.set(lineExternalId, etaLateCase);
+        }
+      }
+    }
+
+    // The week, day by day.
+    const sales: object[] = [];
+    const salesOrders: object[] = [];
+    const receipts: object[] = [];
+    for (let day = monday; day < monday + 7; day++) {
+      const date = dayDate(day);
+      for (const sku of skus) {
+        const arriving = sku.incoming.filter((incoming) => incoming.arrivalDay === day);
+        if (arriving.length > 0) sku.incoming = sku.incoming.filter((incoming) => incoming.arrivalDay !== day);
+        for (const incoming of arriving) {
+          sku.onOrder -= incoming.quantity;
+          let left = incoming.quantity;
+          // Receipts fill backorders first, oldest first.
+          for (const line of sku.backorders) {
+            if (left <= 0) break;
+            const shipped = Math.min(left, line.remaining);
+            line.remaining -= shipped;
+            left -= shipped;
+            if (line.remaining <= 1e-9) {
+              line.remaining = 0;
+              sku.filled.set(line.line, date);
+            }
+            salesOrders.push(salesOrderRecord(sku, line));
+          }
+          sku.backorders = sku.backorders.filter((line) => line.remaining > 0);
+          sku.onHand += left;
+          receipts.push({
+            externalId: incoming.order,
+            supplier: SUPPLIER,
+            location: LOCATION,
+            orderDate: incoming.orderDate,
+            promisedDate: addDays(incoming.orderDate, 7 * L),
+            status: 'closed',
+            lines: [{ externalId: incoming.line, sku: sku.sku, quantityOrdered: incoming.quantity, quantityReceived: incoming.quantity, receipts: [{ externalId: `RC-${incoming.line}`, receivedDate: date, quantity: incoming.quantity }] }],
+          });
+        }
+        const demand = sku.daily[day];
+        const served = Math.min(sku.onHand, demand);
+        sku.onHand -= served;
+        const unmet = demand - served;
+        sku.demand += demand;
+        sku.servedFromStock += served;
+        sku.weekServed += served;
+        if (unmet > 1e-9) {
+          const line: Backorder = { line: `SOL-${sku.sku}-${day}`, order: `SO-${sku.sku}-${day}`, date, quantity: unmet, remaining: unmet };
+          sku.backorders.push(line);
+          sku.backorderedUnits += unmet;
+          sku.shortWeeks.add(week);
+          salesOrders.push(salesOrderRecord(sku, line));
+        }
+        sales.push({ sku: sku.sku, location: LOCATION, salesDate: date, quantity: served, outOfStock: sku.onHand <= 1e-9 });
+        sku.onHandDays += sku.onHand;
+        if (sku.backorders.length > 0) sku.backorderDays += 1;
+      }
+    }
+
+    // What the ERP sends after the week: sales, stock, customer orders, deliveries.
+    const sunday = dayDate(monday + 6);
+    clock.setEndOfDay(sunday);
+    await importInBatches(services, 'daily-sales', sales);
+    await importInBatches(services, 'on-hand', skus.map((sku) => ({ sku: sku.sku, location: LOCATION, snapshotDate: sunday, quantity: sku.onHand })));
+    await importInBatches(services, 'sales-orders', latestPerLine(salesOrders));
+    await importInBatches(services, 'purchase-orders', receipts);
+    let onHand = 0;
+    let backordered = 0;
+    for (const sku of skus) {
+      sku.recordedWeekly.push(sku.weekServed);
+      sku.weekServed = 0;
+      const open = sku.backorders.reduce((sum, line) => sum + line.remaining, 0);
+      sku.weeklyOnHand.push(sku.onHand);
+      sku.weeklyBackordered.push(open);
+      onHand += sku.onHand;
+      backordered += open;
+    }
+    deps.onWeek?.({ week: week - warmup + 1, weeks: weeks - warmup, date: sunday, onHand, backordered, orders: orderCount, elapsedSeconds: (Date.now() - started) / 1000 });
+  }
+
+  const endDate = dayDate(7 * weeks - 1);
+  return skus.map((sku) => outcomeOf(sku, options, weeks, endDate));
+}
+
+function salesOrderRecord(sku: SkuState, line: Backorder): object {
+  const shipped = line.quantity - line.remaining;
+  return {
+    externalId: line.order,
+    customerRef: 'replay',
+    location: LOCATION,
+    orderDate: line.date,
+    status: line.remaining > 0 ? 'open' : 'closed',
+    lines: [{ externalId: line.line, sku: sku.sku, quantityOrdered: line.quantity, quantityShipped: shipped, quantityBackordered: line.remaining }],
+  };
+}
+
+/** The last state of each sales-order line of the week (a line may be opened and filled within it). */
+function latestPerLine(records: object[]): object[] {
+  const byLine = new Map<string, object>();
+  for (const record of records as Array<{ lines: Array<{ externalId: string }> }>) byLine.set(record.lines[0].externalId, record);
+  return [...byLine.values()];
+}
+
+/** Approves every proposal of the run (one draft order: one supplier, one location), then pulls and acknowledges it as the ERP. */
+async function approveAndPull(services: Services, runId: number, after: [string, number] | undefined) {
+  const lines: Array<{ sku: string; quantity: number }> = [];
+  const drafts = await services.draftOrders.list({ runId });
+  for (const draft of drafts.data) {
+    await services.recommendations.approveDraftOrder({ supplierId: draft.supplierId, locationId: draft.locationId, runId, actor: ACTOR });
+  }
+  let lastKey: [string, number] | null = null;
+  for (let more = true; more; ) {
+    const page = await services.purchaseOrders.pull({ after: lastKey ?? after, limit: 500 });
+    for (const order of page.data) {
+      if (order.status !== 'pending') continue;
+      for (const line of order.lines) lines.push({ sku: line.sku, quantity: line.quantity });
+      await services.purchaseOrders.acknowledge(order.id, { erpPoNumber: `ERP-${order.id}`, idempotencyKey: `replay-${order.id}`, actor: ACTOR, pulledChangeKey: order.changeKey[0] });
+    }
+    lastKey = page.lastKey ?? lastKey;
+    more = page.hasMore;
+  }
+  return { lines, lastKey };
+}
+
+function outcomeOf(sku: SkuState, options: ReplayDriverOptions, weeks: number, endDate: string): SeriesOutcome {
+  const { warmupWeeks: warmup, leadTimeWeeks: L, reviewPeriodWeeks: R } = options;
+  let cycles = 0;
+  let served = 0;
+  for (let review = warmup; review + L + R - 1 < weeks; review += R) {
+    cycles += 1;
+    let short = false;
+    for (let week = review + L; week < review + L + R; week++) short ||= sku.shortWeeks.has(week);
+    if (!short) served += 1;
+  }
+  let etaLines = 0;
+  let etaMet = 0;
+  for (const [line, eta] of sku.eta) {
+    const filledOn = sku.filled.get(line);
+    // A line still open whose ETA is after the end is not decided yet.
+    if (filledOn === undefined && eta >= endDate) continue;
+    etaLines += 1;
+    if (filledOn !== undefined && filledOn <= eta) etaMet += 1;
+  }
+  const replayedDays = 7 * (weeks - warmup);
+  const avgOnHand = sku.onHandDays / replayedDays;
+  return {
+    seriesId: sku.id,
+    demandClass: sku.demandClass,
+    targetCsl: options.serviceLevel,
+    achievedCsl: cycles === 0 ? null : served / cycles,
+    fillRate: sku.demand === 0 ? null : sku.servedFromStock / sku.demand,
+    avgOnHand,
+    avgOnHandValue: avgOnHand * UNIT_COST,
+    backorderedUnits: sku.backorderedUnits,
+    backorderDays: sku.backorderDays,
+    orders: sku.orders,
+    etaP90Met: etaLines === 0 ? null : etaMet / etaLines,
+    weeklyOnHand: sku.weeklyOnHand,
+    weeklyBackordered: sku.weeklyBackordered,
+    weeklyDemand: Array.from({ length: weeks - warmup }, (_, index) => sku.daily.slice(7 * (warmup + index), 7 * (warmup + index + 1)).reduce((sum, x) => sum + x, 0)),
+  };
+}
