@@ -23,6 +23,7 @@ import * as soldOutDays from './20261202_020_sold_out_days';
 import * as webhooks from './20261202_030_webhooks';
 import * as backorderPromises from './20261202_031_backorder_promises';
 import * as runDispatches from './20261202_060_run_dispatches';
+import * as exceptions from './20261202_070_exceptions';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -54,4 +55,5 @@ export const migrations: Migration[] = [
   { name: '20261202_030_webhooks', ...webhooks },
   { name: '20261202_031_backorder_promises', ...backorderPromises },
   { name: '20261202_060_run_dispatches', ...runDispatches },
+  { name: '20261202_070_exceptions', ...exceptions },
 ];
