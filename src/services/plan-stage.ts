@@ -17,6 +17,7 @@ import {
   type RecommendationRow,
 } from '../../db/repositories/planning';
 import { type PlanError, replacePlanErrors } from '../../db/repositories/plan-errors';
+import { writeExceptionEvents } from './exception-events';
 import { weeklySales } from '../../db/repositories/sales';
 import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../db/repositories/suppliers';
 import { abcClassify } from '../../models/policy/classification';
@@ -298,8 +299,12 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   }
 
   await replacePlanChunk(db, runId, itemIds, { policies, recommendations });
-  await replacePlanErrors(db, runId, itemIds, planErrors);
-  await recordExceptions(db, { runId, kinds: PLAN_EXCEPTION_KINDS, itemIds }, exceptions);
+  // The errors, the exceptions and the exception.opened events they open commit together.
+  await db.transaction(async (trx) => {
+    await replacePlanErrors(trx, runId, itemIds, planErrors);
+    await writeExceptionEvents(trx, runId, itemIds, planErrors, new Date());
+    await recordExceptions(trx, { runId, kinds: PLAN_EXCEPTION_KINDS, itemIds }, exceptions);
+  });
   return {
     plannedItems: policies.length,
     recommendations: recommendations.length,
