@@ -42,6 +42,7 @@ export function createMetrics(deps: {
   queueConnected?: () => boolean;
   /** Share of shipped backordered units that shipped by each ETA measure (firstEta, lastEta, firstEtaLateCase, lastEtaLateCase). */
   etaOnTimeRatios?: () => Promise<Record<string, number>>;
+  openExceptionsByKind: () => Promise<Record<string, number>>;
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'replen_' });
@@ -115,6 +116,17 @@ export function createMetrics(deps: {
       },
     });
   }
+  new Gauge({
+    name: 'replen_exceptions_open',
+    help: 'Exceptions open (unresolved and not acknowledged) by kind (read from the database on scrape)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await deps.openExceptionsByKind();
+      this.reset();
+      for (const [kind, count] of Object.entries(counts)) this.set({ kind }, count);
+    },
+  });
 
   // Pulls run in whichever process runs the job (API, worker, CLI), so these are read from the database on scrape:
   // every process's pulls count, and the counters survive restarts. One read serves the three metrics of a scrape.

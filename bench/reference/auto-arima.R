@@ -3,13 +3,17 @@
 # series at the official horizon. One JSON line per series in bench/reference/r-auto-arima/<set>.jsonl:
 # chosen orders, constant/drift, AICc, log-likelihood, coefficients, point forecasts and 80/95 % bounds
 # (8 significant digits), MASE (scale: in-sample MAE of the seasonal naive, lag 1 for m = 1) and seconds.
-# Run from the repository root: nice Rscript bench/reference/auto-arima.R [m1|m3 ...]
+# Run from the repository root: nice Rscript bench/reference/auto-arima.R [m1|m3|m1:MONTHLY|m3:QUARTERLY ...]
+# (a period after the colon restricts the run to it, so that several processes can share the work; series
+# already in the output file are skipped, so an interrupted run resumes).
 suppressMessages({ library(forecast); library(jsonlite) })
 sets <- commandArgs(trailingOnly = TRUE)
 if (length(sets) == 0) sets <- c("m3", "m1")
 order_periods <- c(MONTHLY = 1, QUARTERLY = 2, YEARLY = 3, OTHER = 4)
-for (set in sets) {
+for (arg in sets) {
+  set <- sub(":.*", "", arg)
   series <- lapply(readLines(sprintf("/work/shared/data/%s.jsonl", set)), fromJSON)
+  if (grepl(":", arg)) series <- Filter(function(s) s$period == sub(".*:", "", arg), series)
   series <- series[order(order_periods[sapply(series, function(s) s$period)], seq_along(series))]
   out <- sprintf("bench/reference/r-auto-arima/%s.jsonl", set)
   done <- if (file.exists(out)) sapply(lapply(readLines(out), fromJSON), function(r) r$id) else character(0)

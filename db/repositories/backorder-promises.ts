@@ -176,7 +176,7 @@ export async function etaAccuracy(db: Db, range: { from?: string; to?: string })
         where p.status = 'shipped' and p.first_eta is not null and p.eta is not null
           and (?::date is null or p.shipped_on >= ?::date) and (?::date is null or p.shipped_on <= ?::date)
      )
-     select p.supplier_id, grouping(p.supplier_id) = 1 as all_suppliers, count(*)::int as lines, sum(p.quantity_backordered)::float8 as units,
+     select p.supplier_id, grouping(p.supplier_id) = 1 as all_suppliers, count(*)::int as lines, coalesce(sum(p.quantity_backordered), 0)::float8 as units,
             ${measure('first_eta', 'first_eta')}, ${measure('eta', 'last_eta')},
             ${measure('first_eta_late_case', 'first_late')}, ${measure('eta_late_case', 'last_late')}
        from shipped p

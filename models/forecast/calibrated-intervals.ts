@@ -10,6 +10,7 @@
  * fail. The calibration uses neither's width, only their shape. Tashman (2000) for the rolling origin.
  */
 import { conformalQuantile } from './protection-errors';
+import { normalQuantile } from '../stats/normal';
 import type { Forecast } from './types';
 
 export interface IntervalCalibration {
@@ -47,6 +48,18 @@ export function calibrationOrigins(n: number, horizon: number, settings: Calibra
 }
 
 /**
+ * The conformal quantile at p of the sorted ratios; past what n ratios can tell (⌈(n + 1)p⌉ > n: 19 are needed at
+ * 95 %), the largest ratio, a quantile at p' = n/(n + 1), stretched to p as a half-normal's quantiles are,
+ * × z((1 + p)/2) / z((1 + p')/2): taking the largest alone would cover with probability p' only.
+ */
+export function conformalFactor(sortedRatios: Float64Array, probability: number): number {
+  const n = sortedRatios.length;
+  if (Math.ceil((n + 1) * probability - 1e-9) <= n) return conformalQuantile(sortedRatios, probability);
+  const reachable = n / (n + 1);
+  return sortedRatios[n - 1] * (normalQuantile((1 + probability) / 2) / normalQuantile((1 + reachable) / 2));
+}
+
+/**
  * `forecast` (fitted on all of `values`) with each level's band scaled by the conformal quantile of the normalised
  * errors of `pointForecast` (the same method's point forecast refitted on the history before each origin). Unchanged,
  * with no calibration, when no origin fits, when the model's bands have no width, or when fewer than 5 errors remain.
@@ -77,7 +90,7 @@ export function calibrateIntervals(
     }
     if (ratios.length < 5) return forecast;
     errors = ratios.length;
-    factors.push(conformalQuantile(Float64Array.from(ratios).sort(), forecast.levels[level] / 100));
+    factors.push(conformalFactor(Float64Array.from(ratios).sort(), forecast.levels[level] / 100));
   }
   const scale = (level: number, bound: number, i: number) => forecast.mean[i] + factors[level] * (bound - forecast.mean[i]);
   const lower = forecast.lower.map((row, level) => row.map((bound, i) => scale(level, bound, i)));

@@ -25,6 +25,10 @@ import {
 import { receiptAllocationCsvColumns, receiptAllocationQuery, receiptAllocationResponse, receiptParams } from './routes/receipts';
 import {
   acknowledgeBody,
+  acknowledgeExceptionBody,
+  exceptionListQuery,
+  exceptionPageResponse,
+  exceptionResponse,
   apiKeyListResponse,
   apiKeyResponse,
   backorderAccuracyQuery,
@@ -168,8 +172,10 @@ export const routeDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/runs',
-    summary: 'Start a pipeline run',
-    description: 'The body is optional. The run goes on in the background: poll GET /runs/{id} (the Location header).',
+    summary: 'Start a pipeline run, or a sense run with {"kind": "sense"}',
+    description:
+      'The body is optional (a pipeline run). The run goes on in the background: poll GET /runs/{id} (the Location header). ' +
+      'A sense run compares the last days of sales with the latest forecast, records spike, drop and bias exceptions and re-plans those SKUs.',
     permission: 'admin',
     body: startRunBody,
     bodyOptional: true,
@@ -410,6 +416,29 @@ export const routeDocs: RouteDoc[] = [
     query: backorderDetailQuery,
     result: backorderDetailResponse,
     responses: { 200: 'The line with its allocation', 404: 'The line is not backordered in that run, or no run' },
+  },
+  {
+    method: 'get',
+    path: '/exceptions',
+    summary: 'Open exceptions: spikes, drops, forecast bias, cleaned outliers, new and dying items, forecast and order-value jumps',
+    description:
+      'Newest first; cursor pagination (pass nextCursor back as cursor). Each carries the numbers behind it and the action replen took. ' +
+      'A run that no longer finds the condition resolves it; acknowledged=true lists the acknowledged ones still unresolved.',
+    permission: 'read',
+    query: exceptionListQuery,
+    result: exceptionPageResponse,
+    responses: { 200: '{ data: Exception[], nextCursor }' },
+  },
+  {
+    method: 'post',
+    path: '/exceptions/:id/acknowledge',
+    summary: 'Acknowledge an exception: it leaves the open list (acknowledging again keeps the first acknowledgement)',
+    permission: 'decide',
+    params: idParams,
+    body: acknowledgeExceptionBody,
+    bodyOptional: true,
+    result: exceptionResponse,
+    responses: { 200: 'The exception, acknowledged', 404: 'No unresolved exception with that id' },
   },
   {
     method: 'get',

@@ -168,6 +168,22 @@ export const backorderAccuracyQuery = z.strictObject({
   to: z.iso.date().optional().describe('Lines shipped on or before this date.'),
 });
 export const backorderParams = z.strictObject({ salesOrderLineId: id });
+
+export const exceptionKinds = ['spike', 'drop', 'bias', 'outlier-cleaned', 'new', 'dying', 'forecast-jump', 'order-value-jump'] as const;
+export const exceptionListQuery = z.strictObject({
+  kind: z.enum(exceptionKinds).optional(),
+  sku: z.string().min(1).max(100).optional(),
+  locationId: id.optional(),
+  acknowledged: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((text) => text === 'true')
+    .describe('true: the acknowledged ones still unresolved; default: the open ones.'),
+  cursor: cursor.optional(),
+  limit: limit(200, 50),
+});
+/** POST /exceptions/:id/acknowledge takes no fields: an empty object or no body. */
+export const acknowledgeExceptionBody = z.strictObject({}).optional();
 export const backorderDetailQuery = z.strictObject({ runId: id.optional().describe('Default: the latest succeeded pipeline run.') });
 
 export const createKeyBody = z.strictObject({
@@ -661,10 +677,27 @@ const accuracyRow = z.strictObject({
   measures: z.strictObject({ firstEta: accuracyMeasure, lastEta: accuracyMeasure, firstEtaLateCase: accuracyMeasure, lastEtaLateCase: accuracyMeasure }),
 });
 export const backorderAccuracyResponse = z.strictObject({ overall: accuracyRow, suppliers: z.array(accuracyRow) });
+export const exceptionResponse = z.strictObject({
+  id: z.number().int(),
+  itemId: z.number().int(),
+  sku: z.string(),
+  locationId: z.number().int(),
+  locationCode: z.string(),
+  kind: z.enum(exceptionKinds),
+  subject: z.string().describe("Tells apart two of one kind on one SKU × location (the week of a cleaned outlier); '' otherwise."),
+  runId: z.number().int().nullable().describe('The run that last found it.'),
+  details: z.record(z.string(), z.unknown()).describe('The numbers behind it (quantities, quantiles, tracking signal, ratio …).'),
+  action: z.string().describe('What replen did about it.'),
+  detectedAt: instant,
+  lastSeenAt: instant,
+  acknowledgedAt: instant.nullable(),
+  acknowledgedBy: z.string().nullable(),
+});
 
 const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ data: z.array(item), nextCursor: z.string().nullable() });
 export const supplierPageResponse = pageOf(supplierResponse);
 export const skuPageResponse = pageOf(skuResponse);
+export const exceptionPageResponse = pageOf(exceptionResponse);
 
 export const apiKeyResponse = z.strictObject({
   id: z.number().int(),

@@ -58,7 +58,7 @@ describe('replen replay (CLI) on a small fixture', () => {
   }, 300_000);
 
   it('replen: every series replayed through the pipeline, summary per class and overall', async () => {
-    const { code } = await run(flags('replen'));
+    const { code } = await run(flags('replen', ['--report', join(folder, 'report.html')]));
     expect(code).toBe(0);
     const rows = rowsOf(await readFile(join(folder, 'replen.csv'), 'utf8'));
     expect([...rows.keys()]).toEqual(['spike', 'steady', 'rare']);
@@ -70,6 +70,11 @@ describe('replen replay (CLI) on a small fixture', () => {
     expect(summary.policy).toBe('replen');
     expect(summary.overall.series).toBe(3);
     expect(Object.values(summary.byClass).reduce((sum: number, group) => sum + (group as { series: number }).series, 0)).toBe(3);
+    // report.html: self-contained (nothing fetched), one scatter per class, the traces of the (here three) worst SKUs.
+    const report = await readFile(join(folder, 'report.html'), 'utf8');
+    expect(report).not.toMatch(/<script|<link|src=|https?:/);
+    expect(report.match(/aria-label="achieved service against average stock"/g)).toHaveLength(Object.keys(summary.byClass).length);
+    expect(report.match(/aria-label="weekly on hand, backorders and demand of /g)).toHaveLength(3);
   }, 300_000);
 
   it('refuses a warm-up that leaves nothing to replay, with exit code 2', async () => {

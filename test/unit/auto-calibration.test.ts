@@ -1,4 +1,5 @@
-import { calibrateIntervals, calibrationOrigins } from '../../models/forecast/calibrated-intervals';
+import { calibrateIntervals, calibrationOrigins, conformalFactor } from '../../models/forecast/calibrated-intervals';
+import { normalQuantile } from '../../models/stats/normal';
 import { autoForecast } from '../../models/forecast/auto';
 import { normalDraw, seededRandom } from '../../models/stats/random';
 import type { Forecast } from '../../models/forecast/types';
@@ -14,6 +15,17 @@ describe('calibrationOrigins', () => {
   it('shortens the window to a third of the history and drops origins that leave too little to train on', () => {
     expect(calibrationOrigins(48, 18, { origins: 2, minimumTrain: 25 })).toEqual([{ trainLength: 32, testLength: 16 }]);
     expect(calibrationOrigins(2, 6, { origins: 2, minimumTrain: 1 })).toEqual([]);
+  });
+});
+
+describe('conformalFactor', () => {
+  const ratios = Float64Array.from({ length: 12 }, (_, i) => i + 1);
+  it('is the split-conformal quantile where n ratios reach the level: the ⌈13 × 0.8⌉ = 11th of 12', () => {
+    expect(conformalFactor(ratios, 0.8)).toBe(11);
+  });
+  it('past it, stretches the largest ratio (a quantile at 12/13) to the level as a half-normal', () => {
+    expect(conformalFactor(ratios, 0.95)).toBeCloseTo((12 * normalQuantile(0.975)) / normalQuantile((1 + 12 / 13) / 2), 12);
+    expect(conformalFactor(ratios, 0.95)).toBeGreaterThan(12);
   });
 });
 

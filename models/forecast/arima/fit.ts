@@ -14,6 +14,7 @@ import {
   inverseTransform,
   armaLikelihood,
   stationaryCovariance,
+  stationaryFirstColumn,
   transformJacobian,
   undoTransform,
   type SeasonalOrder,
@@ -149,32 +150,38 @@ function estimate(y: ArrayLike<number>, order: SeasonalOrder, regressor: Regress
     init[narma] = start.beta;
     parscale[narma] = start.scale;
   }
-  const beta = (par: ArrayLike<number>) => (column ? par[narma] : 0);
 
-  const css = (par: Float64Array) => {
-    const { phi, theta } = expandPolynomials(par, order, false);
-    const variance = conditionalSumOfSquares(removeRegressor(y, column, beta(par)), order, phi, theta);
-    return Number.isNaN(variance) ? NaN : 0.5 * Math.log(variance);
-  };
   // The differenced regressor is a constant (drift) or absent, so differencing y − βx is Δy − βΔx.
   const dy = differenceSeries(y, order.d, order.D, order.m);
   const dx = column ? differenceSeries(column, order.d, order.D, order.m) : null;
   const w = new Float64Array(dy.length);
+  const residuals = new Float64Array(dy.length);
+  const differenced = (par: ArrayLike<number>) => {
+    if (!dx) return dy;
+    const b = par[narma];
+    for (let t = 0; t < w.length; t++) w[t] = dy[t] - b * dx[t];
+    return w;
+  };
+  const cssVariance = (par: Float64Array) => {
+    const { phi, theta } = expandPolynomials(par, order, false);
+    return conditionalSumOfSquares(differenced(par), phi, theta, residuals);
+  };
+  const css = (par: Float64Array) => {
+    const variance = cssVariance(par);
+    return Number.isNaN(variance) ? NaN : 0.5 * Math.log(variance);
+  };
   const ml = (par: Float64Array): number => {
     const { phi, theta } = expandPolynomials(par, order, true);
-    const P0 = stationaryCovariance(phi, theta);
+    const P0 = stationaryFirstColumn(phi, theta);
     if (!P0) return DOUBLE_MAX;
-    const b = beta(par);
-    for (let t = 0; t < w.length; t++) w[t] = dx ? dy[t] - b * dx[t] : dy[t];
-    const { sumSquares, sumLog, count } = armaLikelihood(w, phi, theta, P0);
+    const { sumSquares, sumLog, count } = armaLikelihood(differenced(par), phi, theta, P0);
     return 0.5 * (Math.log(sumSquares / count) + sumLog / count);
   };
 
   try {
     if (method === 'CSS') {
       const result = bfgs(css, init, parscale);
-      const { phi, theta } = expandPolynomials(result.point, order, false);
-      const variance = conditionalSumOfSquares(removeRegressor(y, column, beta(result.point)), order, phi, theta);
+      const variance = cssVariance(result.point);
       const varianceCheck = () => variancesAreValid(optimHessian(css, result.point, parscale), usedCount(n, order), null);
       return { coefficients: result.point, value: result.value, cssVariance: variance, varianceCheck };
     }
@@ -307,7 +314,7 @@ export function logLikelihoodAt(y: ArrayLike<number>, order: SeasonalOrder, regr
   const column = regressorColumn(regressor, y.length);
   const w = differenceSeries(removeRegressor(y, column, column ? coefficients[narma] : 0), order.d, order.D, order.m);
   const { phi, theta } = expandPolynomials(coefficients, order, false);
-  const P0 = stationaryCovariance(phi, theta);
+  const P0 = stationaryFirstColumn(phi, theta);
   if (!P0) return NaN;
   const { sumSquares, sumLog, count } = armaLikelihood(w, phi, theta, P0);
   return -0.5 * (count * Math.log((2 * Math.PI * sumSquares) / count) + sumLog + count);

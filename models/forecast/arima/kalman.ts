@@ -115,70 +115,72 @@ export function differenceSeries(values: ArrayLike<number>, d: number, D: number
 }
 
 /**
- * R's ARIMA_CSS: the conditional sum of squares / its count, residuals from index ncond = d + mD + p + mP on.
- * Returns NaN when no residual is counted.
+ * R's ARIMA_CSS on the differenced series w (w_t = ∇^d ∇_m^D y_t): the conditional sum of squares over its
+ * count, residuals from lag p + mP of w on (R's ncond = d + mD + p + mP of y). `residuals` is workspace of
+ * w.length. NaN when no residual is counted.
  */
-export function conditionalSumOfSquares(y: ArrayLike<number>, order: SeasonalOrder, phi: Float64Array, theta: Float64Array): number {
-  const n = y.length;
-  const w = Float64Array.from(y);
-  for (let k = 0; k < order.d; k++) for (let l = n - 1; l > 0; l--) w[l] -= w[l - 1];
-  for (let k = 0; k < order.D; k++) for (let l = n - 1; l >= order.m; l--) w[l] -= w[l - order.m];
-  const ncond = order.d + order.m * order.D + order.p + order.m * order.P;
-  const residuals = new Float64Array(n);
+export function conditionalSumOfSquares(w: ArrayLike<number>, phi: Float64Array, theta: Float64Array, residuals: Float64Array): number {
+  const n = w.length;
   const p = phi.length;
   const q = theta.length;
+  const start = p;
   let sumSquares = 0;
-  let count = 0;
-  for (let l = ncond; l < n; l++) {
+  for (let l = start; l < n; l++) {
     let e = w[l];
     for (let j = 0; j < p; j++) e -= phi[j] * w[l - j - 1];
-    const lags = Math.min(l - ncond, q);
+    const lags = Math.min(l - start, q);
     for (let j = 0; j < lags; j++) e -= theta[j] * residuals[l - j - 1];
     residuals[l] = e;
     sumSquares += e * e;
-    count++;
   }
-  return sumSquares / count;
+  return sumSquares / (n - start);
 }
 
-/** Solves A x = b in place by Gaussian elimination with partial pivoting; false when singular. */
-function solveInPlace(a: Float64Array[], b: Float64Array): boolean {
-  const n = b.length;
+/** Solves A x = b in place (A flat, row-major n × n) by Gaussian elimination with partial pivoting; false when singular. */
+function solveInPlace(a: Float64Array, b: Float64Array, n: number): boolean {
   for (let c = 0; c < n; c++) {
     let best = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[best][c])) best = r;
-    if (!(Math.abs(a[best][c]) > 0)) return false;
-    [a[c], a[best]] = [a[best], a[c]];
-    [b[c], b[best]] = [b[best], b[c]];
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[best * n + c])) best = r;
+    const pivot = a[best * n + c];
+    if (!(Math.abs(pivot) > 0)) return false;
+    if (best !== c) {
+      for (let k = c; k < n; k++) {
+        const t = a[c * n + k];
+        a[c * n + k] = a[best * n + k];
+        a[best * n + k] = t;
+      }
+      const t = b[c];
+      b[c] = b[best];
+      b[best] = t;
+    }
     for (let r = c + 1; r < n; r++) {
-      const f = a[r][c] / a[c][c];
+      const f = a[r * n + c] / pivot;
       if (f === 0) continue;
-      for (let k = c; k < n; k++) a[r][k] -= f * a[c][k];
+      for (let k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
       b[r] -= f * b[c];
     }
   }
   for (let r = n - 1; r >= 0; r--) {
     let s = b[r];
-    for (let k = r + 1; k < n; k++) s -= a[r][k] * b[k];
-    b[r] = s / a[r][r];
+    for (let k = r + 1; k < n; k++) s -= a[r * n + k] * b[k];
+    b[r] = s / a[r * n + r];
   }
   return true;
 }
 
 /**
- * The stationary covariance P0 of the ARMA state (r = max(p, q + 1), unit innovation variance), the matrix
- * R's getQ0 returns (Gardner et al. 1980 solve the same equation P0 = T P0 T' + R R' another way).
- * Here from the autocovariances γ(0..r) and ψ weights (Brockwell & Davis 1991, §3.3): the first row
- * P0[0][j] = Σ_{k≥j} (φ_k γ(k+1−j) + θ_k ψ_{k−j}) (θ_0 = 1), then the rest by the equation itself, O(p³ + r²).
- * Null when the AR part is not stationary enough for the system to be solved.
+ * First column of the stationary covariance P0 of the ARMA state (r = max(p, q + 1), unit innovation
+ * variance): P0[j][0] = Cov(a[j], y) = Σ_{k≥j} (φ_k γ(k+1−j) + θ_k ψ_{k−j}) (θ_0 = 1), from the
+ * autocovariances γ(0..r) and ψ weights (Brockwell & Davis 1991, §3.3). Null when the AR part is not
+ * stationary enough for the system to be solved.
  */
-export function stationaryCovariance(phi: Float64Array, theta: Float64Array): Float64Array | null {
+export function stationaryFirstColumn(phi: Float64Array, theta: Float64Array): Float64Array | null {
   const p = phi.length;
   const q = theta.length;
   const r = Math.max(p, q + 1);
   const ph = new Float64Array(r + 1);
   ph.set(phi);
-  const th = new Float64Array(r + 1);
+  const th = new Float64Array(r + 2);
   th[0] = 1;
   th.set(theta, 1);
   const psi = new Float64Array(r + 1);
@@ -188,39 +190,58 @@ export function stationaryCovariance(phi: Float64Array, theta: Float64Array): Fl
     psi[j] = s;
   }
   // c_k = Σ_{j=k}^{q} θ_j ψ_{j−k}: the right-hand side of γ(k) − Σ φ_j γ(k−j).
-  const rhs = (k: number) => {
+  const c = new Float64Array(r + 2);
+  for (let k = 0; k <= q; k++) {
     let s = 0;
     for (let j = k; j <= q; j++) s += th[j] * psi[j - k];
-    return s;
-  };
+    c[k] = s;
+  }
   const gamma = new Float64Array(r + 2);
   if (p > 0) {
-    const a = Array.from({ length: p + 1 }, () => new Float64Array(p + 1));
-    const b = new Float64Array(p + 1);
+    const size = p + 1;
+    const a = new Float64Array(size * size);
     for (let k = 0; k <= p; k++) {
-      a[k][k] += 1;
-      for (let j = 1; j <= p; j++) a[k][Math.abs(k - j)] -= ph[j - 1];
-      b[k] = rhs(k);
+      a[k * size + k] += 1;
+      for (let j = 1; j <= p; j++) a[k * size + Math.abs(k - j)] -= ph[j - 1];
+      gamma[k] = c[k];
     }
-    if (!solveInPlace(a, b)) return null;
-    gamma.set(b);
+    if (!solveInPlace(a, gamma, size)) return null;
   }
   for (let k = p > 0 ? p + 1 : 0; k <= r + 1; k++) {
-    let s = rhs(k);
+    let s = c[k];
     for (let j = 1; j <= p; j++) s += ph[j - 1] * gamma[Math.abs(k - j)];
     gamma[k] = s;
   }
   if (!(gamma[0] > 0) || !Number.isFinite(gamma[0])) return null;
-  const P0 = new Float64Array(r * r);
-  for (let j = 0; j < r; j++) {
+  const column = new Float64Array(r);
+  column[0] = gamma[0];
+  for (let j = 1; j < r; j++) {
     let s = 0;
     for (let k = j; k < r; k++) s += ph[k] * gamma[k + 1 - j] + th[k] * psi[k - j];
-    P0[j] = P0[j * r] = s;
+    column[j] = s;
   }
-  P0[0] = gamma[0];
+  return column;
+}
+
+/**
+ * The stationary covariance P0 (row-major r × r), the matrix R's getQ0 returns (Gardner et al. 1980 solve
+ * the same equation P0 = T P0 T' + R R' another way): the first column as above, then the rest by the
+ * equation itself, P0[i][j] = φ_i φ_j γ0 + φ_i P0[0][j+1] + φ_j P0[0][i+1] + P0[i+1][j+1] + θ_i θ_j.
+ */
+export function stationaryCovariance(phi: Float64Array, theta: Float64Array): Float64Array | null {
+  const first = stationaryFirstColumn(phi, theta);
+  if (!first) return null;
+  const r = first.length;
+  const ph = new Float64Array(r);
+  ph.set(phi);
+  const th = new Float64Array(r);
+  th[0] = 1;
+  th.set(theta, 1);
+  const P0 = new Float64Array(r * r);
+  for (let j = 0; j < r; j++) P0[j] = P0[j * r] = first[j];
   for (let i = r - 1; i >= 1; i--) {
     for (let j = r - 1; j >= i; j--) {
-      let s = ph[i] * ph[j] * gamma[0] + th[i] * th[j];
+      let s = ph[i] * ph[j] * first[0] + th[i] * th[j];
       if (j + 1 < r) s += ph[i] * P0[j + 1];
       if (i + 1 < r) s += ph[j] * P0[i + 1];
       if (i + 1 < r && j + 1 < r) s += P0[(i + 1) * r + j + 1];
@@ -239,60 +260,63 @@ export interface LikelihoodParts {
 }
 
 /**
- * Exact Gaussian likelihood of a stationary ARMA series w (already differenced, regressors removed):
- * the d = 0 branch of R's ARIMA_Like, started from P0. R filters the undifferenced series with a diffuse
- * prior (κ = 1e6) on the differencing states and leaves out observations whose gain is 1e4 or more; in the limit
- * κ → ∞ that is this likelihood of the differenced series, with a state of r = max(p, q + 1) instead of r + d + mD.
+ * Exact Gaussian likelihood of a stationary ARMA series w (already differenced, regressors removed), the
+ * quantity of the d = 0 branch of R's ARIMA_Like started from P0. R filters the undifferenced series with a
+ * diffuse prior (κ = 1e6) on the differencing states and leaves out observations whose gain is 1e4 or more;
+ * in the limit κ → ∞ that is this likelihood of the differenced series.
+ * The covariance is propagated by the Chandrasekhar recursions (Morf, Sidhu & Kailath 1974; Herbst 2015,
+ * "Using the Chandrasekhar recursions for likelihood evaluation of DSGE models", Comput. Econ. 45): started
+ * at the stationary P0, P_{t+1} − P_t has rank one, W_t M_t W_t', so each step costs O(r) instead of O(r²)
+ * and gives the Kalman filter's innovations and gains exactly (to rounding).
  */
-export function armaLikelihood(w: ArrayLike<number>, phi: Float64Array, theta: Float64Array, P0: Float64Array): LikelihoodParts {
+export function armaLikelihood(w: ArrayLike<number>, phi: Float64Array, theta: Float64Array, firstColumn: Float64Array): LikelihoodParts {
+  const P0 = firstColumn;
   const n = w.length;
   const p = phi.length;
-  const q = theta.length;
-  const r = Math.max(p, q + 1);
+  const r = Math.max(p, theta.length + 1);
   const a = new Float64Array(r);
-  const anew = new Float64Array(r);
-  const P = new Float64Array(r * r);
-  const Pnew = Float64Array.from(P0);
-  const v = new Float64Array(r);
-  v[0] = 1;
-  for (let i = 1; i < r; i++) v[i] = i - 1 < q ? theta[i - 1] : 0;
-  const phiFull = new Float64Array(r);
-  phiFull.set(phi);
+  // K = T P Z' (unnormalised gain), W and M the rank-one factor of the covariance increment.
+  const K = new Float64Array(r);
+  const W = new Float64Array(r);
+  const TW = new Float64Array(r);
+  for (let i = 0; i < r; i++) K[i] = (i < p ? phi[i] * P0[0] : 0) + (i < r - 1 ? P0[i + 1] : 0);
+  let F = P0[0];
+  W.set(K);
+  let M = -1 / F;
   let sumSquares = 0;
   let sumLog = 0;
   let count = 0;
+  // Once the increments are far below rounding (|M|·|W|² < 1e-18 F), F and K stay as they are.
+  let steady = false;
   for (let l = 0; l < n; l++) {
-    for (let i = 0; i < r; i++) anew[i] = (i < r - 1 ? a[i + 1] : 0) + phiFull[i] * a[0];
-    if (l > 0) {
-      const p00 = P[0];
-      for (let i = 0; i < r; i++) {
-        const fi = phiFull[i];
-        const vi = v[i];
-        const pi1 = i < r - 1 ? P[i + 1] : 0;
-        for (let j = i; j < r; j++) {
-          let s = vi * v[j] + fi * phiFull[j] * p00;
-          if (j < r - 1) {
-            s += fi * P[j + 1];
-            if (i < r - 1) s += P[(i + 1) * r + j + 1];
-          }
-          s += phiFull[j] * pi1;
-          Pnew[i * r + j] = Pnew[j * r + i] = s;
-        }
-      }
-    }
-    const resid = w[l] - anew[0];
-    const gain = Pnew[0];
-    if (gain < 1e4) {
+    const resid = w[l] - a[0];
+    if (F < 1e4) {
       count++;
-      sumSquares += (resid * resid) / gain;
-      sumLog += Math.log(gain);
+      sumSquares += (resid * resid) / F;
+      sumLog += Math.log(F);
     }
-    const scale = resid / gain;
-    for (let i = 0; i < r; i++) a[i] = anew[i] + Pnew[i] * scale;
+    const scale = resid / F;
+    const a0 = a[0];
+    for (let i = 0; i < r - 1; i++) a[i] = a[i + 1] + K[i] * scale;
+    a[r - 1] = K[r - 1] * scale;
+    for (let i = 0; i < p; i++) a[i] += phi[i] * a0;
+    if (steady) continue;
+    const w0 = W[0];
+    for (let i = 0; i < r - 1; i++) TW[i] = W[i + 1];
+    TW[r - 1] = 0;
+    for (let i = 0; i < p; i++) TW[i] += phi[i] * w0;
+    const gainShare = w0 / F;
+    const mw = M * w0;
+    let size = 0;
     for (let i = 0; i < r; i++) {
-      const mi = Pnew[i] / gain;
-      for (let j = i; j < r; j++) P[i * r + j] = P[j * r + i] = Pnew[i * r + j] - mi * Pnew[j];
+      const next = TW[i] - K[i] * gainShare;
+      W[i] = next;
+      size += next * next;
+      K[i] += TW[i] * mw;
     }
+    F += mw * w0;
+    M -= (mw * mw) / F;
+    steady = Math.abs(M) * size < 1e-18 * F;
   }
   return { sumSquares, sumLog, count };
 }

@@ -5,6 +5,8 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import type { Knex } from 'knex';
 import { closeDb, createDb } from '../../../db/connection';
+import { loadConfig } from '../../../src/config';
+import { schedules } from '../../../jobs/schedules';
 import { migrateLatest } from '../../../db/migrate';
 import { seedDemoData } from '../../../db/seeds/demo';
 import { freePort, privateServersAvailable, spawnReplen, startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis, type ReplenProcess } from '../../helpers/private-servers';
@@ -36,8 +38,10 @@ const settings = {
   REPLEN_ADMIN_KEY: ADMIN_KEY,
   LOG_LEVEL: 'info',
 };
-/** The schedules the API declares: nightly pipeline and housekeeping (no ERP sources configured). */
-const SCHEDULE_IDS = ['housekeeping', 'nightly-pipeline'];
+/** The schedules the API declares with these settings (no ERP source configured), by id. */
+const SCHEDULE_IDS = schedules(loadConfig(settings))
+  .map((schedule) => schedule.id)
+  .sort();
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -108,6 +112,11 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
       });
       return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> & { error?: { message: string } } };
     };
+    /** One value of the API's /metrics. */
+    const metric = async (name: string) => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })).text();
+      return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    };
     const runCount = async () => (await db.raw('select count(*)::int as n from forecast_runs')).rows[0].n as number;
     const queueConnection = new IORedis(redis.url, { maxRetriesPerRequest: null });
     queueConnection.on('error', () => undefined);
@@ -123,6 +132,7 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
       call,
       queue,
       runCount,
+      metric,
       /** Every process started for this deployment, those restarted included. */
       processes,
       /** Polls the run until it leaves 'running'. */
@@ -211,7 +221,7 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
     return started.body.runId as number;
   }
 
-  it('a clean run: the counts every faulted run must match, the two schedules declared once', async () => {
+  it('a clean run: the counts every faulted run must match, the schedules declared once', async () => {
     const deployment = await deploy();
     try {
       const started = Date.now();
@@ -243,7 +253,7 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
       await expectCompleteRun(deployment, runId);
       const { rows } = await deployment.db.raw('select dispatches from forecast_runs where id = ?', [runId]);
       expect(rows[0].dispatches).toBe(2);
-      await until('the schedules to be declared again', async () => ((await deployment.schedulers()).length === 2 ? true : undefined), 30_000);
+      await until('the schedules to be declared again', async () => ((await deployment.schedulers()).length === SCHEDULE_IDS.length ? true : undefined), 30_000);
       expect(await deployment.schedulers()).toEqual(SCHEDULE_IDS);
       const schedulesBack = Date.now() - back;
       measured.push({ fault: 'Redis killed mid-run, restarted empty', recovery: `run succeeded ${seconds(recovery)} s after Redis was back; schedules back after ${seconds(schedulesBack)} s` });
@@ -304,12 +314,14 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
       expect(postMs).toBeLessThan(5000);
       expect(refused.body.error?.message).toMatch(/Redis/);
       expect(await deployment.runCount()).toBe(before);
+      expect(await deployment.metric('replen_queue_connected')).toBe(0);
       await sleep(5000);
       await redis.start();
       const back = Date.now();
       await until('/ready to say 200', async () => ((await timedReady(deployment)).status === 200 ? true : undefined), 30_000);
       const readyAgain = Date.now() - back;
-      await until('the schedules to be declared again', async () => ((await deployment.schedulers()).length === 2 ? true : undefined), 30_000);
+      expect(await deployment.metric('replen_queue_connected')).toBe(1);
+      await until('the schedules to be declared again', async () => ((await deployment.schedulers()).length === SCHEDULE_IDS.length ? true : undefined), 30_000);
       const schedulesBack = Date.now() - back;
       await expectNewRunSucceeds(deployment);
       // Six seconds of reconnection attempts: one error line per process and kind, then a summary with the count.
@@ -344,7 +356,7 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
       // One next occurrence queued per schedule, not two.
       const next = (await deployment.queue.getDelayed()).filter((job) => job.repeatJobKey);
       expect(next.map((job) => job.repeatJobKey).sort()).toEqual(SCHEDULE_IDS);
-      measured.push({ fault: 'API SIGKILLed mid-run and started again', recovery: `run succeeded ${seconds(Date.now() - restarted)} s after the restart; 2 schedules, 1 next job each` });
+      measured.push({ fault: 'API SIGKILLed mid-run and started again', recovery: `run succeeded ${seconds(Date.now() - restarted)} s after the restart; ${SCHEDULE_IDS.length} schedules, 1 next job each` });
       await expectNewRunSucceeds(deployment);
     } finally {
       await deployment.close();

@@ -49,6 +49,8 @@ const routes: RouteCase[] = [
   { method: 'get', route: '/skus', url: '/skus', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/skus/:sku', url: '/skus/NO-SUCH-SKU', permission: 'read', allowedStatus: 404 },
   { method: 'get', route: '/backorders', url: '/backorders', permission: 'read', allowedStatus: 200 },
+  { method: 'get', route: '/exceptions', url: '/exceptions', permission: 'read', allowedStatus: 200 },
+  { method: 'post', route: '/exceptions/:id/acknowledge', url: '/exceptions/999999/acknowledge', permission: 'decide', allowedStatus: 404 },
   { method: 'get', route: '/app/session', url: '/app/session', permission: 'read', allowedStatus: 200 },
   { method: 'get', route: '/backorders/:salesOrderLineId', url: '/backorders/999999', permission: 'read', allowedStatus: 404 },
   { method: 'post', route: '/keys', url: '/keys', permission: 'admin', allowedStatus: 201, body: { name: 'from-role-table', role: 'viewer' } },

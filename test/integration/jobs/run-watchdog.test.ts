@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { loadConfig } from '../../../src/config';
 import { createServices } from '../../../src/container';
 import { ServiceUnavailableError } from '../../../src/errors';
 import { createApp } from '../../../src/http/app';
+import { listen } from '../../../src/http/server';
 import { resumedRunResponse, runResponse } from '../../../src/http/routes/runs';
 import { createLogger } from '../../../src/logger';
 import type { Services } from '../../../src/services';
@@ -151,4 +156,58 @@ describe.each(testEngines())('runs that lose their jobs: cancel, resume and the 
     const gauge = await services.metrics.registry.getSingleMetricAsString('replen_run_running_seconds');
     expect(Number(/^replen_run_running_seconds (\S+)$/m.exec(gauge)![1])).toBeGreaterThanOrEqual(90);
   });
+});
+
+describe('replen run: list, cancel and resume through the running server', () => {
+  let testDb: TestDb;
+  let server: http.Server;
+  let url: string;
+  let adminKey: string;
+  const dispatcher = new ControlledDispatcher();
+
+  beforeAll(async () => {
+    testDb = await openTestDb('pglite');
+    await seedDemoData(testDb.db, { skuCount: 10, endDate: '2026-06-30', seed: 7 });
+    const logger = createLogger('silent');
+    const services = createServices({ db: testDb.db, config: loadConfig({ FORECAST_CHUNK_SIZE: '4' }), logger, dispatcher });
+    adminKey = (await services.apiKeys.create({ name: 'cli', role: 'admin' })).key;
+    server = await listen(createApp({ services, logger }), { host: '127.0.0.1', port: 0, headersTimeoutSeconds: 10, requestTimeoutSeconds: 60 });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await testDb.drop();
+  });
+
+  /** The command in a child process; asynchronously, as the server it calls runs in this one. */
+  const cli = (...args: string[]) =>
+    new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/index.ts', 'run', ...args],
+        { cwd: path.resolve(__dirname, '../../..'), env: { ...process.env, NODE_OPTIONS: '', REPLEN_ADMIN_KEY: adminKey }, encoding: 'utf8' },
+        (error, stdout, stderr) => resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+    });
+
+  it('lists the runs, cancels a running one, resumes it, and says why it cannot', async () => {
+    const started = await request(server).post('/runs').set('Authorization', `Bearer ${adminKey}`).expect(202);
+    const runId = started.body.runId as number;
+    const listed = await cli('list', '--url', url);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${runId}\\trunning\\tapi\\t\\S+\\t0/3 chunks\\n`));
+
+    const cancelled = await cli('cancel', '--id', String(runId), '--url', url);
+    expect({ status: cancelled.status, stdout: cancelled.stdout }).toEqual({ status: 0, stdout: `run ${runId} failed: cancelled by an admin\n` });
+    const again = await cli('cancel', '--id', String(runId), '--url', url);
+    expect({ status: again.status, stderr: again.stderr }).toEqual({ status: 1, stderr: `replen run: the server at ${url} answered 409: run ${runId} is not running (failed)\n` });
+
+    dispatcher.live = false;
+    const resumed = await cli('resume', '--id', String(runId), '--url', url);
+    expect({ status: resumed.status, stdout: resumed.stdout }).toEqual({ status: 0, stdout: `run ${runId} dispatched again (dispatch 2): 3 chunks left\n` });
+
+    const usage = await cli('resume', '--url', url);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/^replen run: resume needs --id\nusage: replen run list/);
+  }, 120_000);
 });

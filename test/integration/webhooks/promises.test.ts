@@ -118,7 +118,10 @@ describe.each(testEngines())('backorder promises: history, events, customer tota
       lastEtaLateCase: { onTimeLines: 1, onTimeUnits: 1, meanDaysLate: 0 },
     });
     expect(accuracy.suppliers).toEqual([expect.objectContaining({ supplierId: expect.any(Number), lines: 1 })]);
-    expect((await read('/backorders/accuracy?from=2026-12-21').expect(200)).body.overall.lines).toBe(0);
+    // No line shipped in the range: nothing measured, zeros rather than nulls.
+    const none = (await read('/backorders/accuracy?from=2026-12-21').expect(200)).body;
+    expectShape(backorderAccuracyResponse, none);
+    expect(none).toEqual({ overall: expect.objectContaining({ lines: 0, units: 0 }), suppliers: [] });
     await read('/backorders/accuracy?from=2026-13-01').expect(400);
     const metrics = await read('/metrics').expect(200);
     expect(metrics.text).toMatch(/replen_backorder_eta_on_time_ratio\{measure="firstEta"\} 0\n/);
