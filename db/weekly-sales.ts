@@ -18,8 +18,9 @@ export async function withWeeklySalesRebuilt<T>(trx: Knex.Transaction, load: () 
 export async function rebuildWeeklySales(trx: Knex.Transaction): Promise<void> {
   await trx.raw('truncate weekly_sales');
   await withKeysSuspended(trx, ['weekly_sales'], () => trx.raw(
-    `insert into weekly_sales (item_id, location_id, week_start, quantity, out_of_stock_days)
-     select item_id, location_id, replen_week_start(sales_date), sum(quantity), count(*) filter (where out_of_stock)
+    `insert into weekly_sales (item_id, location_id, week_start, quantity, out_of_stock_days, sold_out_days)
+     select item_id, location_id, replen_week_start(sales_date), sum(quantity), count(*) filter (where out_of_stock),
+            count(*) filter (where out_of_stock and quantity > 0)
        from daily_sales group by 1, 2, 3`,
   ));
 }

@@ -104,6 +104,12 @@ export class BullmqDispatcher implements RunDispatcher {
     await withTimeout(adding, DISPATCH_TIMEOUT_MS, 'queueing the run in Redis');
   }
 
+  /** The sense job on the queue; the worker that takes it runs the sense processor. */
+  async dispatchSense(runId: number): Promise<void> {
+    // One attempt: a failed sense run is closed as failed, and the next hour's run starts afresh.
+    await this.queue.add('sense', { runId }, { jobId: `sense-${runId}`, attempts: 1, ...this.retention });
+  }
+
   /** One sweep job; sweeps lease what they send, so a duplicate sweep is harmless. Its own retries are the deliveries'. */
   async dispatchWebhookDelivery(): Promise<void> {
     await this.flows.add({ name: 'deliver-webhooks', queueName: this.queueName, data: {}, opts: { ...this.retention } });

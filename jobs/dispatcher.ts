@@ -20,4 +20,6 @@ export interface RunDispatcher {
   ensureReachable?(): Promise<void>;
   /** Queues a webhook delivery sweep soon; without it the scheduled sweep sends what the outbox holds. */
   dispatchWebhookDelivery?(): Promise<void>;
+  /** Queues the work of an opened sense run; without it the sense service runs it in its own process. */
+  dispatchSense?(runId: number): Promise<void>;
 }

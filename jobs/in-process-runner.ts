@@ -48,6 +48,12 @@ export class InProcessRunner implements RunDispatcher {
     });
   }
 
+  async dispatchSense(runId: number): Promise<void> {
+    this.enqueue(async () => {
+      await processors.sense({ runId }, this.requireServices()).catch((error: unknown) => this.logger.error({ err: error, runId }, 'sense run failed'));
+    });
+  }
+
   async hasLiveJobs(runId: number, dispatch: number): Promise<boolean> {
     return this.live.has(`${runId}:${dispatch}`);
   }

@@ -2,12 +2,14 @@ import type { ItemRange } from './dispatcher';
 import type { PipelineService } from '../src/services/pipeline-service';
 import type { ConnectorService } from '../src/services/connectors';
 import type { WebhookService } from '../src/services/webhook-service';
+import type { SenseService } from '../src/services/sense-service';
 
 /** What processors may call. A processor never sees BullMQ, HTTP or SQL. */
 export interface JobServices {
   pipeline: PipelineService;
   connectors: ConnectorService;
   webhooks: WebhookService;
+  sense: SenseService;
 }
 /** Each processor asks only for the services it calls, so callers (tests) may pass just those. */
 type PipelineJobServices = Pick<JobServices, 'pipeline'>;
@@ -47,6 +49,10 @@ export const processors = {
   'plan-run': (data: RunData, services: PipelineJobServices) => services.pipeline.planRun(data.runId),
   /** Pulls one configured ERP source (CSV folder, HTTP endpoint or reporting database) through the import service. */
   'pull-source': (data: PullSourceData, services: Pick<JobServices, 'connectors'>) => services.connectors.pull(data.source),
+  /** Opens a sense run and runs it here (the schedule): recent sales against the forecast, flagged SKUs re-planned. */
+  'start-sense': (data: StartRunData, services: Pick<JobServices, 'sense'>) => services.sense.runNow(data.trigger),
+  /** The work of a sense run opened elsewhere (POST /runs {"kind": "sense"}). */
+  sense: (data: RunData, services: Pick<JobServices, 'sense'>) => services.sense.senseRun(data.runId),
   /** Prunes old runs: their bulk rows go, buyers' decisions stay. */
   housekeeping: (_data: HousekeepingData, services: PipelineJobServices) => services.pipeline.pruneRuns(),
   /** Sends due webhook deliveries (first attempts and retries), recording each attempt; leased, so workers may run it side by side. */

@@ -99,6 +99,10 @@ export const settings = {
     schema: z.coerce.number().int().min(1).max(3650).default(90),
     description: "Housekeeping prunes finished runs older than this, except the latest succeeded run; buyers' decisions are kept.",
   },
+  SENSE_SCHEDULE: {
+    schema: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression').default('0 * * * *'),
+    description: 'When demand sensing runs (cron, UTC): recent daily sales against the forecast, flagged SKUs re-planned.',
+  },
   HOUSEKEEPING_SCHEDULE: {
     schema: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression').default('30 3 * * *'),
     description: 'When housekeeping (pruning old runs) runs (cron, UTC).',

@@ -31,11 +31,13 @@ import { createRecommendationService } from './services/recommendation-service';
 import { createSkuService } from './services/sku-service';
 import { createSupplierService } from './services/supplier-service';
 import { createLocationService } from './services/location-service';
-import { createPlanStage } from './services/plan-stage';
+import { createPlanStage, createReplanner, type PlanStageDeps } from './services/plan-stage';
+import { createSenseService } from './services/sense-service';
 import { createBackorderService } from './services/backorder-service';
 import { createBackorderStage } from './services/backorder-stage';
 import { createWebhookService } from './services/webhook-service';
 import { createReceiptAllocationService } from './services/receipt-allocation-service';
+import { createExceptionService } from './services/exception-service';
 
 export interface Container {
   db: Knex;
@@ -92,32 +94,56 @@ export function createServices(deps: {
       disableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
     },
     apiHosts: [`${config.HOST}:${config.PORT}`],
+    now: () => clock.now(),
     requestDelivery: deps.dispatcher.dispatchWebhookDelivery && (() => deps.dispatcher.dispatchWebhookDelivery!()),
   });
-  const receipts = createReceiptAllocationService({ db });
+  const receipts = createReceiptAllocationService({ db, now: () => clock.now() });
   const imports = createImportService({ db, receipts, onEventsWritten: webhooks.kick, now: () => clock.now() });
   const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger, now: () => clock.now() });
+  const backorders = createBackorderService(db);
+  const exceptions = createExceptionService(db);
+  const planSettings: PlanStageDeps = {
+    db,
+    logger,
+    historyWeeks: config.HISTORY_WEEKS,
+    serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
+    now: () => clock.now(),
+  };
   const metrics = createMetrics({
     recommendationsByStatus: () => countRecommendationsByStatus(db),
     sourceTotals: () => connectors.status(),
     runningSeconds: async () => (await runningRuns(db, PIPELINE_RUN_KIND)).map((run) => run.runningSeconds),
     ...(redis && { queueConnected: () => redis.status === 'ready' }),
+    openExceptionsByKind: () => exceptions.openByKind(),
+    etaOnTimeRatios: async () => {
+      const { overall } = await backorders.accuracy({});
+      return Object.fromEntries(Object.entries(overall.measures).map(([measure, value]) => [measure, value.onTimeUnits]));
+    },
   });
   return {
     metrics,
     health: createHealthService(probes),
     apiKeys: createApiKeyService(db, { cacheSeconds: config.API_KEY_CACHE_SECONDS }),
-    recommendations: createRecommendationService(db),
-    purchaseOrders: createPurchaseOrderService(db),
+    recommendations: createRecommendationService(db, { onEventsWritten: webhooks.kick, now: () => clock.now() }),
+    purchaseOrders: createPurchaseOrderService(db, { onEventsWritten: webhooks.kick, now: () => clock.now() }),
     draftOrders: createDraftOrderService(db),
     suppliers: createSupplierService(db),
     locations: createLocationService(db),
     skus: createSkuService(db),
-    backorders: createBackorderService(db),
+    backorders,
     imports,
     connectors,
     webhooks,
     receipts,
+    exceptions,
+    sense: createSenseService({
+      db,
+      logger,
+      replan: createReplanner(planSettings),
+      dispatch: deps.dispatcher.dispatchSense?.bind(deps.dispatcher),
+      ensureReachable: deps.dispatcher.ensureReachable?.bind(deps.dispatcher),
+      now: () => clock.now(),
+    }),
     pipeline: createPipelineService({
       db,
       logger,
@@ -138,15 +164,10 @@ export function createServices(deps: {
       runStages: [
         {
           name: 'plan',
-          stage: createPlanStage({
-            db,
-            logger,
-            historyWeeks: config.HISTORY_WEEKS,
-            serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
-          }),
+          stage: createPlanStage(planSettings),
         },
         // After planning: this run's proposals and approvals are then known.
-        { name: 'backorders', stage: createBackorderStage({ db, logger }) },
+        { name: 'backorders', stage: createBackorderStage({ db, logger, onEventsWritten: webhooks.kick, now: () => clock.now() }) },
       ],
     }),
   };
@@ -173,7 +194,7 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
   const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis, forecaster: forecastPool });
   if (inProcess) {
     inProcess.attach(services);
-    const interrupted = await services.pipeline.failInterruptedRuns();
+    const interrupted = [...(await services.pipeline.failInterruptedRuns()), ...(await services.sense.failInterruptedRuns())];
     if (interrupted.length > 0) logger.warn({ runIds: interrupted }, 'runs interrupted by the last shutdown marked failed');
   }
   const adminKey = await services.apiKeys.ensureAdminKey({ configuredKey: config.REPLEN_ADMIN_KEY, dataDir: config.DATA_DIR });

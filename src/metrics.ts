@@ -40,6 +40,9 @@ export function createMetrics(deps: {
   runningSeconds: () => Promise<number[]>;
   /** Whether this process's queue connection (Redis) is up; absent without Redis. */
   queueConnected?: () => boolean;
+  /** Share of shipped backordered units that shipped by each ETA measure (firstEta, lastEta, firstEtaLateCase, lastEtaLateCase). */
+  etaOnTimeRatios?: () => Promise<Record<string, number>>;
+  openExceptionsByKind: () => Promise<Record<string, number>>;
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'replen_' });
@@ -96,6 +99,32 @@ export function createMetrics(deps: {
       const counts = await deps.recommendationsByStatus();
       this.reset();
       for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+    },
+  });
+
+  if (deps.etaOnTimeRatios) {
+    const ratios = deps.etaOnTimeRatios;
+    new Gauge({
+      name: 'replen_backorder_eta_on_time_ratio',
+      help: 'Share of shipped backordered units that shipped by the ETA replen gave, per measure (first or last eta, first or last etaLateCase)',
+      labelNames: ['measure'] as const,
+      registers: [registry],
+      async collect() {
+        const values = await ratios();
+        this.reset();
+        for (const [measure, value] of Object.entries(values)) this.set({ measure }, value);
+      },
+    });
+  }
+  new Gauge({
+    name: 'replen_exceptions_open',
+    help: 'Exceptions open (unresolved and not acknowledged) by kind (read from the database on scrape)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await deps.openExceptionsByKind();
+      this.reset();
+      for (const [kind, count] of Object.entries(counts)) this.set({ kind }, count);
     },
   });
 

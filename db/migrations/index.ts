@@ -19,9 +19,11 @@ import * as buyerSearch from './20261201_040_buyer_search';
 import * as planErrors from './20261201_050_plan_errors';
 import * as shortKeyPrefixes from './20261201_051_short_key_prefixes';
 import * as sourceErrorSummaries from './20261201_052_source_error_summaries';
+import * as soldOutDays from './20261202_020_sold_out_days';
 import * as webhooks from './20261202_030_webhooks';
 import * as backorderPromises from './20261202_031_backorder_promises';
 import * as runDispatches from './20261202_060_run_dispatches';
+import * as exceptions from './20261202_070_exceptions';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -49,7 +51,9 @@ export const migrations: Migration[] = [
   { name: '20261201_050_plan_errors', ...planErrors },
   { name: '20261201_051_short_key_prefixes', ...shortKeyPrefixes },
   { name: '20261201_052_source_error_summaries', ...sourceErrorSummaries },
+  { name: '20261202_020_sold_out_days', ...soldOutDays },
   { name: '20261202_030_webhooks', ...webhooks },
   { name: '20261202_031_backorder_promises', ...backorderPromises },
   { name: '20261202_060_run_dispatches', ...runDispatches },
+  { name: '20261202_070_exceptions', ...exceptions },
 ];

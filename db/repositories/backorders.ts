@@ -230,6 +230,8 @@ export interface BackorderFilters {
   customerRef?: string;
   salesOrder?: string;
   status?: CoverageStatus;
+  /** Only lines whose promise changed after this instant (backorder_promise_changes). */
+  changedSince?: string;
 }
 
 const columns = `a.run_id, a.sales_order_line_id, sol.external_id as sales_order_line_reference, a.sales_order_id,
@@ -302,6 +304,10 @@ export async function listBackorderAllocations(
     conditions.push(`${column} = ?`);
     bindings.push(value);
   }
+  if (filters.changedSince !== undefined) {
+    conditions.push(`exists (select 1 from backorder_promise_changes c where c.sales_order_line_id = a.sales_order_line_id and c.created_at > ?::timestamptz)`);
+    bindings.push(filters.changedSince);
+  }
   if (options.after) {
     conditions.push(`(${sortKey}, a.sales_order_line_id) > (?::date, ?::int)`);
     bindings.push(...options.after);
@@ -339,4 +345,39 @@ export interface ItemBackorderSummary {
   quantityUncovered: number;
   /** The latest ETA among the covered lines; null when none is covered. */
   latestEta: string | null;
+}
+
+/** A customer's backorders in a run, for "when does my order ship": lines, units, covered lines, earliest and latest ETA. */
+export interface CustomerBackorderTotals {
+  customerRef: string;
+  lines: number;
+  units: number;
+  coveredLines: number;
+  unitsUncovered: number;
+  earliestEta: string | null;
+  /** The latest ETA of the covered lines; when some line is not covered, the order is not dated by it alone. */
+  latestEta: string | null;
+  latestEtaLateCase: string | null;
+}
+
+export async function customerBackorderTotals(db: Db, runId: number, customerRef: string): Promise<CustomerBackorderTotals> {
+  const { rows } = await db.raw(
+    `select count(*)::int as lines, coalesce(sum(a.quantity_backordered), 0)::float8 as units,
+            (count(*) filter (where a.status = 'covered'))::int as covered_lines, coalesce(sum(a.quantity_uncovered), 0)::float8 as units_uncovered,
+            min(a.eta) as earliest_eta, max(a.eta) as latest_eta, max(a.eta_late_case) as latest_eta_late_case
+       from backorder_allocations a join sales_orders so on so.id = a.sales_order_id
+      where a.run_id = ? and so.customer_ref = ?`,
+    [runId, customerRef],
+  );
+  const row = rows[0];
+  return {
+    customerRef,
+    lines: row.lines,
+    units: row.units,
+    coveredLines: row.covered_lines,
+    unitsUncovered: row.units_uncovered,
+    earliestEta: row.earliest_eta ?? null,
+    latestEta: row.latest_eta ?? null,
+    latestEtaLateCase: row.latest_eta_late_case ?? null,
+  };
 }

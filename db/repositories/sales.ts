@@ -8,6 +8,8 @@ export interface WeeklySeries {
   quantities: number[];
   /** Days flagged out of stock per week (0..7): those weeks' sales understate demand. */
   outOfStockDays: number[];
+  /** Of those, the days that still sold (the stock ran out during the day); absent where unknown (all zero). */
+  soldOutDays?: number[];
 }
 
 export interface WeeklySales {
@@ -31,17 +33,18 @@ export async function weeklySales(db: Db, itemIds: number[], options: { endDate:
   const { rows } = await db.raw(
     `with weekly as (
        select item_id, location_id, case when week_start < ?::date then -1 else (week_start - ?::date) / 7 end as week,
-              quantity::float8 as quantity, out_of_stock_days::int as out_of_stock_days
+              quantity::float8 as quantity, out_of_stock_days::int as out_of_stock_days, sold_out_days::int as sold_out_days
          from weekly_sales
         where item_id = any(?::int[]) and week_start <= ?::date
      ), stocked as (
-       select item_id, location_id, week, quantity, out_of_stock_days from weekly
+       select item_id, location_id, week, quantity, out_of_stock_days, sold_out_days from weekly
        union all
-       select distinct item_id, location_id, -1, 0, 0 from on_hand_snapshots where item_id = any(?::int[])
+       select distinct item_id, location_id, -1, 0, 0, 0 from on_hand_snapshots where item_id = any(?::int[])
      )
      select item_id, location_id,
             json_object_agg(week, quantity) filter (where week >= 0) as quantities,
-            json_object_agg(week, out_of_stock_days) filter (where week >= 0 and out_of_stock_days > 0) as out_of_stock_days
+            json_object_agg(week, out_of_stock_days) filter (where week >= 0 and out_of_stock_days > 0) as out_of_stock_days,
+            json_object_agg(week, sold_out_days) filter (where week >= 0 and sold_out_days > 0) as sold_out_days
        from stocked
       group by item_id, location_id
       order by item_id, location_id`,
@@ -59,6 +62,7 @@ export async function weeklySales(db: Db, itemIds: number[], options: { endDate:
       locationId: row.location_id as number,
       quantities: dense(row.quantities as Record<string, number> | null),
       outOfStockDays: dense(row.out_of_stock_days as Record<string, number> | null),
+      soldOutDays: dense(row.sold_out_days as Record<string, number> | null),
     })),
   };
 }

@@ -105,11 +105,13 @@ export interface OutboxEvent {
  */
 export async function writeOutboxEvents(db: Db, events: OutboxEvent[], createdAt: Date, onlyEndpointId?: number): Promise<void> {
   if (events.length === 0) return;
+  // An event id written before (a retried job's deterministic id) is not written, nor delivered, again.
   const { rows } = await db.raw(
     `insert into webhook_events (id, type, ordering_key, data, created_at)
      select e.id, e.type, e.ordering_key, e.data::jsonb, ?
        from unnest(?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as e(id, type, ordering_key, data, position)
       order by e.position
+     on conflict (id) do nothing
      returning sequence`,
     [createdAt, events.map((event) => event.id), events.map((event) => event.type), events.map((event) => event.orderingKey), events.map((event) => JSON.stringify(event.data))] as unknown as Knex.RawBinding[],
   );
@@ -122,6 +124,18 @@ export async function writeOutboxEvents(db: Db, events: OutboxEvent[], createdAt
       order by e.sequence, w.id`,
     [createdAt, createdAt, onlyEndpointId ?? null, onlyEndpointId ?? null, rows.map((row: { sequence: string | number }) => String(row.sequence))],
   );
+}
+
+/** Of these SKU × locations, those the run before `runId` (the latest succeeded pipeline run before it) could not plan either. */
+export async function planErrorsBefore(db: Db, runId: number, itemIds: number[]): Promise<Set<string>> {
+  if (itemIds.length === 0) return new Set();
+  const { rows } = await db.raw(
+    `select e.item_id, e.location_id from plan_errors e
+      where e.item_id = any(?::int[])
+        and e.run_id = (select max(id) from forecast_runs where kind = 'pipeline' and status = 'succeeded' and id < ?)`,
+    [itemIds, runId],
+  );
+  return new Set(rows.map((row: { item_id: number; location_id: number }) => `${row.item_id}:${row.location_id}`));
 }
 
 /** A delivery taken by a worker to send: the event as it goes out and where. */
@@ -352,4 +366,36 @@ export async function requeueWebhookDelivery(db: Db, endpointId: number, deliver
     [now, endpointId, deliveryId],
   );
   return rows.length > 0;
+}
+
+/** What a recommendation.approved event tells of each approved recommendation. */
+export interface ApprovedRecommendationData {
+  recommendationId: number;
+  runId: number;
+  sku: string;
+  location: string;
+  supplierId: number | null;
+  quantity: number;
+  needByDate: string | null;
+  decidedBy: string | null;
+}
+
+export async function approvedRecommendationData(db: Db, recommendationIds: number[]): Promise<ApprovedRecommendationData[]> {
+  if (recommendationIds.length === 0) return [];
+  const { rows } = await db.raw(
+    `select r.id, r.run_id, i.sku, l.code as location, r.supplier_id, r.quantity::float8 as quantity, r.need_by_date, r.decided_by
+       from recommendations r join items i on i.id = r.item_id join locations l on l.id = r.location_id
+      where r.id = any(?::bigint[]) order by r.id`,
+    [recommendationIds.map(String)],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    recommendationId: Number(row.id),
+    runId: Number(row.run_id),
+    sku: row.sku as string,
+    location: row.location as string,
+    supplierId: (row.supplier_id as number | null) ?? null,
+    quantity: row.quantity as number,
+    needByDate: (row.need_by_date as string | null) ?? null,
+    decidedBy: (row.decided_by as string | null) ?? null,
+  }));
 }

@@ -101,3 +101,26 @@ export function intervalCoverage(actual: number[], lower: number[], upper: numbe
   checkPair('intervalCoverage', actual, upper);
   return meanOf(actual.map((a, i) => (a >= lower[i] && a <= upper[i] ? 1 : 0)));
 }
+
+/**
+ * Mean scaled interval score of a central interval at `level` percent (the M4 competition's MSIS; Gneiting & Raftery
+ * 2007, JASA 102, the interval score): mean over the horizon of (u − l) + (2/α)(l − a)·[a < l] + (2/α)(a − u)·[a > u],
+ * α = 1 − level/100, divided by the in-sample MAE of the seasonal naive, as MASE. Makridakis, Spiliotis &
+ * Assimakopoulos (2020), "The M4 Competition", IJF 36(1), §2.2.
+ */
+export function meanScaledIntervalScore(
+  actual: number[],
+  lower: number[],
+  upper: number[],
+  level: number,
+  insample: number[],
+  seasonLength = 1,
+): number {
+  checkPair('meanScaledIntervalScore', actual, lower);
+  checkPair('meanScaledIntervalScore', actual, upper);
+  if (!(level > 0 && level < 100)) throw new Error('meanScaledIntervalScore: level must be in (0, 100)');
+  const alpha = 1 - level / 100;
+  const scale = meanOf(seasonalDifferences('meanScaledIntervalScore', insample, seasonLength).map(Math.abs));
+  const scores = actual.map((a, i) => upper[i] - lower[i] + (2 / alpha) * (Math.max(0, lower[i] - a) + Math.max(0, a - upper[i])));
+  return meanOf(scores) / scale;
+}

@@ -27,7 +27,8 @@ const cv2CutOff = 0.49;
 
 /**
  * ADI = mean interval between demands, the first counted from the start of the series (as tsintermittent's
- * idclass and Croston's intervals), i.e. position of the last demand / number of demands;
+ * idclass and Croston's intervals), i.e. position of the last demand / number of demands, plus the run since the last
+ * demand when it is longer than every interval (openInterval);
  * CV² = (sample standard deviation / mean)² of the non-zero sizes, standard deviation with n − 1.
  * smooth: ADI ≤ 1.32 and CV² ≤ 0.49; erratic: ADI ≤ 1.32, CV² > 0.49; intermittent: ADI > 1.32, CV² ≤ 0.49; lumpy: both above.
  * Before those: 'new' when shorter than minimumPeriods, 'zero' when there is no demand, 'short' with a single
@@ -40,7 +41,7 @@ export function classifyDemand(values: number[], options: ClassifyOptions = {}):
   }
   const { sizes, intervals } = demandOccurrences(cleanDemand(values, 'classifyDemand'));
   const nonZeroCount = sizes.length;
-  const adi = nonZeroCount === 0 ? null : intervals.reduce((sum, interval) => sum + interval, 0) / nonZeroCount;
+  const adi = nonZeroCount === 0 ? null : (intervals.reduce((sum, interval) => sum + interval, 0) + openInterval(values, intervals)) / nonZeroCount;
   const cv2 = nonZeroCount < 2 ? null : squaredCoefficientOfVariation(sizes);
   const classified = (demandClass: DemandClass) => ({ demandClass, adi, cv2, nonZeroCount });
   if (values.length < minimumPeriods) return classified('new');
@@ -48,6 +49,19 @@ export function classifyDemand(values: number[], options: ClassifyOptions = {}):
   if (cv2 === null) return classified('short');
   if (adi > adiCutOff) return classified(cv2 > cv2CutOff ? 'lumpy' : 'intermittent');
   return classified(cv2 > cv2CutOff ? 'erratic' : 'smooth');
+}
+
+/**
+ * The run of periods since the last demand, when it is already longer than every interval between demands: then it
+ * says demand has thinned or stopped (an item dying: 30 steady weeks, then 40 without a sale) and counts in the ADI,
+ * which turns such an item intermittent (buffered from TSB samples, whose demand probability falls with the run).
+ * A shorter run is the usual wait for the next demand and is left out, as tsintermittent's idclass leaves it. Only
+ * zeros count: negative values are net returns, not periods without a sale.
+ */
+function openInterval(values: number[], intervals: number[]): number {
+  let sinceLast = 0;
+  while (sinceLast < values.length && values[values.length - 1 - sinceLast] === 0) sinceLast += 1;
+  return intervals.length > 0 && sinceLast > Math.max(...intervals) ? sinceLast : 0;
 }
 
 function squaredCoefficientOfVariation(sizes: number[]): number {

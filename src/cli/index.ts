@@ -8,6 +8,7 @@ import { pullUsage, runPullCommand } from './pull';
 import { replayUsage, runReplayCommand } from './replay';
 import { runRunCommand, runUsage } from './run';
 import { runSimulateCommand, simulateUsage } from './simulate';
+import { runSenseCommand, senseUsage } from './sense';
 
 const usage = [
   'usage: replen <command> [flags]',
@@ -18,6 +19,7 @@ const usage = [
   `  key        ${keyUsage.replace('usage: replen key ', '')}`,
   `  pull       ${pullUsage.replace('usage: replen pull ', '')}`,
   `  run        ${runUsage.replace('usage: replen run ', '')}`,
+  `  sense      ${senseUsage.replace('usage: replen sense ', '').trim()}`,
   '  config     prints the configuration settings as a table',
 ].join('\n');
 
@@ -36,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return runPullCommand(rest);
     case 'run':
       return runRunCommand(rest);
+    case 'sense':
+      return runSenseCommand(rest);
     case 'config':
       process.stdout.write(`${configTable()}\n`);
       return 0;

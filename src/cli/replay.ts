@@ -1,5 +1,5 @@
 /**
- * replen replay --input FILE --output FILE --summary FILE --service-level P --lead-time L [--lead-time-sd S]
+ * replen replay --input FILE --output FILE --summary FILE [--report FILE] --service-level P --lead-time L [--lead-time-sd S]
  *               [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--policy replen|textbook|minmax]
  *               [--seed N]
  * The closed-loop replay (src/services/replay): weekly demand series_id,period,value (as `replen forecast` reads it)
@@ -7,7 +7,8 @@
  * every proposal is approved and delivered after a drawn lead time, and demand is served, backordered and recorded as
  * censored sales day by day. Writes one row per series to --output:
  * series_id,demand_class,target_csl,achieved_csl,fill_rate,avg_on_hand,avg_on_hand_value,backordered_units,backorder_days,orders,eta_p90_met
- * and the same per demand class and overall to --summary (JSON). One progress line per simulated week on stderr.
+ * and the same per demand class and overall to --summary (JSON); --report writes report.html (src/services/replay/report.ts).
+ * One progress line per simulated week on stderr.
  * Exit codes: 0 done; 2 bad flags or bad input; 1 anything unexpected.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,12 +18,13 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { SeriesOutcome } from '../services/replay/driver';
 import { runReplay } from '../services/replay/run-replay';
+import { replayReport } from '../services/replay/report';
 import { summariseOutcomes } from '../services/replay/summary';
 import { csvField } from '../csv-field';
 import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
 
 export const replayUsage =
-  'usage: replen replay --input FILE --output FILE --summary FILE --service-level P --lead-time L [--lead-time-sd S] [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--policy replen|textbook|minmax] [--seed N]';
+  'usage: replen replay --input FILE --output FILE --summary FILE [--report FILE] --service-level P --lead-time L [--lead-time-sd S] [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--policy replen|textbook|minmax] [--seed N]';
 
 const decimal = (flag: string) =>
   z
@@ -40,6 +42,7 @@ const flagsSchema = z.object({
   input: z.string({ error: '--input is required' }).min(1, '--input is required'),
   output: z.string({ error: '--output is required' }).min(1, '--output is required'),
   summary: z.string({ error: '--summary is required' }).min(1, '--summary is required'),
+  report: z.string().min(1, '--report needs a file name').optional(),
   'service-level': z
     .string({ error: '--service-level is required' })
     .regex(/^\d*\.?\d+$/, '--service-level must be a number such as 0.95 or 95')
@@ -61,7 +64,7 @@ type Flags = z.infer<typeof flagsSchema>;
 
 class UsageError extends Error {}
 
-const flagNames = ['input', 'output', 'summary', 'service-level', 'lead-time', 'lead-time-sd', 'lateness', 'review-period', 'warmup', 'moq', 'multiple', 'policy', 'seed'];
+const flagNames = ['input', 'output', 'summary', 'report', 'service-level', 'lead-time', 'lead-time-sd', 'lateness', 'review-period', 'warmup', 'moq', 'multiple', 'policy', 'seed'];
 
 function parseFlags(argv: string[]): Flags {
   let values: Record<string, string | boolean | undefined>;
@@ -136,7 +139,9 @@ export async function runReplayCommand(argv: string[], options: { forecastThread
         ),
     });
     await writeLinesAtomically(flags.output, [replayHeader, ...outcomes.map(outcomeRow)]);
-    await writeFile(flags.summary, `${JSON.stringify({ policy: flags.policy, ...summariseOutcomes(outcomes) }, null, 2)}\n`);
+    const summary = summariseOutcomes(outcomes);
+    await writeFile(flags.summary, `${JSON.stringify({ policy: flags.policy, ...summary }, null, 2)}\n`);
+    if (flags.report) await writeFile(flags.report, replayReport({ policy: flags.policy, outcomes, summary }));
     process.stdout.write(`replen replay: ${outcomes.length} series replayed over ${longest - flags.warmup} weeks, written to ${flags.output} and ${flags.summary}\n`);
     return 0;
   } catch (error) {

@@ -21,6 +21,7 @@ import { backorderRoutes } from './routes/backorders';
 import { sourceRoutes } from './routes/sources';
 import { webhookRoutes } from './routes/webhooks';
 import { receiptRoutes } from './routes/receipts';
+import { exceptionRoutes } from './routes/exceptions';
 import { webRoutes } from '../web/routes';
 
 export interface AppDependencies {
@@ -43,7 +44,7 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   // Bodies are read by requirePermission once the key is checked (src/http/body.ts), never before.
   app.use(requestChecks);
   app.use(healthRoutes(services.health));
-  app.use(runRoutes(services.pipeline, services.apiKeys));
+  app.use(runRoutes(services.pipeline, services.apiKeys, services.sense));
   app.use(recommendationRoutes(services.recommendations, services.apiKeys));
   app.use(purchaseOrderRoutes(services.purchaseOrders, services.apiKeys));
   app.use(draftOrderRoutes(services.draftOrders, services.apiKeys));
@@ -58,6 +59,7 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   app.use(sourceRoutes(services.connectors, services.apiKeys));
   app.use(webhookRoutes(services.webhooks, services.apiKeys));
   app.use(receiptRoutes(services.receipts, services.apiKeys));
+  app.use(exceptionRoutes(services.exceptions, services.apiKeys));
   app.use(webRoutes(services.apiKeys));
   if (queueBoard) app.use(QUEUE_BOARD_PATH, requirePermission(services.apiKeys, 'admin'), queueBoard);
   app.use(notFoundHandler);

@@ -25,8 +25,14 @@ import {
 import { receiptAllocationCsvColumns, receiptAllocationQuery, receiptAllocationResponse, receiptParams } from './routes/receipts';
 import {
   acknowledgeBody,
+  acknowledgeExceptionBody,
+  exceptionListQuery,
+  exceptionPageResponse,
+  exceptionResponse,
   apiKeyListResponse,
   apiKeyResponse,
+  backorderAccuracyQuery,
+  backorderAccuracyResponse,
   backorderDetailQuery,
   backorderDetailResponse,
   backorderListQuery,
@@ -166,8 +172,10 @@ export const routeDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/runs',
-    summary: 'Start a pipeline run',
-    description: 'The body is optional. The run goes on in the background: poll GET /runs/{id} (the Location header).',
+    summary: 'Start a pipeline run, or a sense run with {"kind": "sense"}',
+    description:
+      'The body is optional (a pipeline run). The run goes on in the background: poll GET /runs/{id} (the Location header). ' +
+      'A sense run compares the last days of sales with the latest forecast, records spike, drop and bias exceptions and re-plans those SKUs.',
     permission: 'admin',
     body: startRunBody,
     bodyOptional: true,
@@ -391,6 +399,16 @@ export const routeDocs: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/backorders/accuracy',
+    summary: 'ETA accuracy: backordered lines that shipped, against the first ETA given and the last before shipping, by eta and etaLateCase, overall and per supplier',
+    description: 'A line ships on the as-of date of the first run that finds it no longer backordered. Also the metric replen_backorder_eta_on_time_ratio{measure} (units).',
+    permission: 'read',
+    query: backorderAccuracyQuery,
+    result: backorderAccuracyResponse,
+    responses: { 200: '{ overall, suppliers }' },
+  },
+  {
+    method: 'get',
     path: '/backorders/:salesOrderLineId',
     summary: 'One backordered line: its ETA and the stock, purchase-order lines and approved recommendations allocated to it',
     permission: 'read',
@@ -398,6 +416,29 @@ export const routeDocs: RouteDoc[] = [
     query: backorderDetailQuery,
     result: backorderDetailResponse,
     responses: { 200: 'The line with its allocation', 404: 'The line is not backordered in that run, or no run' },
+  },
+  {
+    method: 'get',
+    path: '/exceptions',
+    summary: 'Open exceptions: spikes, drops, forecast bias, cleaned outliers, new and dying items, forecast and order-value jumps',
+    description:
+      'Newest first; cursor pagination (pass nextCursor back as cursor). Each carries the numbers behind it and the action replen took. ' +
+      'A run that no longer finds the condition resolves it; acknowledged=true lists the acknowledged ones still unresolved.',
+    permission: 'read',
+    query: exceptionListQuery,
+    result: exceptionPageResponse,
+    responses: { 200: '{ data: Exception[], nextCursor }' },
+  },
+  {
+    method: 'post',
+    path: '/exceptions/:id/acknowledge',
+    summary: 'Acknowledge an exception: it leaves the open list (acknowledging again keeps the first acknowledgement)',
+    permission: 'decide',
+    params: idParams,
+    body: acknowledgeExceptionBody,
+    bodyOptional: true,
+    result: exceptionResponse,
+    responses: { 200: 'The exception, acknowledged', 404: 'No unresolved exception with that id' },
   },
   {
     method: 'get',

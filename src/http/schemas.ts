@@ -156,10 +156,34 @@ export const backorderListQuery = z.strictObject({
     .enum(backorderStatuses)
     .optional()
     .describe('covered: every unit has an arrival date; partial: some units do; uncovered: none do. Only covered lines have an ETA.'),
+  changedSince: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("Only lines whose promise (status, eta, etaLateCase or supply) changed after this instant: an ERP's pull instead of webhooks."),
   cursor: cursor.optional(),
   limit: limit(200, 50),
 });
+export const backorderAccuracyQuery = z.strictObject({
+  from: z.iso.date().optional().describe('Lines shipped on or after this date.'),
+  to: z.iso.date().optional().describe('Lines shipped on or before this date.'),
+});
 export const backorderParams = z.strictObject({ salesOrderLineId: id });
+
+export const exceptionKinds = ['spike', 'drop', 'bias', 'outlier-cleaned', 'new', 'dying', 'forecast-jump', 'order-value-jump'] as const;
+export const exceptionListQuery = z.strictObject({
+  kind: z.enum(exceptionKinds).optional(),
+  sku: z.string().min(1).max(100).optional(),
+  locationId: id.optional(),
+  acknowledged: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((text) => text === 'true')
+    .describe('true: the acknowledged ones still unresolved; default: the open ones.'),
+  cursor: cursor.optional(),
+  limit: limit(200, 50),
+});
+/** POST /exceptions/:id/acknowledge takes no fields: an empty object or no body. */
+export const acknowledgeExceptionBody = z.strictObject({}).optional();
 export const backorderDetailQuery = z.strictObject({ runId: id.optional().describe('Default: the latest succeeded pipeline run.') });
 
 export const createKeyBody = z.strictObject({
@@ -588,6 +612,24 @@ export const backorderResponse = z.strictObject({
 });
 
 export const backorderDetailResponse = backorderResponse.extend({
+  history: z
+    .array(
+      z.strictObject({
+        changedOn: date.describe('As-of date of the run that found the change.'),
+        cause: z.enum(['first-promise', 'supplier-delay', 'new-purchase-order', 'receipt', 'approval', 'cancellation', 'demand-ahead', 'shipped', 'supply-change']),
+        runId: z.number().int().nullable(),
+        oldStatus: z.string().nullable(),
+        newStatus: z.string(),
+        oldEta: date.nullable(),
+        newEta: date.nullable(),
+        oldEtaLateCase: date.nullable(),
+        newEtaLateCase: date.nullable(),
+        oldSupply: z.array(z.string()).nullable(),
+        newSupply: z.array(z.string()).describe('kind:id of the supply the ETA rests on: purchase-order:<line id>, approved-recommendation:<id>, on-hand:0.'),
+        recordedAt: instant,
+      }),
+    )
+    .describe("Every change of the line's promise, oldest first, with its cause."),
   pieces: z.array(
     z.strictObject({
       kind: z.enum(['on-hand', 'purchase-order', 'approved-recommendation']),
@@ -608,11 +650,54 @@ export const backorderPageResponse = z.strictObject({
   runId: z.number().int().nullable(),
   data: z.array(backorderResponse),
   nextCursor: z.string().nullable(),
+  customerTotals: z
+    .strictObject({
+      customerRef: z.string(),
+      lines: z.number().int(),
+      units: z.number(),
+      coveredLines: z.number().int(),
+      unitsUncovered: z.number(),
+      earliestEta: date.nullable(),
+      latestEta: date.nullable().describe('Of the covered lines: the customer has everything by then only if coveredLines = lines.'),
+      latestEtaLateCase: date.nullable(),
+    })
+    .optional()
+    .describe("With customer=: that customer's totals over all its backordered lines in the run, not only this page."),
+});
+
+const accuracyMeasure = z.strictObject({
+  onTimeLines: z.number().describe('Share of lines shipped on or before this date.'),
+  onTimeUnits: z.number().describe('The same, weighted by units backordered.'),
+  meanDaysLate: z.number().describe('Mean days shipped after this date (0 for a line on time).'),
+});
+const accuracyRow = z.strictObject({
+  supplierId: z.number().int().nullable().describe('The supplier of the purchase order the last promise rested on; null: stock or recommendations.'),
+  lines: z.number().int(),
+  units: z.number(),
+  measures: z.strictObject({ firstEta: accuracyMeasure, lastEta: accuracyMeasure, firstEtaLateCase: accuracyMeasure, lastEtaLateCase: accuracyMeasure }),
+});
+export const backorderAccuracyResponse = z.strictObject({ overall: accuracyRow, suppliers: z.array(accuracyRow) });
+export const exceptionResponse = z.strictObject({
+  id: z.number().int(),
+  itemId: z.number().int(),
+  sku: z.string(),
+  locationId: z.number().int(),
+  locationCode: z.string(),
+  kind: z.enum(exceptionKinds),
+  subject: z.string().describe("Tells apart two of one kind on one SKU × location (the week of a cleaned outlier); '' otherwise."),
+  runId: z.number().int().nullable().describe('The run that last found it.'),
+  details: z.record(z.string(), z.unknown()).describe('The numbers behind it (quantities, quantiles, tracking signal, ratio …).'),
+  action: z.string().describe('What replen did about it.'),
+  detectedAt: instant,
+  lastSeenAt: instant,
+  acknowledgedAt: instant.nullable(),
+  acknowledgedBy: z.string().nullable(),
 });
 
 const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ data: z.array(item), nextCursor: z.string().nullable() });
 export const supplierPageResponse = pageOf(supplierResponse);
 export const skuPageResponse = pageOf(skuResponse);
+export const exceptionPageResponse = pageOf(exceptionResponse);
 
 export const apiKeyResponse = z.strictObject({
   id: z.number().int(),

@@ -18,6 +18,10 @@ import {
   type Lateness,
 } from '../../models/policy/backorder-allocation';
 import type { LeadTimeStats } from '../../models/policy/lead-time';
+import { promiseChanges, type LinePromise, type PromiseChange } from '../../models/policy/promise-changes';
+import { cancelledLines, lineReferences, openPromises, savePromiseChanges, type LineReference } from '../../db/repositories/backorder-promises';
+import { writeOutboxEvents, type OutboxEvent } from '../../db/repositories/webhooks';
+import { outboxEvent, salesOrderLineKey } from './webhook-service';
 import type { Logger } from '../logger';
 import type { RunStage } from './pipeline-service';
 import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
@@ -29,6 +33,9 @@ export interface BackorderStageDeps {
   /** The late-case ETA is the arrival this share of deliveries beats, if lead times are normal. Default 0.9. */
   lateCaseQuantile?: number;
   logger?: Logger;
+  /** Called once the run's promise changes (and their webhook events) committed: starts their delivery. */
+  onEventsWritten?: () => void;
+  now?: () => Date;
 }
 
 /** Where an incoming unit came from, for the allocation's pieces. */
@@ -133,7 +140,11 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
         };
       }),
     }));
-    await replaceBackorderAllocations(db, runId, rows);
+    const promiseCounts = await db.transaction(async (trx) => {
+      await replaceBackorderAllocations(trx, runId, rows);
+      return recordPromises(trx, { runId, asOfDate, rows, openPurchaseLines: new Set(supply.purchaseLines.map((line) => line.purchaseOrderLineId)), now: deps.now?.() ?? new Date() });
+    });
+    if (promiseCounts.events > 0) deps.onEventsWritten?.();
 
     const counts = {
       backorderLines: rows.length,
@@ -142,6 +153,8 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
       backorderLinesUncovered: rows.filter((row) => row.status === 'uncovered').length,
       backorderLinesAwaitingApproval: rows.filter((row) => row.uncoveredReason === 'awaiting-approval').length,
       backorderSupplyUndated: undatedSupply,
+      backorderPromisesChanged: promiseCounts.changes,
+      backorderEvents: promiseCounts.events,
     };
     if (undatedSupply > 0) deps.logger?.warn({ runId, undatedSupply }, 'incoming supply without any date or lead time left out of backorder allocation');
     return counts;
@@ -156,3 +169,49 @@ const leadTimeOf = (stats: LeadTimeStats, lateness: Lateness) => ({
 
 const dates = (estimate: ArrivalEstimate) => ({ arrivalDate: estimate.arrivalDate, lateCaseArrivalDate: estimate.lateCaseArrivalDate });
 const referenceOf = (line: OpenPurchaseLineRow) => `${line.purchaseOrderReference} / ${line.lineReference}`;
+
+const supplyKeys = (row: BackorderAllocationRow) => [...new Set(row.pieces.map((piece) => `${piece.kind}:${piece.sourceId ?? 0}`))];
+
+/**
+ * Compares the run's allocation with each line's promise so far (models/policy/promise-changes.ts), keeps the changes
+ * with their causes, and writes the webhook events they call for to the outbox, all in the run's transaction.
+ */
+async function recordPromises(
+  trx: Knex.Transaction,
+  input: { runId: number; asOfDate: string; rows: BackorderAllocationRow[]; openPurchaseLines: Set<number>; now: Date },
+): Promise<{ changes: number; events: number }> {
+  const previous = await openPromises(trx);
+  const current = new Map<number, LinePromise>(
+    input.rows.map((row) => [row.salesOrderLineId, { status: row.status, eta: row.eta, etaLateCase: row.etaLateCase, supply: supplyKeys(row) }]),
+  );
+  const gone = [...previous.keys()].filter((id) => !current.has(id));
+  const changes = promiseChanges(previous, current, { openPurchaseLines: input.openPurchaseLines, cancelledLines: await cancelledLines(trx, gone) });
+  const quantities = new Map(input.rows.map((row) => [row.salesOrderLineId, row.quantityBackordered]));
+  await savePromiseChanges(trx, { runId: input.runId, asOfDate: input.asOfDate, changes, quantities });
+  const references = await lineReferences(trx, changes.map((change) => change.salesOrderLineId));
+  const events = changes.flatMap((change) => promiseEvents(change, references.get(change.salesOrderLineId)!, input.runId));
+  await writeOutboxEvents(trx, events, input.now);
+  return { changes: changes.length, events: events.length };
+}
+
+/** The events a change calls for: covered, uncovered (no longer, or not yet, dated), or a dated line's dates moved. */
+function promiseEvents(change: PromiseChange, line: LineReference, runId: number): OutboxEvent[] {
+  const { previous, next } = change;
+  if (next.status === 'shipped' || next.status === 'cancelled') return [];
+  const data = {
+    ...line,
+    status: next.status,
+    eta: next.eta,
+    etaLateCase: next.etaLateCase,
+    previousEta: previous?.eta ?? null,
+    previousEtaLateCase: previous?.etaLateCase ?? null,
+    cause: change.cause,
+    runId,
+  };
+  const key = salesOrderLineKey(line.salesOrderLineId);
+  const wasCovered = previous?.status === 'covered';
+  if (next.status === 'covered' && !wasCovered) return [outboxEvent('backorder.covered', data, key)];
+  if (next.status !== 'covered' && (wasCovered || previous === null)) return [outboxEvent('backorder.uncovered', data, key)];
+  if (next.status === 'covered' && previous && (previous.eta !== next.eta || previous.etaLateCase !== next.etaLateCase)) return [outboxEvent('backorder.eta_changed', data, key)];
+  return [];
+}

@@ -2,7 +2,7 @@ import type { ForecastFitRow, ForecastRow, ModelSelection } from '../../db/repos
 import type { WeeklySeries } from '../../db/repositories/sales';
 import { addDays } from '../../db/dates';
 import { cleanedForecast } from '../../models/forecast/cleaned-forecast';
-import { uncensorDemand } from '../../models/forecast/censored';
+import { estimateCensoredDemand } from '../../models/forecast/censored';
 import { mase } from '../../models/forecast/accuracy';
 import { summariseProtectionErrors } from '../../models/forecast/protection-errors';
 
@@ -86,11 +86,12 @@ export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySer
 }
 
 /**
- * The demand a series' models see: sales scaled up for days out of stock (a week out of stock on every day is NaN),
+ * The demand a series' models see: sales plus the demand of the time out of stock (estimateCensoredDemand; a week out
+ * of stock on every day without a sale is NaN),
  * from the first sale on: the zeros before it are weeks the item was not sold yet, not weeks without demand.
  */
-export function weeklyDemand(series: Pick<WeeklySeries, 'quantities' | 'outOfStockDays'>): number[] {
-  const demand = uncensorDemand(series.quantities, series.outOfStockDays, 7);
+export function weeklyDemand(series: Pick<WeeklySeries, 'quantities' | 'outOfStockDays' | 'soldOutDays'>): number[] {
+  const demand = estimateCensoredDemand({ sales: series.quantities, outOfStockDays: series.outOfStockDays, soldOutDays: series.soldOutDays, daysPerPeriod: 7 });
   const first = demand.findIndex((value) => value > 0);
   return first <= 0 ? demand : demand.slice(first);
 }

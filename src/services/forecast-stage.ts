@@ -7,6 +7,10 @@ import { addDays, dayNumber } from '../../db/dates';
 import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
 import { appendSeriesForecast, selectionKey, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
 import type { ChunkStage } from './pipeline-service';
+import { recordExceptions, type FoundException } from '../../db/repositories/exceptions';
+
+/** Outlier weeks this recent are shown to buyers as exceptions (older ones are kept in the fit only). */
+const RECENT_CLEANED_WEEKS = 13;
 
 /** Runs forecastSeries somewhere other than this thread (jobs/forecast-pool.ts: a pool of worker threads). */
 export interface SeriesForecaster {
@@ -42,10 +46,27 @@ export function createForecastStage(deps: {
     const counts = { forecastedSeries: sales.series.length };
     await db.transaction(async (trx) => {
       await replaceChunkForecasts(trx, runId, itemIds, rows);
+      await recordExceptions(trx, { runId, kinds: ['outlier-cleaned'], itemIds }, recentCleanedWeeks(rows, addDays(options.firstPeriodStart, -7 * RECENT_CLEANED_WEEKS)));
       await completeChunk(trx, runId, range.firstItemId, counts);
     });
     return counts;
   };
+}
+
+/** An exception per week cleaned as an outlier since `since`, with the demand seen and the value fitted instead. */
+function recentCleanedWeeks(rows: SeriesForecastRows, since: string): FoundException[] {
+  return rows.fits.flatMap((fit) =>
+    ((fit.params.cleaned ?? []) as Array<{ weekStart: string; demand: number; replacement: number }>)
+      .filter((week) => week.weekStart >= since)
+      .map((week) => ({
+        itemId: fit.itemId,
+        locationId: fit.locationId,
+        kind: 'outlier-cleaned' as const,
+        subject: week.weekStart,
+        details: { weekStart: week.weekStart, demand: week.demand, replacement: Number(week.replacement.toFixed(2)) },
+        action: `the week's demand was fitted as ${Number(week.replacement.toFixed(1))} instead of ${week.demand}: kept out of the forecast and the safety stock`,
+      })),
+  );
 }
 
 async function forecastHere(list: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows> {

@@ -3,6 +3,8 @@ import type { ApiKeyService } from './api-key-service';
 import type { BackorderService } from './backorder-service';
 import type { ConnectorService } from './connectors';
 import type { DraftOrderService } from './draft-order-service';
+import type { ExceptionService } from './exception-service';
+import type { SenseService } from './sense-service';
 import type { HealthService } from './health-service';
 import type { ImportService } from './import-service';
 import type { LocationService } from './location-service';
@@ -31,4 +33,6 @@ export interface Services {
   connectors: ConnectorService;
   webhooks: WebhookService;
   receipts: ReceiptAllocationService;
+  exceptions: ExceptionService;
+  sense: SenseService;
 }

@@ -17,6 +17,7 @@ import {
   type RecommendationRow,
 } from '../../db/repositories/planning';
 import { type PlanError, replacePlanErrors } from '../../db/repositories/plan-errors';
+import { writeExceptionEvents } from './exception-events';
 import { weeklySales } from '../../db/repositories/sales';
 import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../db/repositories/suppliers';
 import { abcClassify } from '../../models/policy/classification';
@@ -33,6 +34,8 @@ import { planningDemand, samplingHistory, samplingSeed } from './planning/planni
 import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
 import { assertStorable } from './planning/storable';
 import { urgencyOf } from './planning/urgency';
+import { recordExceptions, type FoundException } from '../../db/repositories/exceptions';
+import { PLAN_EXCEPTION_KINDS, planExceptions } from './planning/plan-exceptions';
 
 /** Forecasts are weekly. */
 const PERIOD_DAYS = 7;
@@ -62,6 +65,8 @@ export interface PlanStageDeps {
   /** Lead time planned for an item without any supplier, so that its need is still sized. Default 14. */
   unsourcedLeadTimeDays?: number;
   logger?: Logger;
+  /** "Today" for the events the stage writes (exception.opened). Default: the system clock. */
+  now?: () => Date;
 }
 
 /** What a buyer sees of an earlier decision on the same SKU × location. */
@@ -102,13 +107,7 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
 export function createPlanStage(deps: PlanStageDeps): RunStage {
   const { db } = deps;
   const chunkSize = deps.chunkSize ?? 500;
-  const settings = {
-    serviceLevels: deps.serviceLevels,
-    historyWeeks: deps.historyWeeks,
-    demandSampleCount: deps.demandSampleCount ?? 2000,
-    holdingCostRatePerYear: deps.holdingCostRatePerYear ?? 0.25,
-    unsourcedLeadTimeDays: deps.unsourcedLeadTimeDays ?? 14,
-  };
+  const settings = stageSettings(deps);
 
   return async (runId, asOfDate) => {
     const abcClasses = await classifyByRevenue(db, asOfDate);
@@ -143,6 +142,64 @@ export function createPlanStage(deps: PlanStageDeps): RunStage {
   };
 }
 
+function stageSettings(deps: PlanStageDeps) {
+  return {
+    serviceLevels: deps.serviceLevels,
+    historyWeeks: deps.historyWeeks,
+    demandSampleCount: deps.demandSampleCount ?? 2000,
+    holdingCostRatePerYear: deps.holdingCostRatePerYear ?? 0.25,
+    unsourcedLeadTimeDays: deps.unsourcedLeadTimeDays ?? 14,
+    now: deps.now ?? (() => new Date()),
+  };
+}
+
+/** The forecast's first `weeks` weeks planned at `factor` times their mean (demand sensing), with the reason. */
+export interface ForecastAdjustment {
+  factor: number;
+  weeks: number;
+  note: string;
+}
+
+function adjustedForecast(forecast: ItemForecast, adjustment: ForecastAdjustment): ItemForecast {
+  return { ...forecast, mean: forecast.mean.map((mean, step) => (step < adjustment.weeks ? mean * adjustment.factor : mean)) };
+}
+
+/** Re-plans some items of a run now, as of `asOfDate`, with their forecasts adjusted: the sense run's re-plan. */
+export type Replanner = (
+  runId: number,
+  asOfDate: string,
+  adjustments: Map<number, Map<number, ForecastAdjustment>>,
+) => Promise<{ replannedItems: number; recommendations: number; criticalRecommendations: number }>;
+
+/**
+ * The plan stage's own steps (readChunk, planChunk) for a few items of a run: their policies, recommendations and
+ * exceptions are rewritten in the run (recommendations a buyer already touched are kept, as on a rerun); the draft
+ * purchase orders are left to the next run. `adjustments` is by item id, then location id.
+ */
+export function createReplanner(deps: PlanStageDeps): Replanner {
+  const { db } = deps;
+  return async (runId, asOfDate, adjustments) => {
+    const itemIds = [...adjustments.keys()];
+    if (itemIds.length === 0) return { replannedItems: 0, recommendations: 0, criticalRecommendations: 0 };
+    const abcClasses = await classifyByRevenue(db, asOfDate);
+    const leadTimes = await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)) });
+    const range = { firstItemId: Math.min(...itemIds), lastItemId: Math.max(...itemIds) };
+    const data = await readChunk(db, runId, asOfDate, range, deps.historyWeeks, new Set(itemIds));
+    const byPair = new Map<string, ForecastAdjustment>();
+    for (const [itemId, locations] of adjustments) for (const [locationId, adjustment] of locations) byPair.set(pairKey(itemId, locationId), adjustment);
+    // The item's other locations are planned again too (the chunk's rows are replaced per item), at their own forecast.
+    const chunk = await planChunk(db, runId, asOfDate, data, {
+      ...stageSettings(deps),
+      abcClasses,
+      leadTimes,
+      drafts: { candidates: [], skus: new Map() },
+      logger: deps.logger,
+      adjustments: byPair,
+    });
+    return { replannedItems: chunk.plannedItems, recommendations: chunk.recommendations, criticalRecommendations: chunk.criticalRecommendations };
+  };
+}
+
 /** ABC class of every active item by revenue over the 52 weeks up to the as-of date (sales × unit price). */
 async function classifyByRevenue(db: Knex, asOfDate: string): Promise<Map<number, AbcClass>> {
   const revenues = await activeItemRevenues(db, { afterDate: addDays(asOfDate, -52 * 7), throughDate: asOfDate });
@@ -160,11 +217,15 @@ interface ChunkContext {
   leadTimes: Map<string, LeadTimeStats>;
   drafts: DraftState;
   logger?: Logger;
+  /** The clock exception.opened events are stamped with. */
+  now: () => Date;
+  /** Forecasts to plan at other than their own level (demand sensing), by item × location (pairKey). */
+  adjustments?: Map<string, ForecastAdjustment>;
 }
 
 /** Everything planChunk reads for one range of items: one query per kind, run side by side. */
-async function readChunk(db: Knex, runId: number, asOfDate: string, range: ItemIdRange, historyWeeks: number) {
-  const items = await activeItemsInRange(db, range);
+async function readChunk(db: Knex, runId: number, asOfDate: string, range: Pick<ItemIdRange, 'firstItemId' | 'lastItemId'>, historyWeeks: number, only?: Set<number>) {
+  const items = (await activeItemsInRange(db, range)).filter((item) => !only || only.has(item.itemId));
   const itemIds = items.map((item) => item.itemId);
   const [forecasts, onHand, open, arrivals, backordered, approved, decisions, offers, sales] = await Promise.all([
     forecastsForItems(db, runId, itemIds),
@@ -200,6 +261,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   const policies: PolicyRow[] = [];
   const recommendations: RecommendationRow[] = [];
   const planErrors: PlanError[] = [];
+  const exceptions: FoundException[] = [];
   let previousDecisionsShown = 0;
   const planDate = addDays(asOfDate, 1);
 
@@ -209,9 +271,11 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
     if (!item) continue;
     const key = pairKey(forecast.itemId, forecast.locationId);
     const offers = offersByItem.get(String(forecast.itemId)) ?? [];
+    const adjustment = context.adjustments?.get(key);
     try {
       const planned = planPair({
-        forecast,
+        forecast: adjustment ? adjustedForecast(forecast, adjustment) : forecast,
+        sensing: adjustment?.note,
         item,
         offers,
         planDate,
@@ -228,6 +292,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
       policies.push(planned.policy);
       if (planned.recommendation) recommendations.push(planned.recommendation);
       if (planned.recommendation && decisions.has(key)) previousDecisionsShown += 1;
+      exceptions.push(...planned.exceptions);
       if (planned.pullForward) {
         context.drafts.candidates.push(planned.pullForward);
         context.drafts.skus.set(item.itemId, item.sku);
@@ -239,7 +304,12 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   }
 
   await replacePlanChunk(db, runId, itemIds, { policies, recommendations });
-  await replacePlanErrors(db, runId, itemIds, planErrors);
+  // The errors, the exceptions and the exception.opened events they open commit together.
+  await db.transaction(async (trx) => {
+    await replacePlanErrors(trx, runId, itemIds, planErrors);
+    await writeExceptionEvents(trx, runId, itemIds, planErrors, context.now());
+    await recordExceptions(trx, { runId, kinds: PLAN_EXCEPTION_KINDS, itemIds }, exceptions);
+  });
   return {
     plannedItems: policies.length,
     recommendations: recommendations.length,
@@ -264,12 +334,19 @@ interface PairInput {
   approvedNotExported: number;
   previousDecision: PreviousDecision | undefined;
   history: number[] | undefined;
+  /** Why the forecast was adjusted before planning (demand sensing), for the explanation. */
+  sensing?: string;
 }
 
 /** Plans one item × location: builds planItem's input from the chunk's data and turns its result into rows. */
-function planPair(input: PairInput): { policy: PolicyRow; recommendation: RecommendationRow | null; pullForward: PullForwardCandidate | null } {
+function planPair(input: PairInput): {
+  policy: PolicyRow;
+  recommendation: RecommendationRow | null;
+  pullForward: PullForwardCandidate | null;
+  exceptions: FoundException[];
+} {
   const { forecast, item, offers, context } = input;
-  const notes: string[] = [];
+  const notes: string[] = input.sensing ? [input.sensing] : [];
 
   const abcClass = item.abcClassOverride ?? context.abcClasses.get(item.itemId) ?? 'C';
   const serviceLevel = item.serviceLevelOverride ?? context.serviceLevels[abcClass];
@@ -384,12 +461,22 @@ function planPair(input: PairInput): { policy: PolicyRow; recommendation: Recomm
     eoq: result.explanation.economicOrderQuantity,
     explanation: { ...explanation, pullForward: result.pullForward },
   };
-  if (!recommendation) return { policy, recommendation: null, pullForward: result.pullForward };
+  const orderedFrom = recommendation && offers.find((offer) => String(offer.supplierId) === recommendation.supplierId);
+  const exceptions = planExceptions({
+    itemId: item.itemId,
+    locationId: forecast.locationId,
+    forecastMean: demand.forecastMean,
+    leadTimeDays: result.explanation.leadTimeMeanDays,
+    history: input.history,
+    order: recommendation ? { quantity: recommendation.quantity, unitCost: recommendation.unitCost, currency: orderedFrom?.currency ?? null } : null,
+  });
+  if (!recommendation) return { policy, recommendation: null, pullForward: result.pullForward, exceptions };
 
   const urgency = urgencyOf(result.explanation.daysOfCover, result.explanation.leadTimeMeanDays, reviewPeriodDays);
   return {
     policy,
     pullForward: null,
+    exceptions,
     recommendation: {
       itemId: item.itemId,
       locationId: forecast.locationId,

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { writeOutboxEvents } from '../../db/repositories/webhooks';
+import { outboxEvent } from './webhook-service';
 import { insertRecommendationEvents, markRecommendationsExported } from '../../db/repositories/recommendations';
 import {
   acknowledgePurchaseOrder,
@@ -45,7 +47,8 @@ export interface AcknowledgeInput {
 
 const uniqueViolation = '23505';
 
-export function createPurchaseOrderService(db: Knex): PurchaseOrderService {
+export function createPurchaseOrderService(db: Knex, options: { onEventsWritten?: () => void; now?: () => Date } = {}): PurchaseOrderService {
+  const now = options.now ?? (() => new Date());
   async function acknowledgeOnce(id: number, input: AcknowledgeInput) {
     return db.transaction(async (trx) => {
       const unlocked = await findPurchaseOrder(trx, id);
@@ -82,7 +85,13 @@ export function createPurchaseOrderService(db: Knex): PurchaseOrderService {
         })),
       );
       await stampPurchaseOrderChanges(trx, [id]);
-      return (await findPurchaseOrder(trx, id))!;
+      const acknowledged = (await findPurchaseOrder(trx, id))!;
+      const { id: purchaseOrderId, lines, changeKey: _changeKey, ...header } = acknowledged;
+      await writeOutboxEvents(trx, [outboxEvent('purchase_order.acknowledged', { purchaseOrderId, ...header, lines: lines.length })], now());
+      return acknowledged;
+    }).then((order) => {
+      options.onEventsWritten?.();
+      return order;
     });
   }
 

@@ -25,6 +25,15 @@ import { roundOrderQuantity, type ScheduledReceipt } from '../../models/policy/o
 import { projectedStock } from '../../models/policy/projected-stock';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../errors';
 import { PIPELINE_RUN_KIND } from './pipeline-service';
+import { approvedRecommendationData, writeOutboxEvents } from '../../db/repositories/webhooks';
+import { outboxEvent } from './webhook-service';
+
+/** recommendation.approved for each approved one, in the deciding transaction (the outbox). */
+async function writeApprovalEvents(trx: Knex.Transaction, recommendationIds: number[], now: Date): Promise<number> {
+  const approved = await approvedRecommendationData(trx, recommendationIds);
+  await writeOutboxEvents(trx, approved.map((data) => outboxEvent('recommendation.approved', data)), now);
+  return approved.length;
+}
 
 export type RecommendationChange =
   | { action: 'approve' }
@@ -170,7 +179,11 @@ function projectionOf(recommendation: RecommendationDetail, forecastMean: number
   };
 }
 
-export function createRecommendationService(db: Knex): RecommendationService {
+export function createRecommendationService(db: Knex, options: { onEventsWritten?: () => void; now?: () => Date } = {}): RecommendationService {
+  const now = options.now ?? (() => new Date());
+  const eventsWritten = (count: number) => {
+    if (count > 0) options.onEventsWritten?.();
+  };
   /** The run asked for (404 when there is no such run), else the latest succeeded one, if any. */
   async function runIdOrLatest(runId?: number): Promise<number | undefined> {
     if (runId === undefined) return latestSucceededRunId(db, PIPELINE_RUN_KIND);
@@ -220,6 +233,7 @@ export function createRecommendationService(db: Knex): RecommendationService {
     get: detail,
 
     async decide(id, { expectedVersion, actor, change }) {
+      let approvals = 0;
       const warnings = await db.transaction(async (trx) => {
         const current = await findRecommendation(trx, id);
         if (!current) throw new NotFoundError(`recommendation ${id}`);
@@ -287,15 +301,18 @@ export function createRecommendationService(db: Knex): RecommendationService {
           },
         ]);
         await stampPurchaseOrderChanges(trx, changedOrders);
+        if (status === 'approved' && current.status !== 'approved') approvals = await writeApprovalEvents(trx, [id], now());
         return warnings;
       });
+      eventsWritten(approvals);
       return { recommendation: await detail(id), warnings };
     },
 
     async decideMany({ change, lines, actor }) {
       const requested = new Map(lines.map((line) => [line.id, line.version]));
       const ids = [...requested.keys()];
-      return db.transaction(async (trx) => {
+      let approvals = 0;
+      const result = await db.transaction(async (trx) => {
         // Each order's lock (in one order, so two bulk decisions never deadlock), then the lines as they now are.
         const pairs = new Set((await findDecisionStates(trx, ids)).map((line) => `${line.supplierId ?? 0}:${line.locationId}`));
         for (const pair of [...pairs].sort()) {
@@ -328,11 +345,14 @@ export function createRecommendationService(db: Knex): RecommendationService {
           })),
         );
         await stampPurchaseOrderChanges(trx, await syncPurchaseOrderLines(trx, applied.map((line) => ({ ...line, status }))));
+        if (status === 'approved') approvals = await writeApprovalEvents(trx, applied.map((line) => line.recommendationId), now());
         return {
           applied: applied.map((line) => ({ id: line.recommendationId, status, version: versions.get(line.recommendationId)! })),
           skipped,
         };
       });
+      eventsWritten(approvals);
+      return result;
     },
 
     async addNote(id, { actor, text }) {
@@ -358,8 +378,10 @@ export function createRecommendationService(db: Knex): RecommendationService {
           })),
         );
         await stampPurchaseOrderChanges(trx, await syncPurchaseOrderLines(trx, rows));
+        await writeApprovalEvents(trx, rows.map((row) => row.recommendationId), now());
         return rows;
       });
+      eventsWritten(approved.length);
       return { runId, approvedIds: approved.map((row) => row.recommendationId) };
     },
   };

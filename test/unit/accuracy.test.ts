@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { bias, intervalCoverage, mae, mase, pinballLoss, rmse, rmsse, smape, wape } from '../../models/forecast/accuracy';
+import { bias, intervalCoverage, mae, mase, meanScaledIntervalScore, pinballLoss, rmse, rmsse, smape, wape } from '../../models/forecast/accuracy';
 
 const g = JSON.parse(readFileSync(join(__dirname, '../fixtures/golden/accuracy-airpassengers-theta.json'), 'utf8'));
 
@@ -49,6 +49,14 @@ describe('accuracy measures by hand', () => {
   it('charges under-forecasts tau per unit and over-forecasts 1 − tau per unit', () => {
     expect(pinballLoss([10], [8], 0.9)).toBeCloseTo(1.8, 12);
     expect(pinballLoss([10], [12], 0.9)).toBeCloseTo(0.2, 12);
+  });
+
+  it('scores a 95 % interval as the M4 MSIS: width plus 40 × the miss, over the naive scale', () => {
+    // Widths 4, 6, 4; misses 0, 2 below, 1 above (2/α = 40): (4 + 86 + 44) / 3; in-sample naive MAE of [1, 2, 4, 7] = 2.
+    expect(meanScaledIntervalScore([10, 20, 30], [8, 22, 25], [12, 28, 29], 95, [1, 2, 4, 7])).toBeCloseTo(134 / 3 / 2, 12);
+    // Seasonal scale at lag 2: |4 − 1|, |7 − 2| → 4.
+    expect(meanScaledIntervalScore([10], [8], [12], 80, [1, 2, 4, 7], 2)).toBeCloseTo(1, 12);
+    expect(() => meanScaledIntervalScore([1], [0], [2], 100, [1, 2])).toThrow('meanScaledIntervalScore: level');
   });
 
   it('includes interval bounds in coverage', () => {

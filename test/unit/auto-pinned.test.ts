@@ -12,7 +12,9 @@ const options = { seasonLength: 12, horizon: 6 };
 describe('autoForecast with a pinned model (weekly re-selection)', () => {
   it('refits the pinned smooth model: same candidate and ETS form, parameters re-estimated on the new history', () => {
     const chosen = autoForecast(earlier, options);
-    expect(chosen.pin).toEqual({ family: 'smooth', model: 'combo-mean', etsModel: expect.stringMatching(/^[AM][NA]d?[NAM]$/), longSeason: false });
+    expect(chosen.pin).toEqual({
+      family: 'smooth', model: 'combo-mean', etsModel: expect.stringMatching(/^[AM][NA]d?[NAM]$/), dampedModel: expect.stringMatching(/^[AM]Ad[NAM]$/), longSeason: false,
+    });
 
     const refit = autoForecast(history, { ...options, pinned: chosen.pin });
     expect(refit.selection).toBe('pinned');

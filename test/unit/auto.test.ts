@@ -59,19 +59,29 @@ describe('autoForecast: choice by demand class', () => {
 });
 
 describe('autoForecast: smooth series', () => {
-  it('combines ETS, Theta and Optimised Theta by averaging their points and their interval bounds', () => {
+  it('combines ETS, Theta, Optimised Theta and damped ETS by averaging their points and, uncalibrated, their interval bounds', () => {
     const levels = [80, 95];
-    const forecast = autoForecast(monthly, { seasonLength: 12, horizon: 12, levels });
+    const forecast = autoForecast(monthly, { seasonLength: 12, horizon: 12, levels, calibrationOrigins: 0 });
     expect(forecast).toMatchObject({ selection: 'class', candidates: [] });
-    expect(forecast.method).toMatch(/^Mean of ETS\(.*\), Theta, Optimised Theta$/);
+    expect(forecast.method).toMatch(/^Mean of ETS\(.*\), Theta, Optimised Theta, ETS\(.,Ad,.\)$/);
     const parts = [
       forecastEts(fitEts(monthly, { seasonLength: 12, maxEvaluations: 100 }), 12, levels),
       forecastTheta(fitTheta(monthly, 12), 12, levels),
       forecastOptimisedTheta(fitOptimisedTheta(monthly, 12), 12, levels),
+      forecastEts(fitEts(monthly, { seasonLength: 12, model: 'ZAZ', damped: true, maxEvaluations: 100 }), 12, levels),
     ];
     forecast.mean.forEach((value, i) => expect(value).toBeCloseTo(average(parts.map((p) => p.mean[i])), 9));
     forecast.lower[1].forEach((value, i) => expect(value).toBeCloseTo(average(parts.map((p) => p.lower[1][i])), 9));
     forecast.upper[0].forEach((value, i) => expect(value).toBeCloseTo(average(parts.map((p) => p.upper[0][i])), 9));
+  });
+
+  it('calibrated (the default), scales the averaged bands about the point by the factors of its own rolling-origin errors', () => {
+    const own = autoForecast(monthly, { seasonLength: 12, horizon: 12, calibrationOrigins: 0 });
+    const calibrated = autoForecast(monthly, { seasonLength: 12, horizon: 12 });
+    expect(calibrated.calibration).toMatchObject({ origins: 2 });
+    const [factor80, factor95] = calibrated.calibration!.factors;
+    calibrated.upper[0].forEach((value, i) => expect(value).toBeCloseTo(own.mean[i] + factor80 * (own.upper[0][i] - own.mean[i]), 9));
+    calibrated.lower[1].forEach((value, i) => expect(value).toBeCloseTo(Math.max(0, own.mean[i] - factor95 * (own.mean[i] - own.lower[1][i])), 9));
   });
 
   it('gives as residualSd the root mean square of the one-step in-sample errors', () => {
@@ -84,10 +94,10 @@ describe('autoForecast: smooth series', () => {
   it('with holdout origins, picks the candidate with the lowest holdout MAE among components and combinations', () => {
     const forecast = autoForecast(monthly, { seasonLength: 12, horizon: 6, holdoutOrigins: 2 });
     expect(forecast.selection).toBe('holdout');
-    expect(forecast.candidates.map((c) => c.method)).toEqual(['ets', 'theta', 'optimised-theta', 'combo-mean', 'combo-median']);
+    expect(forecast.candidates.map((c) => c.method)).toEqual(['ets', 'theta', 'optimised-theta', 'damped', 'combo-mean', 'combo-median']);
     expect(forecast.candidates.every((c) => Number.isFinite(c.score) && c.score >= 0)).toBe(true);
     const best = forecast.candidates.reduce((a, b) => (b.score < a.score ? b : a)).method;
-    const expectedName = { ets: /^ETS/, theta: /^Theta$/, 'optimised-theta': /^Optimised Theta$/, 'combo-mean': /^Mean of/, 'combo-median': /^Median of/ }[best]!;
+    const expectedName = { ets: /^ETS/, theta: /^Theta$/, 'optimised-theta': /^Optimised Theta$/, damped: /^ETS\(.,Ad,.\)$/, 'combo-mean': /^Mean of/, 'combo-median': /^Median of/ }[best]!;
     expect(forecast.method).toMatch(expectedName);
   });
 
@@ -128,13 +138,13 @@ describe('autoForecast: smooth series', () => {
     const season = (t: number) => 30 * Math.sin((2 * Math.PI * t) / 52);
     const weekly = Array.from({ length: 156 }, (_, t) => 100 + season(t) + 3 * Math.sin(t * 2.1));
     const forecast = autoForecast(weekly, { seasonLength: 52, horizon: 26 });
-    expect(forecast.method).toMatch(/^Mean of ETS\(.*\), Theta, Optimised Theta on multiplicative seasonally adjusted data \(m = 52\)$/);
+    expect(forecast.method).toMatch(/^Mean of ETS\(.*\), Theta, Optimised Theta, ETS\(.,Ad,.\) on multiplicative seasonally adjusted data \(m = 52\)$/);
     forecast.mean.forEach((value, i) => expect(Math.abs(value - (100 + season(156 + i)))).toBeLessThan(8));
   });
 
   it('leaves a 52-week series without a season unadjusted', () => {
     const flat = Array.from({ length: 156 }, (_, t) => 100 + 10 * Math.sin(t * 2.1) + 7 * Math.cos(t * 4.3));
-    expect(autoForecast(flat, { seasonLength: 52, horizon: 4 }).method).toMatch(/^Mean of ETS\(.*\), Theta, Optimised Theta$/);
+    expect(autoForecast(flat, { seasonLength: 52, horizon: 4 }).method).toMatch(/^Mean of ETS\(.*\), Theta, Optimised Theta, ETS\(.,Ad,.\)$/);
   });
 });
 

@@ -60,3 +60,13 @@ describe('classifyDemand (Syntetos, Boylan and Croston 2005)', () => {
     expect(() => classifyDemand([1, 2], { minimumPeriods: 0 })).toThrow('classifyDemand: minimumPeriods must be a positive integer');
   });
 });
+
+describe('classifyDemand: an item whose sales stopped', () => {
+  it('counts the run since the last demand once it is longer than every interval: 30 × 10 then 40 zeros → ADI 70/30, intermittent', () => {
+    const dying = [...new Array(30).fill(10), ...new Array(40).fill(0)];
+    expect(classifyDemand(dying)).toMatchObject({ demandClass: 'intermittent', adi: 70 / 30 });
+  });
+  it('leaves a run no longer than the longest interval out (one zero after a demand every period: ADI 1, smooth)', () => {
+    expect(classifyDemand([...new Array(30).fill(10), 0])).toMatchObject({ demandClass: 'smooth', adi: 1 });
+  });
+});

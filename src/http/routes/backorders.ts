@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiKeyService } from '../../services/api-key-service';
 import type { BackorderService } from '../../services/backorder-service';
 import { requirePermission } from '../auth';
-import { backorderDetailQuery, backorderListQuery, backorderParams, cursorParts, decodeCursor, encodeCursor } from '../schemas';
+import { backorderAccuracyQuery, backorderDetailQuery, backorderListQuery, backorderParams, cursorParts, decodeCursor, encodeCursor } from '../schemas';
 
 /** The listing's sort key (see db/repositories/backorders.ts): ETA or 'infinity', then the line id. */
 const cursorKey = z.tuple([cursorParts.date, cursorParts.id]);
@@ -17,7 +17,16 @@ export function backorderRoutes(backorders: BackorderService, apiKeys: ApiKeySer
     const { customer, cursor, ...query } = backorderListQuery.parse(req.query);
     const after = cursor ? decodeCursor(CURSOR_TAG, cursor, cursorKey) : undefined;
     const page = await backorders.list({ ...query, customerRef: customer, after });
-    res.json({ runId: page.runId, data: page.data, nextCursor: page.lastKey ? encodeCursor(CURSOR_TAG, page.lastKey) : null });
+    res.json({
+      runId: page.runId,
+      data: page.data,
+      nextCursor: page.lastKey ? encodeCursor(CURSOR_TAG, page.lastKey) : null,
+      ...(page.customerTotals && { customerTotals: page.customerTotals }),
+    });
+  });
+
+  router.get('/backorders/accuracy', requirePermission(apiKeys, 'read'), async (req, res) => {
+    res.json(await backorders.accuracy(backorderAccuracyQuery.parse(req.query)));
   });
 
   router.get('/backorders/:salesOrderLineId', requirePermission(apiKeys, 'read'), async (req, res) => {

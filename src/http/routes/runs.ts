@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiKeyService } from '../../services/api-key-service';
 import type { PipelineService } from '../../services/pipeline-service';
+import type { SenseService } from '../../services/sense-service';
 import { requirePermission } from '../auth';
 import { decimalInteger } from '../schemas';
 
@@ -12,7 +13,15 @@ export const runListQuery = z.strictObject({
   before: runId.optional().describe('A run id: list the runs before it (nextCursor of the previous page).'),
   limit: decimalInteger(z.number().int().min(1).max(200).default(50)),
 });
-export const startRunBody = z.strictObject({ trigger: z.string().min(1).max(64).default('api') }).default({ trigger: 'api' });
+export const startRunBody = z
+  .strictObject({
+    trigger: z.string().min(1).max(64).default('api'),
+    kind: z
+      .enum(['pipeline', 'sense'])
+      .default('pipeline')
+      .describe('pipeline: forecast and plan every SKU; sense: recent daily sales against the forecast, flagged SKUs re-planned now.'),
+  })
+  .default({ trigger: 'api', kind: 'pipeline' });
 
 export const runResponse = z.strictObject({
   id: z.number().int(),
@@ -35,15 +44,18 @@ export const runDetailResponse = runResponse.extend({
     .describe('The first 100 SKU × locations the run could not plan (counts.planErrors has how many), each with the reason; the others were planned.'),
 });
 export const runPageResponse = z.strictObject({ data: z.array(runResponse), nextCursor: z.number().int().nullable() });
-export const startedRunResponse = z.strictObject({ runId: z.number().int(), chunks: z.number().int() });
+export const startedRunResponse = z.strictObject({
+  runId: z.number().int(),
+  chunks: z.number().int().optional().describe('Forecast chunks of a pipeline run; absent for a sense run.'),
+});
 export const resumedRunResponse = z.strictObject({
   runId: z.number().int(),
   chunks: z.number().int().describe('Chunks dispatched again: those with no finished record.'),
   dispatch: z.number().int().describe('How many times the run has now been dispatched.'),
 });
 
-/** Pipeline runs: progress while running, counts per stage, errors. Starting one is for admins. */
-export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService): Router {
+/** Pipeline and sense runs: progress while running, counts per stage, errors. Starting one is for admins. */
+export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService, sense: SenseService): Router {
   const router = Router();
   router.get('/runs', requirePermission(apiKeys, 'read'), async (req, res) => {
     const query = runListQuery.parse(req.query);
@@ -56,8 +68,8 @@ export function runRoutes(pipeline: PipelineService, apiKeys: ApiKeyService): Ro
     res.json(await pipeline.getRunDetail(id));
   });
   router.post('/runs', requirePermission(apiKeys, 'admin'), async (req, res) => {
-    const { trigger } = startRunBody.parse(req.body ?? undefined);
-    const started = await pipeline.startRun(trigger);
+    const { trigger, kind } = startRunBody.parse(req.body ?? undefined);
+    const started = kind === 'sense' ? await sense.startRun(trigger) : await pipeline.startRun(trigger);
     res.status(202).location(`/runs/${started.runId}`).json(started);
   });
   router.post('/runs/:id/cancel', requirePermission(apiKeys, 'admin'), async (req, res) => {

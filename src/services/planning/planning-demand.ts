@@ -74,7 +74,7 @@ export function planningDemand(input: PlanningDemandInput): PlanningDemand {
  * The weekly history lead-time demand is sampled from: the forecast stage's demand (weeklyDemand), less the weeks out
  * of stock on every day, which say nothing.
  */
-export const samplingHistory = (series: Pick<WeeklySeries, 'quantities' | 'outOfStockDays'>): number[] => weeklyDemand(series).filter(Number.isFinite);
+export const samplingHistory = (series: Pick<WeeklySeries, 'quantities' | 'outOfStockDays' | 'soldOutDays'>): number[] => weeklyDemand(series).filter(Number.isFinite);
 
 /** A different, fixed seed per item × location, so a rerun draws the same samples. */
 export const samplingSeed = (itemId: number, locationId: number) => (Math.imul(itemId, 2_654_435_761) ^ Math.imul(locationId, 40_503)) >>> 0;

@@ -133,9 +133,9 @@ describe.each(testEngines())('repositories on %s', (engine) => {
       const sales = await weeklySales(db, [1, 2], { endDate: '2024-03-13', weeks: 3 });
       expect(sales.weekEnds).toEqual(['2024-02-25', '2024-03-03', '2024-03-10']);
       expect(sales.series).toEqual([
-        { itemId: 1, locationId: 1, quantities: [7.5, 1, 4], outOfStockDays: [0, 2, 0] },
-        { itemId: 1, locationId: 2, quantities: [0, 0, 0], outOfStockDays: [0, 0, 0] },
-        { itemId: 2, locationId: 1, quantities: [0, 0, 3], outOfStockDays: [0, 0, 0] },
+        { itemId: 1, locationId: 1, quantities: [7.5, 1, 4], outOfStockDays: [0, 2, 0], soldOutDays: [0, 1, 0] },
+        { itemId: 1, locationId: 2, quantities: [0, 0, 0], outOfStockDays: [0, 0, 0], soldOutDays: [0, 0, 0] },
+        { itemId: 2, locationId: 1, quantities: [0, 0, 3], outOfStockDays: [0, 0, 0], soldOutDays: [0, 0, 0] },
       ]);
     });
 

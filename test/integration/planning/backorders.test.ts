@@ -136,6 +136,9 @@ describe.each(testEngines())('backorder allocation on %s', (engine) => {
       backorderLinesUncovered: 2,
       backorderLinesAwaitingApproval: 1,
       backorderSupplyUndated: 0,
+      // Every line gets its first promise: covered for L1, L2, L3; uncovered for L4, L5, L6 (one webhook event each).
+      backorderPromisesChanged: 6,
+      backorderEvents: 6,
     });
     const { rows } = await t.db.raw(
       `select sales_order_line_id, priority_rank, quantity_allocated::float8 as allocated, quantity_uncovered::float8 as uncovered, status, eta,

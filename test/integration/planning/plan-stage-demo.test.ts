@@ -140,7 +140,8 @@ describe.each(testEngines())('plan stage on the seeded demo catalogue, after the
 
   it('planning the same run again changes no counts and duplicates nothing', async () => {
     const again = await services.pipeline.planRun(runId);
-    expect(again).toEqual(counts);
+    // The promises were already given by the first pass: the second changes none and emits no event.
+    expect(again).toEqual({ ...counts, backorderEvents: 0, backorderPromisesChanged: 0 });
     const [written] = await rows<{ policies: number; recommendations: number; drafts: number }>(
       testDb.db,
       `select (select count(*) from inventory_policies where run_id = ?)::int as policies,

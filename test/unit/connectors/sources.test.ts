@@ -63,7 +63,7 @@ describe('loadSources', () => {
   });
 
   it('gives each source a pull schedule, by default before the nightly pipeline', () => {
-    const list = schedules({ PIPELINE_SCHEDULE: '0 2 * * *', HOUSEKEEPING_SCHEDULE: '30 3 * * *' }, [
+    const list = schedules({ PIPELINE_SCHEDULE: '0 2 * * *', HOUSEKEEPING_SCHEDULE: '30 3 * * *', SENSE_SCHEDULE: '0 * * * *' }, [
       { name: 'erp-sales', type: 'http', schedule: DEFAULT_PULL_SCHEDULE },
       { name: 'drop', type: 'csv-folder', schedule: '*/15 * * * *' },
     ]);

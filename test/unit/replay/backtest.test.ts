@@ -2,7 +2,7 @@ import { minMaxLevels, textbookOrderUpTo } from '../../../models/policy/baseline
 import { replayOrderUpTo } from '../../../models/policy/simulate';
 import { normalQuantile } from '../../../models/stats/normal';
 import { planningDemand } from '../../../src/services/planning/planning-demand';
-import { backtestPlan, backtestSeries } from '../../../src/services/replay/backtest';
+import { backtestPlan, backtestSeries, plannerOrderUpTo } from '../../../src/services/replay/backtest';
 
 describe('baseline policies from past recorded sales', () => {
   it('textbook: S = d̄·(L + R) + z·σ·√(L + R): history 2 4 6 8, L = R = 1 → 10 + z(0.95)·√(20/3)·√2', () => {
@@ -72,5 +72,16 @@ describe('backtestSeries', () => {
     const options = { leadTime: 1, reviewPeriod: 1, warmup: 30, seasonLength: 1, serviceLevel: 0.9 };
     expect(backtestSeries(lumpy, { ...options, policy: 'textbook' }).method).toBe('textbook normal');
     expect(backtestSeries(lumpy, { ...options, policy: 'minmax' }).method).toBe('min/max');
+  });
+});
+
+describe('a dying item: 30 steady weeks, then 40 without a sale', () => {
+  const dying = [...new Array(30).fill(10), ...new Array(40).fill(0)];
+  it('is not reordered on its old rate: S under one unit, against 30 over L + R = 3 weeks before', () => {
+    const options = { leadTime: 2, reviewPeriod: 1, seasonLength: 52 };
+    expect(plannerOrderUpTo(dying.slice(0, 30), [0.95], options).orderUpTo[0]).toBeGreaterThanOrEqual(30);
+    const planned = plannerOrderUpTo(dying, [0.95], options);
+    expect(planned.demandClass).toBe('intermittent');
+    expect(planned.orderUpTo[0]).toBeLessThan(1);
   });
 });

@@ -1,0 +1,105 @@
+/**
+ * The automatic ARIMA against R's forecast::auto.arima (npm run bench:arima).
+ *
+ * For every M1 and M3 series of the chosen periods (official horizons): fitArima + forecastArima, compared with
+ * the reference bench/reference/r-auto-arima/<set>.jsonl written by bench/reference/auto-arima.R:
+ * mean MASE beside R's on the same series (scale: in-sample MAE of the seasonal naive, lag 1 for m = 1),
+ * the share of series where the chosen (p,d,q)(P,D,Q) and constant are R's, and series per CPU second.
+ * Series R has not recorded yet are skipped (and counted). Targets: MASE within 1 % of R's on M1 and M3
+ * monthly and quarterly; at least 10 series per second per core on M3 monthly (R: about 2.3).
+ *
+ * Run: npx tsx bench/arima.ts [m1|m3] [MONTHLY|QUARTERLY|YEARLY|OTHER ...] (default: both sets, monthly and quarterly).
+ * CPU figures are per core; they are not valid while the machine is loaded (the load average is printed).
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { loadavg } from 'os';
+import { fitArima, forecastArima } from '../models/forecast/arima';
+
+interface Series {
+  id: string;
+  period: string;
+  freq: number;
+  h: number;
+  x: number[];
+  xx: number[];
+}
+
+interface Reference {
+  id: string;
+  p: number;
+  d: number;
+  q: number;
+  P: number;
+  D: number;
+  Q: number;
+  constant: boolean;
+  mase: number;
+  secs: number;
+}
+
+const dataDir = process.env.DATA_DIR ?? join(__dirname, '../../shared/data');
+const args = process.argv.slice(2);
+const sets = args.filter((a) => a === 'm1' || a === 'm3');
+const periods = args.filter((a) => /^[A-Z]+$/.test(a));
+
+function readJsonLines<T>(file: string): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+function scaledError(s: Series, forecast: number[]): number {
+  const lag = s.freq > 1 && s.x.length > s.freq ? s.freq : 1;
+  let scale = 0;
+  for (let t = lag; t < s.x.length; t++) scale += Math.abs(s.x[t] - s.x[t - lag]);
+  scale /= s.x.length - lag;
+  let error = 0;
+  for (let i = 0; i < s.h; i++) error += Math.abs(s.xx[i] - forecast[i]);
+  return error / s.h / scale;
+}
+
+const rows: string[][] = [['set', 'period', 'series', 'MASE', 'R MASE', 'ratio', 'same orders', 'series/s', 'R series/s']];
+for (const set of sets.length ? sets : ['m1', 'm3']) {
+  const references = new Map(
+    readJsonLines<Reference>(join(__dirname, `reference/r-auto-arima/${set}.jsonl`)).map((r) => [r.id, r] as const),
+  );
+  const all = readJsonLines<Series>(join(dataDir, `${set}.jsonl`));
+  for (const period of periods.length ? periods : ['MONTHLY', 'QUARTERLY']) {
+    const series = all.filter((s) => s.period === period && references.has(s.id));
+    if (series.length === 0) continue;
+    let mase = 0;
+    let rMase = 0;
+    let same = 0;
+    let rSeconds = 0;
+    const started = process.cpuUsage();
+    for (const s of series) {
+      const fit = fitArima(s.x, s.freq);
+      const forecast = forecastArima(fit, s.h, [80, 95]);
+      const r = references.get(s.id)!;
+      mase += scaledError(s, forecast.mean);
+      rMase += r.mase;
+      rSeconds += r.secs;
+      const o = fit.order;
+      if (o.p === r.p && o.d === r.d && o.q === r.q && o.P === r.P && o.D === r.D && o.Q === r.Q && fit.constant === r.constant) same++;
+    }
+    const used = process.cpuUsage(started);
+    const seconds = (used.user + used.system) / 1e6;
+    const missing = all.filter((s) => s.period === period).length - series.length;
+    rows.push([
+      set,
+      period,
+      `${series.length}${missing ? ` (${missing} not in R's file yet)` : ''}`,
+      (mase / series.length).toFixed(4),
+      (rMase / series.length).toFixed(4),
+      (mase / rMase).toFixed(4),
+      `${((100 * same) / series.length).toFixed(1)} %`,
+      (series.length / seconds).toFixed(1),
+      (series.length / rSeconds).toFixed(1),
+    ]);
+  }
+}
+const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+console.log(`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} on this machine (figures under load are not valid)`);

@@ -1,0 +1,85 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { replayHeader, runReplayCommand } from '../../src/cli/replay';
+
+const fixture = join(__dirname, '..', 'fixtures', 'cli', 'replay-small.csv');
+
+/** Runs the command (forecasts in this thread) with stdout and stderr captured. */
+async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const errorSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const outputSpy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    return { code: await runReplayCommand(argv, { forecastThreads: 0 }), stderr };
+  } finally {
+    errorSpy.mockRestore();
+    outputSpy.mockRestore();
+  }
+}
+
+const rowsOf = (text: string) => {
+  const [header, ...lines] = text.trim().split('\n');
+  const names = header.split(',');
+  return new Map(lines.map((line) => [line.split(',')[0], Object.fromEntries(line.split(',').map((value, i) => [names[i], value]))]));
+};
+
+/*
+ * replay-small.csv, 16 weeks, warm-up 10, L = R = 1 week, fixed lead time:
+ *   spike: 14 a week, 20 in week 11 (0-based). Textbook S = 14 × 2 = 28 (σ 0 on the recorded sales).
+ *     week 10: 28 → 14 (no order at the first review); review 11 orders 14; week 11 sells 14, backorders 6;
+ *     review 12: position 0 + 14 − 6 = 8 → orders 20 (S stays 28: the 20 was recorded as the 14 served, censored);
+ *     week 12: Monday's 14 fill the 6 first, 8 on hand for 14 of demand → 6 more backordered; week 13: 20 fill them.
+ *     Backordered 12; fill rate (90 − 12) / 90; cycles (reviews 10 … 14, each over the next week) 5, short 2 → 0.6;
+ *     orders at reviews 11 … 15: 5.
+ */
+describe('replen replay (CLI) on a small fixture', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'replen-replay-test-'));
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+
+  const flags = (policy: string, extra: string[] = []) => [
+    '--input', fixture, '--output', join(folder, `${policy}.csv`), '--summary', join(folder, `${policy}.json`),
+    '--service-level', '0.95', '--lead-time', '1', '--warmup', '10', '--policy', policy, ...extra,
+  ];
+
+  it('textbook: the hand-checked stock-out of the spike, from censored sales', async () => {
+    const { code, stderr } = await run(flags('textbook'));
+    expect(code).toBe(0);
+    expect(stderr.match(/^replen replay: week \d+\/6 /gm)).toHaveLength(6);
+    const text = await readFile(join(folder, 'textbook.csv'), 'utf8');
+    expect(text.split('\n')[0]).toBe(replayHeader);
+    const spike = rowsOf(text).get('spike')!;
+    expect(spike).toMatchObject({ target_csl: '0.95', achieved_csl: '0.6', backordered_units: '12', orders: '5' });
+    expect(Number(spike.fill_rate)).toBeCloseTo(78 / 90, 9);
+    expect(rowsOf(text).get('steady')).toMatchObject({ achieved_csl: '1', fill_rate: '1', backordered_units: '0' });
+  }, 300_000);
+
+  it('replen: every series replayed through the pipeline, summary per class and overall', async () => {
+    const { code } = await run(flags('replen', ['--report', join(folder, 'report.html')]));
+    expect(code).toBe(0);
+    const rows = rowsOf(await readFile(join(folder, 'replen.csv'), 'utf8'));
+    expect([...rows.keys()]).toEqual(['spike', 'steady', 'rare']);
+    expect(rows.get('rare')!.demand_class).toBe('intermittent');
+    // The planner ordered: stock arrived every week for the steady item, which never ran short.
+    expect(Number(rows.get('steady')!.orders)).toBeGreaterThanOrEqual(4);
+    expect(rows.get('steady')).toMatchObject({ achieved_csl: '1', backordered_units: '0' });
+    const summary = JSON.parse(await readFile(join(folder, 'replen.json'), 'utf8'));
+    expect(summary.policy).toBe('replen');
+    expect(summary.overall.series).toBe(3);
+    expect(Object.values(summary.byClass).reduce((sum: number, group) => sum + (group as { series: number }).series, 0)).toBe(3);
+    // report.html: self-contained (nothing fetched), one scatter per class, the traces of the (here three) worst SKUs.
+    const report = await readFile(join(folder, 'report.html'), 'utf8');
+    expect(report).not.toMatch(/<script|<link|src=|https?:/);
+    expect(report.match(/aria-label="achieved service against average stock"/g)).toHaveLength(Object.keys(summary.byClass).length);
+    expect(report.match(/aria-label="weekly on hand, backorders and demand of /g)).toHaveLength(3);
+  }, 300_000);
+
+  it('refuses a warm-up that leaves nothing to replay, with exit code 2', async () => {
+    const { code, stderr } = await run(flags('replen', ['--warmup', '16']));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/the warm-up of 16 leaves none to replay/);
+  });
+});
