@@ -1,38 +1,35 @@
 import { fitEts, forecastEts } from '../../models/forecast/ets';
 import { largestRelativeDifference, numbers, readCompetitionSeries, readParityCsv } from '../fixtures/golden/r/parity';
 
-// R's ets() with every default on every 20th M1 and M3 series (200: 50 yearly, 48 quarterly, 102 monthly), written by
-// `Rscript test/fixtures/golden/r/ets-parity.R 1 20` (R 4.2.2, forecast 8.20): R's chosen form, its loglik and AICc,
-// and the point forecasts of that model. The same script without arguments covers all 4004 series (about 17 CPU
-// minutes of R); that run did not finish on the shared machine in this session, so the sample stands in for it.
+// R's ets() with every default on every M1 and M3 series (4004), written by test/fixtures/golden/r/ets-parity.R
+// (R 4.2.2, forecast 8.20): R's chosen form, its loglik and AICc, and the point forecasts of that model.
 // Both sides maximise the same likelihood by Nelder-Mead from the same starting values, but not along the same path
 // (fitEts optimises a rescaled series, searches beta/alpha and gamma/(1 - alpha), restarts, and allows 250
 // evaluations per candidate when choosing against R's 2000), so they stop at different points of flat surfaces.
-const { provenance, rows } = readParityCsv('ets-parity-sample.csv.gz');
+const { provenance, rows } = readParityCsv('ets-parity.csv.gz');
 const series = readCompetitionSeries();
 
 /** R's form "MAdN" as fitEts's method name "ETS(M,Ad,N)". */
 const methodName = (form: string): string => `ETS(${form[0]},${form.slice(1, -1)},${form.slice(-1)})`;
 
-// Measured on the 200 series (log-likelihood differences ours − R's, in loglik units; forecasts relative):
-// - automatic choice: ours ≥ R's − 0.1 on 187, worst −3.9 (QNI12: fitEts picks ETS(M,N,M), R ETS(M,A,M), whose
-//   loglik is 2.4 higher but AICc 2.0 worse: R's own criterion prefers ours); AICc ≤ R's + 0.1 on 194, worst +10.6
-//   (MRG10, where R's ETS(M,A,M) beats our ETS(M,Ad,M)); the same form as R's on 155.
-// - R's form refitted: ours ≥ R's − 0.1 on 195, worst −3.9; forecasts within 1% on 143, within 10% on 189, worst 1.9
-//   (a flat likelihood: two fits a loglik apart extrapolate different trends).
+// Measured on the 4004 series (log-likelihood differences ours − R's, in loglik units; forecasts relative):
+// - automatic choice: ours ≥ R's − 0.1 on 3651, worst −33.1 (fitEts picks a smaller model that wins on AICc);
+//   AICc ≤ R's + 0.1 on 3833, worst +18.9; the same form as R's on 2932.
+// - R's form refitted: ours ≥ R's − 0.1 on 3833, worst −27.7; forecasts within 1% on 2761, within 10% on 3834,
+//   worst 6.3 (flat likelihoods: two fits a few loglik units apart extrapolate different trends).
 // The bounds sit a little beyond what was measured, so an optimiser change that loses fit shows up.
-const chosenLoglikTolerance = 5;
+const chosenLoglikTolerance = 35;
 const chosenLoglikCloseShare = 0.9; // of series within 0.1 of R's
-const chosenAiccTolerance = 12;
+const chosenAiccTolerance = 20;
 const chosenAiccCloseShare = 0.95; // of series within 0.1 of R's
-const sameFormShare = 0.75;
-const formLoglikTolerance = 5;
+const sameFormShare = 0.72;
+const formLoglikTolerance = 30;
 const formLoglikCloseShare = 0.95; // of series within 0.1 of R's
 const formForecastShares = [
   { tolerance: 0.01, share: 0.68 },
-  { tolerance: 0.1, share: 0.92 },
+  { tolerance: 0.1, share: 0.95 },
 ];
-const formForecastWorst = 2.5;
+const formForecastWorst = 7;
 
 describe(`fitEts's automatic choice against R's ets() (${provenance.slice(2)})`, () => {
   const results = rows.map((row) => {
@@ -40,8 +37,8 @@ describe(`fitEts's automatic choice against R's ets() (${provenance.slice(2)})`,
     return { row, fit: fitEts(s.x, { seasonLength: Number(row.freq) }) };
   });
 
-  it('has the 200 series of the sample', () => {
-    expect(results).toHaveLength(200);
+  it('has all 4004 series (1001 M1, 3003 M3)', () => {
+    expect(results).toHaveLength(4004);
   });
 
   it(`chooses a model whose log-likelihood is at least R's minus ${chosenLoglikTolerance} on every series`, () => {
