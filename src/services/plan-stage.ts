@@ -65,6 +65,8 @@ export interface PlanStageDeps {
   /** Lead time planned for an item without any supplier, so that its need is still sized. Default 14. */
   unsourcedLeadTimeDays?: number;
   logger?: Logger;
+  /** "Today" for the events the stage writes (exception.opened). Default: the system clock. */
+  now?: () => Date;
 }
 
 /** What a buyer sees of an earlier decision on the same SKU × location. */
@@ -147,6 +149,7 @@ function stageSettings(deps: PlanStageDeps) {
     demandSampleCount: deps.demandSampleCount ?? 2000,
     holdingCostRatePerYear: deps.holdingCostRatePerYear ?? 0.25,
     unsourcedLeadTimeDays: deps.unsourcedLeadTimeDays ?? 14,
+    now: deps.now ?? (() => new Date()),
   };
 }
 
@@ -214,6 +217,8 @@ interface ChunkContext {
   leadTimes: Map<string, LeadTimeStats>;
   drafts: DraftState;
   logger?: Logger;
+  /** The clock exception.opened events are stamped with. */
+  now: () => Date;
   /** Forecasts to plan at other than their own level (demand sensing), by item × location (pairKey). */
   adjustments?: Map<string, ForecastAdjustment>;
 }
@@ -302,7 +307,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   // The errors, the exceptions and the exception.opened events they open commit together.
   await db.transaction(async (trx) => {
     await replacePlanErrors(trx, runId, itemIds, planErrors);
-    await writeExceptionEvents(trx, runId, itemIds, planErrors, new Date());
+    await writeExceptionEvents(trx, runId, itemIds, planErrors, context.now());
     await recordExceptions(trx, { runId, kinds: PLAN_EXCEPTION_KINDS, itemIds }, exceptions);
   });
   return {
