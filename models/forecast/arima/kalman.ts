@@ -114,6 +114,12 @@ export function differenceSeries(values: ArrayLike<number>, d: number, D: number
   return w;
 }
 
+function nonzeroLags(coefficients: Float64Array): Int32Array {
+  const lags: number[] = [];
+  for (let j = 0; j < coefficients.length; j++) if (coefficients[j] !== 0) lags.push(j);
+  return Int32Array.from(lags);
+}
+
 /**
  * R's ARIMA_CSS on the differenced series w (w_t = ∇^d ∇_m^D y_t): the conditional sum of squares over its
  * count, residuals from lag p + mP of w on (R's ncond = d + mD + p + mP of y). `residuals` is workspace of
@@ -124,12 +130,15 @@ export function conditionalSumOfSquares(w: ArrayLike<number>, phi: Float64Array,
   const p = phi.length;
   const q = theta.length;
   const start = p;
+  // Seasonal polynomials are mostly zeros: only their nonzero lags are visited (the same sums).
+  const arLags = nonzeroLags(phi);
+  const maLags = nonzeroLags(theta);
   let sumSquares = 0;
   for (let l = start; l < n; l++) {
     let e = w[l];
-    for (let j = 0; j < p; j++) e -= phi[j] * w[l - j - 1];
+    for (let k = 0; k < arLags.length; k++) e -= phi[arLags[k]] * w[l - arLags[k] - 1];
     const lags = Math.min(l - start, q);
-    for (let j = 0; j < lags; j++) e -= theta[j] * residuals[l - j - 1];
+    for (let k = 0; k < maLags.length && maLags[k] < lags; k++) e -= theta[maLags[k]] * residuals[l - maLags[k] - 1];
     residuals[l] = e;
     sumSquares += e * e;
   }
@@ -272,6 +281,7 @@ export interface LikelihoodParts {
 export function armaLikelihood(w: ArrayLike<number>, phi: Float64Array, theta: Float64Array, firstColumn: Float64Array): LikelihoodParts {
   const P0 = firstColumn;
   const n = w.length;
+  const arLags = nonzeroLags(phi);
   const p = phi.length;
   const r = Math.max(p, theta.length + 1);
   const a = new Float64Array(r);
@@ -299,12 +309,12 @@ export function armaLikelihood(w: ArrayLike<number>, phi: Float64Array, theta: F
     const a0 = a[0];
     for (let i = 0; i < r - 1; i++) a[i] = a[i + 1] + K[i] * scale;
     a[r - 1] = K[r - 1] * scale;
-    for (let i = 0; i < p; i++) a[i] += phi[i] * a0;
+    for (let k = 0; k < arLags.length; k++) a[arLags[k]] += phi[arLags[k]] * a0;
     if (steady) continue;
     const w0 = W[0];
     for (let i = 0; i < r - 1; i++) TW[i] = W[i + 1];
     TW[r - 1] = 0;
-    for (let i = 0; i < p; i++) TW[i] += phi[i] * w0;
+    for (let k = 0; k < arLags.length; k++) TW[arLags[k]] += phi[arLags[k]] * w0;
     const gainShare = w0 / F;
     const mw = M * w0;
     let size = 0;
