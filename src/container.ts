@@ -94,9 +94,10 @@ export function createServices(deps: {
       disableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
     },
     apiHosts: [`${config.HOST}:${config.PORT}`],
+    now: () => clock.now(),
     requestDelivery: deps.dispatcher.dispatchWebhookDelivery && (() => deps.dispatcher.dispatchWebhookDelivery!()),
   });
-  const receipts = createReceiptAllocationService({ db });
+  const receipts = createReceiptAllocationService({ db, now: () => clock.now() });
   const imports = createImportService({ db, receipts, onEventsWritten: webhooks.kick, now: () => clock.now() });
   const connectors = createConnectorService({ db, imports, sources: loadSources(config.SOURCES_FILE), logger, now: () => clock.now() });
   const backorders = createBackorderService(db);
@@ -106,6 +107,7 @@ export function createServices(deps: {
     logger,
     historyWeeks: config.HISTORY_WEEKS,
     serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
+    now: () => clock.now(),
   };
   const metrics = createMetrics({
     recommendationsByStatus: () => countRecommendationsByStatus(db),
@@ -122,8 +124,8 @@ export function createServices(deps: {
     metrics,
     health: createHealthService(probes),
     apiKeys: createApiKeyService(db, { cacheSeconds: config.API_KEY_CACHE_SECONDS }),
-    recommendations: createRecommendationService(db, { onEventsWritten: webhooks.kick }),
-    purchaseOrders: createPurchaseOrderService(db, { onEventsWritten: webhooks.kick }),
+    recommendations: createRecommendationService(db, { onEventsWritten: webhooks.kick, now: () => clock.now() }),
+    purchaseOrders: createPurchaseOrderService(db, { onEventsWritten: webhooks.kick, now: () => clock.now() }),
     draftOrders: createDraftOrderService(db),
     suppliers: createSupplierService(db),
     locations: createLocationService(db),
@@ -158,6 +160,7 @@ export function createServices(deps: {
         historyWeeks: config.HISTORY_WEEKS,
         reselectDays: config.FORECAST_RESELECT_DAYS,
         forecaster: deps.forecaster,
+        now: () => clock.now(),
       }),
       runStages: [
         {
@@ -165,7 +168,7 @@ export function createServices(deps: {
           stage: createPlanStage(planSettings),
         },
         // After planning: this run's proposals and approvals are then known.
-        { name: 'backorders', stage: createBackorderStage({ db, logger, onEventsWritten: webhooks.kick }) },
+        { name: 'backorders', stage: createBackorderStage({ db, logger, onEventsWritten: webhooks.kick, now: () => clock.now() }) },
       ],
     }),
   };

@@ -50,7 +50,7 @@ export interface ProtectionErrors {
 export function conformalQuantile(sortedErrors: ArrayLike<number>, probability: number): number {
   if (sortedErrors.length === 0) throw new Error('conformalQuantile: no errors');
   if (!(probability > 0 && probability < 1)) throw new Error(`conformalQuantile: probability must be in (0, 1), got ${probability}`);
-  const rank = Math.ceil((sortedErrors.length + 1) * probability - 1e-9);
+  const rank = Math.max(1, Math.ceil((sortedErrors.length + 1) * probability - 1e-9));
   return sortedErrors[Math.min(sortedErrors.length, rank) - 1];
 }
 

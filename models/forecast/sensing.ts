@@ -7,7 +7,8 @@
  * the 99 % quantile of as many days; drop: the last 7 complete days below the 1 % quantile; bias: the tracking signal
  * of the last 8 complete days' errors beyond ±4 (trackingSignal). Drops and bias are judged on steady demand only and
  * never on days out of stock: for intermittent demand a run of zero days is ordinary, and on a day out of stock the
- * sales say nothing of demand.
+ * sales say nothing of demand. For intermittent demand a spike is judged over the 7 days only: one day's sale of a
+ * slow mover is no surge, and the normal reading of its skewed spread puts the 99 % quantile of a day below one unit.
  */
 import { trackingSignal } from './outliers';
 
@@ -65,7 +66,7 @@ export function senseDemand(input: SensingInput): SensedChange[] {
     ratio: quantiles.mean > 0 ? sales / quantiles.mean : Number.POSITIVE_INFINITY,
   });
   if (lastWeekSales > sevenDays.upper99) changes.push(spikeOf(lastWeekSales, WEEK, sevenDays));
-  else if (today > oneDay.upper99) changes.push(spikeOf(today, 1, oneDay));
+  else if (input.steady && today > oneDay.upper99) changes.push(spikeOf(today, 1, oneDay));
 
   const complete = input.days.slice(0, -1);
   if (!input.steady || complete.some((day) => day.outOfStock) || input.weekMean === 0) return changes;

@@ -17,7 +17,7 @@ import {
   type RecommendationRow,
 } from '../../db/repositories/planning';
 import { type PlanError, replacePlanErrors } from '../../db/repositories/plan-errors';
-import { writeExceptionEvents } from './exception-events';
+import { recordExceptionsWithEvents, writeExceptionEvents } from './exception-events';
 import { weeklySales } from '../../db/repositories/sales';
 import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../db/repositories/suppliers';
 import { abcClassify } from '../../models/policy/classification';
@@ -34,7 +34,7 @@ import { planningDemand, samplingHistory, samplingSeed } from './planning/planni
 import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
 import { assertStorable } from './planning/storable';
 import { urgencyOf } from './planning/urgency';
-import { recordExceptions, type FoundException } from '../../db/repositories/exceptions';
+import type { FoundException } from '../../db/repositories/exceptions';
 import { PLAN_EXCEPTION_KINDS, planExceptions } from './planning/plan-exceptions';
 
 /** Forecasts are weekly. */
@@ -65,6 +65,8 @@ export interface PlanStageDeps {
   /** Lead time planned for an item without any supplier, so that its need is still sized. Default 14. */
   unsourcedLeadTimeDays?: number;
   logger?: Logger;
+  /** "Today" for the events the stage writes (exception.opened). Default: the system clock. */
+  now?: () => Date;
 }
 
 /** What a buyer sees of an earlier decision on the same SKU × location. */
@@ -147,6 +149,7 @@ function stageSettings(deps: PlanStageDeps) {
     demandSampleCount: deps.demandSampleCount ?? 2000,
     holdingCostRatePerYear: deps.holdingCostRatePerYear ?? 0.25,
     unsourcedLeadTimeDays: deps.unsourcedLeadTimeDays ?? 14,
+    now: deps.now ?? (() => new Date()),
   };
 }
 
@@ -214,6 +217,8 @@ interface ChunkContext {
   leadTimes: Map<string, LeadTimeStats>;
   drafts: DraftState;
   logger?: Logger;
+  /** The clock exception.opened events are stamped with. */
+  now: () => Date;
   /** Forecasts to plan at other than their own level (demand sensing), by item × location (pairKey). */
   adjustments?: Map<string, ForecastAdjustment>;
 }
@@ -302,8 +307,8 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   // The errors, the exceptions and the exception.opened events they open commit together.
   await db.transaction(async (trx) => {
     await replacePlanErrors(trx, runId, itemIds, planErrors);
-    await writeExceptionEvents(trx, runId, itemIds, planErrors, new Date());
-    await recordExceptions(trx, { runId, kinds: PLAN_EXCEPTION_KINDS, itemIds }, exceptions);
+    await writeExceptionEvents(trx, runId, itemIds, planErrors, context.now());
+    await recordExceptionsWithEvents(trx, { runId, kinds: PLAN_EXCEPTION_KINDS, itemIds }, exceptions, context.now());
   });
   return {
     plannedItems: policies.length,

@@ -47,7 +47,8 @@ export interface AcknowledgeInput {
 
 const uniqueViolation = '23505';
 
-export function createPurchaseOrderService(db: Knex, options: { onEventsWritten?: () => void } = {}): PurchaseOrderService {
+export function createPurchaseOrderService(db: Knex, options: { onEventsWritten?: () => void; now?: () => Date } = {}): PurchaseOrderService {
+  const now = options.now ?? (() => new Date());
   async function acknowledgeOnce(id: number, input: AcknowledgeInput) {
     return db.transaction(async (trx) => {
       const unlocked = await findPurchaseOrder(trx, id);
@@ -86,7 +87,7 @@ export function createPurchaseOrderService(db: Knex, options: { onEventsWritten?
       await stampPurchaseOrderChanges(trx, [id]);
       const acknowledged = (await findPurchaseOrder(trx, id))!;
       const { id: purchaseOrderId, lines, changeKey: _changeKey, ...header } = acknowledged;
-      await writeOutboxEvents(trx, [outboxEvent('purchase_order.acknowledged', { purchaseOrderId, ...header, lines: lines.length })], new Date());
+      await writeOutboxEvents(trx, [outboxEvent('purchase_order.acknowledged', { purchaseOrderId, ...header, lines: lines.length })], now());
       return acknowledged;
     }).then((order) => {
       options.onEventsWritten?.();

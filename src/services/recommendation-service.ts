@@ -29,9 +29,9 @@ import { approvedRecommendationData, writeOutboxEvents } from '../../db/reposito
 import { outboxEvent } from './webhook-service';
 
 /** recommendation.approved for each approved one, in the deciding transaction (the outbox). */
-async function writeApprovalEvents(trx: Knex.Transaction, recommendationIds: number[]): Promise<number> {
+async function writeApprovalEvents(trx: Knex.Transaction, recommendationIds: number[], now: Date): Promise<number> {
   const approved = await approvedRecommendationData(trx, recommendationIds);
-  await writeOutboxEvents(trx, approved.map((data) => outboxEvent('recommendation.approved', data)), new Date());
+  await writeOutboxEvents(trx, approved.map((data) => outboxEvent('recommendation.approved', data)), now);
   return approved.length;
 }
 
@@ -179,7 +179,8 @@ function projectionOf(recommendation: RecommendationDetail, forecastMean: number
   };
 }
 
-export function createRecommendationService(db: Knex, options: { onEventsWritten?: () => void } = {}): RecommendationService {
+export function createRecommendationService(db: Knex, options: { onEventsWritten?: () => void; now?: () => Date } = {}): RecommendationService {
+  const now = options.now ?? (() => new Date());
   const eventsWritten = (count: number) => {
     if (count > 0) options.onEventsWritten?.();
   };
@@ -300,7 +301,7 @@ export function createRecommendationService(db: Knex, options: { onEventsWritten
           },
         ]);
         await stampPurchaseOrderChanges(trx, changedOrders);
-        if (status === 'approved' && current.status !== 'approved') approvals = await writeApprovalEvents(trx, [id]);
+        if (status === 'approved' && current.status !== 'approved') approvals = await writeApprovalEvents(trx, [id], now());
         return warnings;
       });
       eventsWritten(approvals);
@@ -344,7 +345,7 @@ export function createRecommendationService(db: Knex, options: { onEventsWritten
           })),
         );
         await stampPurchaseOrderChanges(trx, await syncPurchaseOrderLines(trx, applied.map((line) => ({ ...line, status }))));
-        if (status === 'approved') approvals = await writeApprovalEvents(trx, applied.map((line) => line.recommendationId));
+        if (status === 'approved') approvals = await writeApprovalEvents(trx, applied.map((line) => line.recommendationId), now());
         return {
           applied: applied.map((line) => ({ id: line.recommendationId, status, version: versions.get(line.recommendationId)! })),
           skipped,
@@ -377,7 +378,7 @@ export function createRecommendationService(db: Knex, options: { onEventsWritten
           })),
         );
         await stampPurchaseOrderChanges(trx, await syncPurchaseOrderLines(trx, rows));
-        await writeApprovalEvents(trx, rows.map((row) => row.recommendationId));
+        await writeApprovalEvents(trx, rows.map((row) => row.recommendationId), now());
         return rows;
       });
       eventsWritten(approved.length);

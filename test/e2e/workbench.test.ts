@@ -62,6 +62,8 @@ describeWithBrowser('the buyers’ workbench in chromium', () => {
     }
     await services.pipeline.startRun('test');
     await pipeline.runner.idle();
+    // An hour later: demand sensing finds the demo's recent surges, for the Exceptions tab.
+    await services.sense.runNow('test');
     buyerKey = (await services.apiKeys.create({ name: 'alice', role: 'buyer' })).key;
     server = createApp({ services, logger: createLogger('silent') }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -124,7 +126,12 @@ describeWithBrowser('the buyers’ workbench in chromium', () => {
     await expectAccessible(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, `detail-${width}.png`) });
     await page.getByRole('button', { name: 'Close the detail' }).click();
-    for (const [tab, ready] of [['Draft orders', '#view-draft-orders table'], ['Backorders', '#backorder-results table'], ['Suppliers', '#view-suppliers table']] as const) {
+    for (const [tab, ready] of [
+      ['Draft orders', '#view-draft-orders table'],
+      ['Exceptions', '#exception-results table'],
+      ['Backorders', '#backorder-results table'],
+      ['Suppliers', '#view-suppliers table'],
+    ] as const) {
       await page.getByRole('tab', { name: tab }).click();
       await page.locator(ready).waitFor();
       await expectAccessible(page);
@@ -190,10 +197,10 @@ describeWithBrowser('the buyers’ workbench in chromium', () => {
     await page.context().close();
   });
 
-  it('shows the views as tabs, moved through with the arrow keys; Exceptions waits for its endpoint', async () => {
+  it('shows the views as tabs, moved through with the arrow keys', async () => {
     const page = await signedIn(1440);
     await firstRows(page);
-    expect(await page.getByRole('tab').allTextContents()).toEqual(['Recommendations', 'Draft orders', 'Backorders', 'Suppliers']);
+    expect(await page.getByRole('tab').allTextContents()).toEqual(['Recommendations', 'Draft orders', 'Exceptions', 'Backorders', 'Suppliers']);
     await page.getByRole('tab', { name: 'Recommendations' }).focus();
     await page.keyboard.press('ArrowRight');
     await eventually(async () => expect(await page.getByRole('tab', { name: 'Draft orders' }).getAttribute('aria-selected')).toBe('true'));
@@ -202,6 +209,8 @@ describeWithBrowser('the buyers’ workbench in chromium', () => {
     await eventually(async () => expect(await page.locator('#view-draft-orders tbody tr').count()).toBe(drafts.length));
     expect(await page.locator('#view-recommendations').isHidden()).toBe(true);
 
+    await page.keyboard.press('ArrowRight');
+    await eventually(async () => expect(await page.getByRole('tab', { name: 'Exceptions' }).getAttribute('aria-selected')).toBe('true'));
     await page.keyboard.press('ArrowRight');
     const backorders = (await api('get', '/backorders').query({ limit: 100 }).expect(200)).body.data as Array<{ customerRef: string }>;
     expect(backorders.length).toBeGreaterThan(0);
@@ -219,6 +228,31 @@ describeWithBrowser('the buyers’ workbench in chromium', () => {
     const firstRow = await page.locator('#view-suppliers tbody tr').first().locator('td').allTextContents();
     expect(firstRow[0]).toBe(suppliers[0].name);
     expect(firstRow[8]).toBe(format.percent(suppliers[0].onTimeRate));
+    await page.context().close();
+  });
+
+  it('lists the open exceptions as GET /exceptions answers, with their numbers, and acknowledges one', async () => {
+    const open = (await api('get', '/exceptions').query({ limit: 100 }).expect(200)).body.data as Array<{ id: number; sku: string; kind: string; action: string }>;
+    expect(open.length).toBeGreaterThan(0);
+    const page = await signedIn(1440, 'exceptions');
+    await eventually(async () => expect(await page.locator('#exception-results tbody tr[data-exception-id]').count()).toBe(open.length));
+    const ids = await page.locator('#exception-results tbody tr[data-exception-id]').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-exception-id'))));
+    expect(ids).toEqual(open.map((exception) => exception.id));
+    const first = page.locator(`#exception-results tr[data-exception-id="${open[0].id}"] td`);
+    expect(await first.nth(2).textContent()).toBe(open[0].sku);
+    expect(await first.nth(5).textContent()).toBe(open[0].action);
+
+    const chosen = open[0];
+    await page.getByRole('button', { name: new RegExp(`^Acknowledge .* on ${chosen.sku}$`) }).first().click();
+    await eventually(async () => expect(await page.locator(`#exception-results tr[data-exception-id="${chosen.id}"]`).count()).toBe(0));
+    await eventually(async () => expect(await page.locator('#status').textContent()).toContain(`on ${chosen.sku}`));
+    const acknowledged = (await api('get', '/exceptions').query({ acknowledged: 'true', limit: 100 }).expect(200)).body.data as Array<{ id: number; acknowledgedBy: string }>;
+    expect(acknowledged.find((exception) => exception.id === chosen.id)).toMatchObject({ acknowledgedBy: 'alice' });
+    await page.getByLabel('Kind').selectOption(open[open.length - 1].kind);
+    await eventually(async () => {
+      const kinds = await page.locator('#exception-results tbody tr[data-exception-id]').count();
+      expect(kinds).toBe(open.filter((exception) => exception.kind === open[open.length - 1].kind && exception.id !== chosen.id).length);
+    });
     await page.context().close();
   });
 

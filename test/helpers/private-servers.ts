@@ -171,10 +171,15 @@ export function spawnReplen(command: string, args: string[], env: Record<string,
   };
   take(child.stdout);
   take(child.stderr);
-  const exited = () =>
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve({ code: child.exitCode, signal: child.signalCode })
-      : new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': the process's last lines are read by then.
+  let closed = false;
+  const closing = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => {
+      closed = true;
+      resolve({ code, signal });
+    }),
+  );
+  const exited = () => closing;
   return {
     child,
     lines,
@@ -184,8 +189,8 @@ export function spawnReplen(command: string, args: string[], env: Record<string,
       await until(
         what,
         () => {
-          if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited (${child.exitCode}) before ${what}: ${otherLines.slice(-20).join('\n')}`);
           found = lines.find(match);
+          if (found === undefined && closed) throw new Error(`${args.join(' ')} exited (${child.exitCode}) before ${what}: ${otherLines.slice(-20).join('\n')}`);
           return found !== undefined;
         },
         timeoutMs,
@@ -194,10 +199,8 @@ export function spawnReplen(command: string, args: string[], env: Record<string,
     },
     exited,
     async kill(signal) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const done = exited();
-      child.kill(signal);
-      await done;
+      if (!closed) child.kill(signal);
+      await closing;
     },
   };
 }

@@ -26,6 +26,15 @@ describe('senseDemand', () => {
     expect(spike).toMatchObject({ kind: 'spike', details: { days: 7, sales: 875, forecast: 700 } });
   });
 
+  it('judges a slow mover’s spike over the 7 days only', () => {
+    // Forecast 0.2 a week, 95 % bound 1.5: σ 0.66; the 99 % quantile of a day 0.61, of 7 days 1.74.
+    const slow = { weekMean: 0.2, weekUpper95: 1.5 };
+    const oneToday = days([0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(senseDemand({ ...slow, steady: true, days: oneToday })[0]).toMatchObject({ kind: 'spike', details: { days: 1, sales: 1 } });
+    expect(senseDemand({ ...slow, steady: false, days: oneToday })).toEqual([]);
+    expect(senseDemand({ ...slow, steady: false, days: days([0, 0, 0, 0, 0, 0, 0, 1, 1]) })).toMatchObject([{ kind: 'spike', details: { days: 7, sales: 2 } }]);
+  });
+
   it('calls a drop when the last 7 complete days fall below 700 − 162.8, on steady demand in stock only', () => {
     const low = days([100, 70, 70, 70, 70, 70, 70, 70, 0]);
     const changes = sense({ days: low });

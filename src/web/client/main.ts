@@ -6,12 +6,13 @@ import { byId } from './dom';
 import { createList } from './list';
 import { createTabs } from './tabs';
 import { createBackorders, showDraftOrders, showSuppliers } from './views';
+import { createExceptions } from './exceptions';
 import type { Location, Session, Supplier } from './types';
 
 /**
  * The buyers' page: asks once for an API key (kept in sessionStorage, so it lasts as long as the tab), learns the
- * key's role, then shows its views as tabs: the recommendations with a detail panel, the draft orders, the backorders
- * and the suppliers. Viewers see no decision buttons.
+ * key's role, then shows its views as tabs: the recommendations with a detail panel, the draft orders, the exceptions,
+ * the backorders and the suppliers. Viewers see no decision buttons.
  */
 
 async function allSuppliers(): Promise<Supplier[]> {
@@ -89,9 +90,11 @@ async function start(): Promise<void> {
     onReviewDraftOrder: review,
   });
   const backorders = createBackorders(locations);
+  const exceptions = createExceptions({ canDecide });
   const loaders: Record<string, () => Promise<void>> = {
     recommendations: () => list.load(),
     'draft-orders': () => showDraftOrders(review),
+    exceptions: () => exceptions.show(),
     backorders: () => backorders.show(),
     suppliers: () => showSuppliers(),
   };

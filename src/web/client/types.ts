@@ -8,6 +8,7 @@ import type {
   bulkDecisionResponse,
   draftOrderListResponse,
   draftOrderResponse,
+  exceptionPageResponse,
   recommendationDetailResponse,
   recommendationPageResponse,
   recommendationResponse,
@@ -37,6 +38,8 @@ export type ForecastPeriod = NonNullable<SkuLocation['forecast']>['periods'][num
 export type DraftOrderList = z.infer<typeof draftOrderListResponse>;
 export type DraftOrder = z.infer<typeof draftOrderResponse>;
 export type BackorderPage = z.infer<typeof backorderPageResponse>;
+export type ExceptionPage = z.infer<typeof exceptionPageResponse>;
+export type ExceptionItem = ExceptionPage['data'][number];
 
 /** The reason codes PATCH accepts for a rejection (src/http/schemas.ts rejectReasons). */
 export const rejectReasons = ['overstock', 'demand-change', 'supplier-issue', 'price', 'duplicate', 'discontinued', 'other'] as const;
