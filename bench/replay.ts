@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const weekSeconds: number[] = [];
   let last = started;
   try {
-    const outcomes = await runReplay(series, {
+    const { outcomes, etaAccuracy } = await runReplay(series, {
       dataDir,
       forecastThreads: 2,
       serviceLevel: Number(args['service-level']),
@@ -87,6 +87,9 @@ async function main(): Promise<void> {
       const pct = (x: number | null) => (x === null ? '   –' : `${(100 * x).toFixed(1)} %`);
       console.log(`${name.padEnd(16)} ${String(group.series).padStart(6)}  ${pct(group.achievedCsl).padStart(12)}  ${pct(group.fillRate).padStart(9)}  ${group.avgOnHand.toFixed(1).padStart(11)}  ${group.backorderedUnits.toFixed(0).padStart(17)}`);
     }
+    const { lines, units, measures } = etaAccuracy.overall;
+    const share = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
+    console.log(`backordered lines shipped ${lines} (${units} units): by etaLateCase (first given) ${share(measures.firstEtaLateCase.onTimeUnits)} of units, by eta ${share(measures.firstEta.onTimeUnits)}; target ≥ 90 % by etaLateCase`);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -160,6 +160,7 @@ export function createServices(deps: {
         historyWeeks: config.HISTORY_WEEKS,
         reselectDays: config.FORECAST_RESELECT_DAYS,
         forecaster: deps.forecaster,
+        now: () => clock.now(),
       }),
       runStages: [
         {

@@ -34,25 +34,33 @@ export interface DemandException {
   acknowledgedBy: string | null;
 }
 
+/** An exception a call of recordExceptions opened (not one it refreshed). */
+export interface OpenedException extends Required<FoundException> {
+  id: number;
+}
+
 /**
  * Records what a producer found on a set of items, in two statements: the found exceptions are opened or, while one
  * of the same item × location × kind × subject is unresolved, refreshed (details, action, run, last seen); the
  * unresolved exceptions of the producer's `kinds` on those items that this run did not find are resolved. A retried
- * chunk does the same again.
+ * chunk does the same again. Returns the exceptions opened by this call.
  */
 export async function recordExceptions(
   db: Db,
   scope: { runId: number; kinds: readonly ExceptionKind[]; itemIds: number[] },
   found: FoundException[],
-): Promise<void> {
+): Promise<OpenedException[]> {
+  let opened: OpenedException[] = [];
   if (found.length > 0) {
-    await db.raw(
+    const { rows } = await db.raw(
       `insert into demand_exceptions (item_id, location_id, kind, subject, run_id, details, action)
        select f.item_id, f.location_id, f.kind, f.subject, ?, f.details, f.action
          from jsonb_to_recordset(?::jsonb) as f(item_id int, location_id int, kind text, subject text, details jsonb, action text)
        on conflict (item_id, location_id, kind, subject) where resolved_at is null
        do update set details = excluded.details, action = excluded.action, run_id = excluded.run_id, last_seen_at = now(),
-                     version = demand_exceptions.version + 1`,
+                     version = demand_exceptions.version + 1
+       -- xmax is 0 only on a row this statement inserted (an updated row carries the updating transaction's id).
+       returning id, item_id, location_id, kind, subject, details, action, (xmax = 0) as inserted`,
       [
         scope.runId,
         JSON.stringify(
@@ -67,12 +75,24 @@ export async function recordExceptions(
         ),
       ],
     );
+    opened = (rows as Array<Record<string, unknown>>)
+      .filter((row) => row.inserted)
+      .map((row) => ({
+        id: Number(row.id),
+        itemId: Number(row.item_id),
+        locationId: Number(row.location_id),
+        kind: row.kind as ExceptionKind,
+        subject: row.subject as string,
+        details: row.details as Record<string, unknown>,
+        action: row.action as string,
+      }));
   }
   await db.raw(
     `update demand_exceptions set resolved_at = now()
       where resolved_at is null and kind = any(?::text[]) and item_id = any(?::int[]) and run_id is distinct from ?`,
     [[...scope.kinds], scope.itemIds, scope.runId],
   );
+  return opened;
 }
 
 const selectColumns = `e.id, e.item_id, i.sku, e.location_id, l.code as location_code, e.kind, e.subject, e.run_id, e.details, e.action,

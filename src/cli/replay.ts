@@ -120,7 +120,7 @@ export async function runReplayCommand(argv: string[], options: { forecastThread
     }
     const longest = Math.max(0, ...series.map((one) => one.values.length));
     if (longest <= flags.warmup) throw new SeriesError(`the longest series has ${longest} weeks: the warm-up of ${flags.warmup} leaves none to replay`);
-    const outcomes = await runReplay(series, {
+    const { outcomes, etaAccuracy } = await runReplay(series, {
       dataDir,
       forecastThreads: options.forecastThreads ?? 2,
       serviceLevel: flags['service-level'],
@@ -140,7 +140,7 @@ export async function runReplayCommand(argv: string[], options: { forecastThread
     });
     await writeLinesAtomically(flags.output, [replayHeader, ...outcomes.map(outcomeRow)]);
     const summary = summariseOutcomes(outcomes);
-    await writeFile(flags.summary, `${JSON.stringify({ policy: flags.policy, ...summary }, null, 2)}\n`);
+    await writeFile(flags.summary, `${JSON.stringify({ policy: flags.policy, ...summary, etaAccuracy: etaAccuracy.overall }, null, 2)}\n`);
     if (flags.report) await writeFile(flags.report, replayReport({ policy: flags.policy, outcomes, summary }));
     process.stdout.write(`replen replay: ${outcomes.length} series replayed over ${longest - flags.warmup} weeks, written to ${flags.output} and ${flags.summary}\n`);
     return 0;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { planErrorsBefore, writeOutboxEvents, type OutboxEvent } from '../../db/repositories/webhooks';
 import type { PlanError } from '../../db/repositories/plan-errors';
+import { recordExceptions, type ExceptionKind, type FoundException } from '../../db/repositories/exceptions';
 
 /**
  * exception.opened for each SKU × location a run could not plan that the run before it could: one event per pair
@@ -18,4 +19,28 @@ export async function writeExceptionEvents(trx: Knex.Transaction, runId: number,
   }));
   await writeOutboxEvents(trx, events, now);
   return events.length;
+}
+
+/**
+ * Records what a producer found (see recordExceptions) and, in the same transaction, an exception.opened event for
+ * each exception it opened, whose id is the exception's: a refreshed exception, or a retried chunk, sends none again.
+ */
+export async function recordExceptionsWithEvents(
+  trx: Knex.Transaction,
+  scope: { runId: number; kinds: readonly ExceptionKind[]; itemIds: number[] },
+  found: FoundException[],
+  now: Date,
+): Promise<number> {
+  const opened = await recordExceptions(trx, scope, found);
+  await writeOutboxEvents(
+    trx,
+    opened.map((exception) => ({
+      id: `evt_exception_demand_${exception.id}`,
+      type: 'exception.opened',
+      orderingKey: null,
+      data: { kind: exception.kind, exceptionId: exception.id, runId: scope.runId, itemId: exception.itemId, locationId: exception.locationId, subject: exception.subject, details: exception.details, action: exception.action },
+    })),
+    now,
+  );
+  return opened.length;
 }

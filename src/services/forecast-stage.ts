@@ -7,7 +7,8 @@ import { addDays, dayNumber } from '../../db/dates';
 import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
 import { appendSeriesForecast, selectionKey, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
 import type { ChunkStage } from './pipeline-service';
-import { recordExceptions, type FoundException } from '../../db/repositories/exceptions';
+import type { FoundException } from '../../db/repositories/exceptions';
+import { recordExceptionsWithEvents } from './exception-events';
 
 /** Outlier weeks this recent are shown to buyers as exceptions (older ones are kept in the fit only). */
 const RECENT_CLEANED_WEEKS = 13;
@@ -31,8 +32,11 @@ export function createForecastStage(deps: {
   historyWeeks: number;
   reselectDays: number;
   forecaster?: SeriesForecaster;
+  /** The clock exception.opened events are stamped with. Default: the system clock. */
+  now?: () => Date;
 }): ChunkStage {
   const { db } = deps;
+  const now = deps.now ?? (() => new Date());
   return async (runId, asOfDate, range) => {
     const itemIds = (await activeItemsInRange(db, range)).map((item) => item.itemId);
     const sales = await weeklySales(db, itemIds, { endDate: asOfDate, weeks: deps.historyWeeks });
@@ -46,7 +50,7 @@ export function createForecastStage(deps: {
     const counts = { forecastedSeries: sales.series.length };
     await db.transaction(async (trx) => {
       await replaceChunkForecasts(trx, runId, itemIds, rows);
-      await recordExceptions(trx, { runId, kinds: ['outlier-cleaned'], itemIds }, recentCleanedWeeks(rows, addDays(options.firstPeriodStart, -7 * RECENT_CLEANED_WEEKS)));
+      await recordExceptionsWithEvents(trx, { runId, kinds: ['outlier-cleaned'], itemIds }, recentCleanedWeeks(rows, addDays(options.firstPeriodStart, -7 * RECENT_CLEANED_WEEKS)), now());
       await completeChunk(trx, runId, range.firstItemId, counts);
     });
     return counts;

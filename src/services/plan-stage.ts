@@ -17,7 +17,7 @@ import {
   type RecommendationRow,
 } from '../../db/repositories/planning';
 import { type PlanError, replacePlanErrors } from '../../db/repositories/plan-errors';
-import { writeExceptionEvents } from './exception-events';
+import { recordExceptionsWithEvents, writeExceptionEvents } from './exception-events';
 import { weeklySales } from '../../db/repositories/sales';
 import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../db/repositories/suppliers';
 import { abcClassify } from '../../models/policy/classification';
@@ -34,7 +34,7 @@ import { planningDemand, samplingHistory, samplingSeed } from './planning/planni
 import { learnRunLeadTimes, leadTimeKey } from './planning/lead-times';
 import { assertStorable } from './planning/storable';
 import { urgencyOf } from './planning/urgency';
-import { recordExceptions, type FoundException } from '../../db/repositories/exceptions';
+import type { FoundException } from '../../db/repositories/exceptions';
 import { PLAN_EXCEPTION_KINDS, planExceptions } from './planning/plan-exceptions';
 
 /** Forecasts are weekly. */
@@ -308,7 +308,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   await db.transaction(async (trx) => {
     await replacePlanErrors(trx, runId, itemIds, planErrors);
     await writeExceptionEvents(trx, runId, itemIds, planErrors, context.now());
-    await recordExceptions(trx, { runId, kinds: PLAN_EXCEPTION_KINDS, itemIds }, exceptions);
+    await recordExceptionsWithEvents(trx, { runId, kinds: PLAN_EXCEPTION_KINDS, itemIds }, exceptions, context.now());
   });
   return {
     plannedItems: policies.length,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { recordExceptions, type FoundException } from '../../db/repositories/exceptions';
+import type { FoundException } from '../../db/repositories/exceptions';
+import { recordExceptionsWithEvents } from './exception-events';
 import { closeRun, failRunningRuns, findRun, latestSucceededRunId, openRun, setRunCounts } from '../../db/repositories/runs';
 import { sensingInputs } from '../../db/repositories/sensing';
 import { senseDemand, SENSING_DAYS, type SensedChange } from '../../models/forecast/sensing';
@@ -114,7 +115,7 @@ export function createSenseService(deps: {
           });
           adjustments.set(row.itemId, locations);
         }
-        await recordExceptions(db, { runId, kinds: SENSE_EXCEPTION_KINDS, itemIds: [...new Set(rows.map((row) => row.itemId))] }, found);
+        await db.transaction((trx) => recordExceptionsWithEvents(trx, { runId, kinds: SENSE_EXCEPTION_KINDS, itemIds: [...new Set(rows.map((row) => row.itemId))] }, found, deps.now()));
         Object.assign(counts, await deps.replan(planRunId, today, adjustments));
       }
       await setRunCounts(db, runId, { ...counts });

@@ -55,6 +55,12 @@ describe('replen replay (CLI) on a small fixture', () => {
     expect(spike).toMatchObject({ target_csl: '0.95', achieved_csl: '0.6', backordered_units: '12', orders: '5' });
     expect(Number(spike.fill_rate)).toBeCloseTo(78 / 90, 9);
     expect(rowsOf(text).get('steady')).toMatchObject({ achieved_csl: '1', fill_rate: '1', backordered_units: '0' });
+    // No nightly run dated the spike's backorders (eta_p90_met is empty): summary.json's ETA accuracy, the figure of
+    // GET /backorders/accuracy, scores only shipped lines that were given a date.
+    expect(spike.eta_p90_met).toBe('');
+    const { etaAccuracy } = JSON.parse(await readFile(join(folder, 'textbook.json'), 'utf8'));
+    expect(etaAccuracy).toMatchObject({ lines: 0, units: 0 });
+    expect(Object.keys(etaAccuracy.measures).sort()).toEqual(['firstEta', 'firstEtaLateCase', 'lastEta', 'lastEtaLateCase']);
   }, 300_000);
 
   it('replen: every series replayed through the pipeline, summary per class and overall', async () => {

@@ -7,6 +7,7 @@ import { SimulatedClock } from '../../clock';
 import { loadConfig } from '../../config';
 import { createServices } from '../../container';
 import { createLogger } from '../../logger';
+import type { EtaAccuracy } from '../backorder-service';
 import type { Services } from '../index';
 import { replaySeries, type ReplayDriverOptions, type ReplaySeries, type SeriesOutcome, type WeekProgress } from './driver';
 
@@ -23,7 +24,13 @@ export interface RunReplayOptions extends ReplayDriverOptions {
  * through them (driver.ts). Settings come from the environment as for `npm start` (HISTORY_WEEKS, FORECAST_* …),
  * except the service levels, which are the replay's target for every class.
  */
-export async function runReplay(series: ReplaySeries[], options: RunReplayOptions): Promise<SeriesOutcome[]> {
+export interface ReplayResult {
+  outcomes: SeriesOutcome[];
+  /** The backordered lines that shipped against the ETAs the backorder stage gave them: GET /backorders/accuracy's figure. */
+  etaAccuracy: EtaAccuracy;
+}
+
+export async function runReplay(series: ReplaySeries[], options: RunReplayOptions): Promise<ReplayResult> {
   const level = String(options.serviceLevel);
   const config = loadConfig({ ...process.env, SERVICE_LEVEL_A: level, SERVICE_LEVEL_B: level, SERVICE_LEVEL_C: level, SEED_DEMO_DATA: 'false', SOURCES_FILE: '' });
   const db: Knex = await createDb({ dataDir: options.dataDir });
@@ -48,7 +55,8 @@ export async function runReplay(series: ReplaySeries[], options: RunReplayOption
       await services.pipeline.planRun(runId);
       return runId;
     };
-    return await replaySeries(series, options, { db, services, clock, runPipeline, onWeek: options.onWeek });
+    const outcomes = await replaySeries(series, options, { db, services, clock, runPipeline, onWeek: options.onWeek });
+    return { outcomes, etaAccuracy: await services.backorders.accuracy({}) };
   } finally {
     await pool?.close();
     await closeDb(db);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { replacePlanErrors } from '../../../db/repositories/plan-errors';
-import { writeExceptionEvents } from '../../../src/services/exception-events';
+import { recordExceptionsWithEvents, writeExceptionEvents } from '../../../src/services/exception-events';
 import { testEngines } from '../../helpers/database';
 import { insertItem, insertLocation, insertRecommendation, insertRun, insertSourcedItem, insertSupplier, openTestApp, type TestApp } from '../../helpers/catalogue';
 
@@ -65,5 +65,26 @@ describe.each(testEngines())('webhook events from approvals, acknowledgements an
     expect(await outbox('exception.opened')).toEqual([
       { id: `evt_exception_${later}_${itemB}_${locationId}`, deliveries: 1, data: { kind: 'plan-error', runId: later, itemId: itemB, locationId, reason: 'policy: lead time unknown' } },
     ]);
+  });
+
+  it('writes exception.opened when a run opens a demand exception, not when a later run refreshes it, and again once it reopens', async () => {
+    const locationId = await insertLocation(t.db);
+    const itemId = await insertItem(t.db);
+    const spike = { itemId, locationId, kind: 'spike' as const, details: { ratio: 3.2 }, action: 're-planned now' };
+    const record = async (found: (typeof spike)[]) => {
+      const run = await insertRun(t.db);
+      await t.db.transaction((trx) => recordExceptionsWithEvents(trx, { runId: run, kinds: ['spike'], itemIds: [itemId] }, found, new Date()));
+      return run;
+    };
+    const opening = await record([spike]);
+    await record([{ ...spike, details: { ratio: 4 } }]); // still a spike: refreshed, no second event
+    await record([]); // gone: resolved
+    const reopening = await record([spike]);
+    const events = (await outbox('exception.opened')).filter((event: { data: { kind: string } }) => event.data.kind === 'spike');
+    expect(events).toEqual([
+      { id: expect.stringMatching(/^evt_exception_demand_\d+$/), deliveries: 1, data: expect.objectContaining({ kind: 'spike', runId: opening, itemId, locationId, details: { ratio: 3.2 }, action: 're-planned now' }) },
+      { id: expect.stringMatching(/^evt_exception_demand_\d+$/), deliveries: 1, data: expect.objectContaining({ kind: 'spike', runId: reopening, itemId, locationId }) },
+    ]);
+    expect(events[0].id).not.toEqual(events[1].id);
   });
 });
