@@ -111,12 +111,15 @@ describeWithRedis('finished jobs on BullMQ are kept for a while, then removed', 
     const retention = jobRetention(loadConfig({}));
     const queue = createQueue(connection, uniqueQueueName(), retention);
     try {
-      await applySchedules(queue, schedules(loadConfig({})));
+      const declared = schedules(loadConfig({}));
+      await applySchedules(queue, declared);
       const scheduler = await queue.getJobScheduler('housekeeping');
       // The template is what every run of the schedule is created from.
       expect(scheduler?.template?.opts).toMatchObject({ ...retention, attempts: 3 });
       const delayed = await queue.getDelayed();
-      expect(delayed.map((job) => job.name).sort()).toEqual(['housekeeping', 'start-run']);
+      // One delayed job per schedule: the nightly run, sensing, housekeeping and the webhook sweep.
+      expect(delayed.map((job) => job.name).sort()).toEqual(declared.map((schedule) => schedule.job).sort());
+      expect(declared.map((schedule) => schedule.job).sort()).toEqual(['deliver-webhooks', 'housekeeping', 'start-run', 'start-sense']);
       for (const job of delayed) expect(job.opts).toMatchObject(retention);
     } finally {
       await queue.obliterate({ force: true });
