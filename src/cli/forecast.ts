@@ -7,8 +7,8 @@
  * Exit codes: 0 done; 2 bad flags, bad input (message on stderr, naming the line) or a file that cannot be read
  * or written; 1 anything unexpected.
  */
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCommandFlags, stringFlags } from './flags';
 import { forecastMethods, type ForecastMethod } from '../../models/forecast/auto';
 import { cleanedForecast } from '../../models/forecast/cleaned-forecast';
 import { csvField } from '../csv-field';
@@ -44,32 +44,8 @@ const flagsSchema = z.object({
   'no-clean': z.boolean().default(false),
 });
 
-class UsageError extends Error {}
-
-function parseFlags(argv: string[]): z.infer<typeof flagsSchema> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        input: { type: 'string' },
-        output: { type: 'string' },
-        horizon: { type: 'string' },
-        'season-length': { type: 'string' },
-        levels: { type: 'string' },
-        method: { type: 'string' },
-        'no-clean': { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const parsed = flagsSchema.safeParse(values);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  return parsed.data;
-}
+const parseFlags = (argv: string[]): z.infer<typeof flagsSchema> =>
+  parseCommandFlags(argv, { ...stringFlags(['input', 'output', 'horizon', 'season-length', 'levels', 'method']), 'no-clean': { type: 'boolean' } }, flagsSchema);
 
 /** Runs the forecast command; resolves to the process exit code. */
 export async function runForecastCommand(argv: string[]): Promise<number> {

@@ -14,8 +14,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCommandFlags, stringFlags } from './flags';
 import type { SeriesOutcome } from '../services/replay/driver';
 import { runReplay } from '../services/replay/run-replay';
 import { replayReport } from '../services/replay/report';
@@ -62,26 +62,9 @@ const flagsSchema = z.object({
 
 type Flags = z.infer<typeof flagsSchema>;
 
-class UsageError extends Error {}
-
 const flagNames = ['input', 'output', 'summary', 'report', 'service-level', 'lead-time', 'lead-time-sd', 'lateness', 'review-period', 'warmup', 'moq', 'multiple', 'policy', 'seed'];
 
-function parseFlags(argv: string[]): Flags {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: Object.fromEntries(flagNames.map((name) => [name, { type: 'string' }])) as Record<string, { type: 'string' }>,
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const parsed = flagsSchema.safeParse(values);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  return parsed.data;
-}
+const parseFlags = (argv: string[]): Flags => parseCommandFlags(argv, stringFlags(flagNames), flagsSchema);
 
 export const replayHeader = 'series_id,demand_class,target_csl,achieved_csl,fill_rate,avg_on_hand,avg_on_hand_value,backordered_units,backorder_days,orders,eta_p90_met';
 

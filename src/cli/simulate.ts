@@ -9,8 +9,8 @@
  * The output appears only when every series succeeded: written to a temporary file beside the target, then renamed.
  * Exit codes: 0 done; 2 bad flags or bad input (message on stderr, naming the line or the series); 1 anything unexpected.
  */
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCommandFlags, stringFlags } from './flags';
 import { backtestSeries } from '../services/replay/backtest';
 import { csvField } from '../csv-field';
 import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
@@ -51,26 +51,8 @@ const flagsSchema = z
 
 type Flags = z.infer<typeof flagsSchema>;
 
-class UsageError extends Error {}
-
-function parseFlags(argv: string[]): Flags {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: Object.fromEntries(
-        ['input', 'output', 'lead-time', 'review-period', 'service-level', 'season-length', 'lead-time-sd', 'warmup', 'seed'].map((name) => [name, { type: 'string' }]),
-      ) as Record<string, { type: 'string' }>,
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const parsed = flagsSchema.safeParse(values);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  return parsed.data;
-}
+const parseFlags = (argv: string[]): Flags =>
+  parseCommandFlags(argv, stringFlags(['input', 'output', 'lead-time', 'review-period', 'service-level', 'season-length', 'lead-time-sd', 'warmup', 'seed']), flagsSchema);
 
 const header = 'series_id,target_csl,achieved_csl,fill_rate,avg_on_hand,avg_backordered,orders,cycles,demand_class,method';
 

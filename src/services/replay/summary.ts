@@ -1,18 +1,7 @@
 import type { SeriesOutcome } from './driver';
 
 /** Means over the series of a group (series without a cycle, or without demand, left out of that mean). */
-export interface OutcomeSummary {
-  series: number;
-  targetCsl: number;
-  achievedCsl: number | null;
-  fillRate: number | null;
-  avgOnHand: number;
-  avgOnHandValue: number;
-  backorderedUnits: number;
-  backorderDays: number;
-  orders: number;
-  etaP90Met: number | null;
-}
+export type OutcomeSummary = { series: number } & Omit<SeriesOutcome, 'seriesId' | 'demandClass' | 'weeklyOnHand' | 'weeklyBackordered' | 'weeklyDemand'>;
 
 function meanOf(values: Array<number | null>): number | null {
   const present = values.filter((value): value is number => value !== null);
