@@ -93,7 +93,13 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
     const startApi = async () => {
       const api = spawnReplen(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
       processes.push(api);
-      await until('the API to answer', async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 90_000);
+      const answering = until('the API to answer', async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 90_000);
+      const exited = api.exited().then(({ code, signal }) => {
+        throw new Error(`the API exited (${code ?? signal}) before answering: ${api.otherLines.slice(-20).join('\n')}`);
+      });
+      // Every API is killed at the end of its test: only an exit before it answers is a failure.
+      exited.catch(() => undefined);
+      await Promise.race([answering, exited]);
       return api;
     };
     const startWorker = async () => {
@@ -432,6 +438,8 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
         ['start', 'shutting down'],
       ] as const) {
         const npm = spawnReplen('npm', ['run', '--silent', script], { ...deployment.env, PORT: String(await freePort()) });
+        // Killed by close() if this test fails half-way: a live child would keep jest from exiting.
+        deployment.processes.push(npm);
         if (script === 'worker') await npm.waitForLog('npm run worker to start', (line) => line.msg === 'worker started', 90_000);
         else await until('the API banner', async () => (npm.otherLines.some((line) => line.includes('replen is serving')) ? true : undefined), 90_000);
         const npmPid = npm.child.pid!;

@@ -261,7 +261,8 @@ describe('planItem properties', () => {
         if (policy.safetyStock < 0) return false;
         if (recommendation === null) return explanation.netRequirement <= 1e-9;
         const q = recommendation.quantity;
-        return q > 0 && q >= x.moq && q % x.orderMultiple === 0 && q >= explanation.netRequirement - 1e-9;
+        // roundOrderQuantity counts a requirement within 1e-9 of a multiple (in multiples) as that multiple.
+        return q > 0 && q >= x.moq && q % x.orderMultiple === 0 && q >= explanation.netRequirement - 1e-9 * x.orderMultiple;
       }),
     );
   });
