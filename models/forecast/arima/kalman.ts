@@ -107,7 +107,6 @@ export class ArmaWorkspace {
   readonly a: Float64Array;
   readonly K: Float64Array;
   readonly W: Float64Array;
-  readonly TW: Float64Array;
 
   constructor(arLength: number, maLength: number, parameters = 0) {
     const r = Math.max(arLength, maLength + 1);
@@ -129,7 +128,6 @@ export class ArmaWorkspace {
     this.a = new Float64Array(r);
     this.K = new Float64Array(r);
     this.W = new Float64Array(r);
-    this.TW = new Float64Array(r);
   }
 
   static forOrder(order: SeasonalOrder): ArmaWorkspace {
@@ -231,11 +229,20 @@ export function conditionalSumOfSquares(
   const start = p;
   // Seasonal polynomials are mostly zeros: only their nonzero lags are visited (the same sums).
   let sumSquares = 0;
-  for (let l = start; l < n; l++) {
+  // For the first q residuals only the MA lags below l − start are there; after them, every lag.
+  const full = Math.min(n, start + q);
+  for (let l = start; l < full; l++) {
     let e = w[l];
     for (let k = 0; k < arCount; k++) e -= phi[arLags[k]] * w[l - arLags[k] - 1];
-    const lags = Math.min(l - start, q);
+    const lags = l - start;
     for (let k = 0; k < maCount && maLags[k] < lags; k++) e -= theta[maLags[k]] * residuals[l - maLags[k] - 1];
+    residuals[l] = e;
+    sumSquares += e * e;
+  }
+  for (let l = full; l < n; l++) {
+    let e = w[l];
+    for (let k = 0; k < arCount; k++) e -= phi[arLags[k]] * w[l - arLags[k] - 1];
+    for (let k = 0; k < maCount; k++) e -= theta[maLags[k]] * residuals[l - maLags[k] - 1];
     residuals[l] = e;
     sumSquares += e * e;
   }
@@ -390,7 +397,8 @@ export function armaLikelihood(
 ): LikelihoodParts {
   const P0 = firstColumn;
   const n = w.length;
-  const { phi, arLags, arCount, r, a, K, W, TW } = workspace;
+  // ph is φ padded with zeros to r + 1: the state and W updates are one pass each (adding 0 where φ has no lag).
+  const { phi, ph, r, a, K, W } = workspace;
   const p = phi.length;
   a.fill(0);
   // K = T P Z' (unnormalised gain), W and M the rank-one factor of the covariance increment.
@@ -398,39 +406,40 @@ export function armaLikelihood(
   let F = P0[0];
   W.set(K);
   let M = -1 / F;
+  let logF = Math.log(F);
   let sumSquares = 0;
   let sumLog = 0;
   let count = 0;
   // Once the increments are far below rounding (|M|·|W|² < 1e-18 F), F and K stay as they are.
   let steady = false;
+  const last = r - 1;
   for (let l = 0; l < n; l++) {
     const resid = w[l] - a[0];
     if (F < 1e4) {
       count++;
       sumSquares += (resid * resid) / F;
-      sumLog += Math.log(F);
+      sumLog += logF;
     }
     const scale = resid / F;
     const a0 = a[0];
-    for (let i = 0; i < r - 1; i++) a[i] = a[i + 1] + K[i] * scale;
-    a[r - 1] = K[r - 1] * scale;
-    for (let k = 0; k < arCount; k++) a[arLags[k]] += phi[arLags[k]] * a0;
+    for (let i = 0; i < last; i++) a[i] = a[i + 1] + K[i] * scale + ph[i] * a0;
+    a[last] = K[last] * scale + ph[last] * a0;
     if (steady) continue;
+    // W ← T W − K·W_0/F and K ← K + (T W)·M·W_0, T W being W shifted up plus φ·W_0.
     const w0 = W[0];
-    for (let i = 0; i < r - 1; i++) TW[i] = W[i + 1];
-    TW[r - 1] = 0;
-    for (let k = 0; k < arCount; k++) TW[arLags[k]] += phi[arLags[k]] * w0;
     const gainShare = w0 / F;
     const mw = M * w0;
     let size = 0;
     for (let i = 0; i < r; i++) {
-      const next = TW[i] - K[i] * gainShare;
+      const tw = (i < last ? W[i + 1] : 0) + ph[i] * w0;
+      const next = tw - K[i] * gainShare;
       W[i] = next;
       size += next * next;
-      K[i] += TW[i] * mw;
+      K[i] += tw * mw;
     }
     F += mw * w0;
     M -= (mw * mw) / F;
+    logF = Math.log(F);
     steady = Math.abs(M) * size < 1e-18 * F;
   }
   return { sumSquares, sumLog, count };
