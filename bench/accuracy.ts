@@ -110,6 +110,8 @@ function scoreSeries(s: Series, bands: Bands): SeriesScore {
 
 interface Summary {
   count: number;
+  /** Series the method gave no forecast for (R's ets on some carparts series), left out of the means. */
+  failed: number;
   smape: number;
   mase: number;
   coverage80: number;
@@ -117,15 +119,20 @@ interface Summary {
   msis95: number;
 }
 
-/** Means over series of sMAPE, MASE and MSIS, coverage over all held-out values, for each group key. */
+/**
+ * Means over series of sMAPE, MASE and MSIS, coverage over all held-out values, for each group key; series without a
+ * forecast (NaN MASE: an R fit that failed) are counted, not scored.
+ */
 function summarise(scores: SeriesScore[], key: (s: SeriesScore) => string): Map<string, Summary> {
   const groups = new Map<string, SeriesScore[]>();
   for (const score of scores) groups.set(key(score), [...(groups.get(key(score)) ?? []), score]);
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  return new Map([...groups].map(([name, group]) => {
+  return new Map([...groups].map(([name, all]) => {
+    const group = all.filter((s) => Number.isFinite(s.mase));
     const steps = group.reduce((sum, s) => sum + s.h, 0);
     return [name, {
-      count: group.length,
+      count: all.length,
+      failed: all.length - group.length,
       smape: mean(group.map((s) => s.smape)),
       mase: mean(group.map((s) => s.mase)),
       coverage80: (100 * group.reduce((sum, s) => sum + s.in80, 0)) / steps,
@@ -151,14 +158,19 @@ function readReference(series: Series[]): Map<string, SeriesScore[]> {
     if (existsSync(file)) {
       const [header, ...lines] = read(file).trim().split('\n');
       const columns = header.split(',');
+      const rows = new Map<string, SeriesScore[]>();
       for (const line of lines) {
+        // NA (R's fit failed) reads as NaN: summarise counts it apart.
         const row = Object.fromEntries(line.split(',').map((cell, i) => [columns[i], cell.trim()]));
         const method = `R ${row.method}`;
-        byMethod.set(method, [...(byMethod.get(method) ?? []), {
+        rows.set(method, [...(rows.get(method) ?? []), {
           dataset, period: row.period, h: Number(row.h), smape: Number(row.smape), mase: Number(row.mase),
           in80: Number(row.in80), in95: Number(row.in95), msis95: Number(row.msis95),
         }]);
       }
+      // The same split means every series with a MASE scale: a file missing some is not a reference ("pending").
+      const scored = series.filter((s) => s.dataset === dataset && scaleOf(s) > 0).length;
+      for (const [method, scores] of rows) if (scores.length === scored) byMethod.set(method, [...(byMethod.get(method) ?? []), ...scores]);
     }
     const arima = [`${dataset}.jsonl.gz`, `${dataset}.jsonl`].map((name) => resolve(reference, 'r-auto-arima', name)).find(existsSync);
     if (arima) {
@@ -280,7 +292,8 @@ function comparisonSection(series: Series[]): void {
     console.log(formatTable(['method', 'sMAPE', 'MASE', 'cover 80', 'cover 95', 'MSIS 95'], [...results].map(([name, byGroup]) => {
       const s = byGroup.get(group);
       if (!s) return [name, 'pending', '', '', '', ''];
-      return [name, format(s.smape, 2), format(s.mase, 3), format(s.coverage80, 1), format(s.coverage95, 1), format(s.msis95, 2)];
+      const label = s.failed ? `${name} (no fit on ${s.failed}: mean of the other ${s.count - s.failed})` : name;
+      return [label, format(s.smape, 2), format(s.mase, 3), format(s.coverage80, 1), format(s.coverage95, 1), format(s.msis95, 2)];
     })));
   }
   const auto = results.get(methods[0][0])!;
