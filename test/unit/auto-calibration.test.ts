@@ -111,6 +111,16 @@ describe('calibrateIntervals', () => {
     expect(result.lower[0]).toEqual([99, 99, 99, 99]);
   });
 
+  it('calibrates from 3 errors (one origin of a window of 3), not from 2', () => {
+    const flat = (h: number): Forecast => ({ ...unit, mean: unit.mean.slice(0, h), lower: unit.lower.map((row) => row.slice(0, h)), upper: unit.upper.map((row) => row.slice(0, h)) });
+    const nine = [100, 100, 100, 100, 100, 100, 101, 99, 101];
+    // h = 3: window 3, one origin at 6 (the next, 4, leaves fewer than 6 to train on): misses 1, −1, 1.
+    expect(calibrateIntervals(nine, flat(3), (_, h) => new Array(h).fill(100), { origins: 4, minimumTrain: 6 }).calibration).toMatchObject({ origins: 1, errors: 3 });
+    // h = 2: window 2, one origin at 7 (the next, 6, leaves fewer than 7): two errors only.
+    const two = flat(2);
+    expect(calibrateIntervals(nine, two, (_, h) => new Array(h).fill(100), { origins: 4, minimumTrain: 7 })).toBe(two);
+  });
+
   it('leaves the bands alone when no origin fits or nothing was asked for', () => {
     expect(calibrateIntervals([1, 2, 3], unit, () => [0], { origins: 2, minimumTrain: 8 })).toBe(unit);
     const none = { ...unit, levels: [], lower: [], upper: [] };
