@@ -24,6 +24,7 @@ import * as webhooks from './20261202_030_webhooks';
 import * as backorderPromises from './20261202_031_backorder_promises';
 import * as runDispatches from './20261202_060_run_dispatches';
 import * as exceptions from './20261202_070_exceptions';
+import * as demandEvents from './20261202_090_demand_events';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -56,4 +57,5 @@ export const migrations: Migration[] = [
   { name: '20261202_031_backorder_promises', ...backorderPromises },
   { name: '20261202_060_run_dispatches', ...runDispatches },
   { name: '20261202_070_exceptions', ...exceptions },
+  { name: '20261202_090_demand_events', ...demandEvents },
 ];

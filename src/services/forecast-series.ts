@@ -1,7 +1,8 @@
 import type { ForecastFitRow, ForecastRow, ModelSelection } from '../../db/repositories/forecasts';
 import type { WeeklySeries } from '../../db/repositories/sales';
-import { addDays } from '../../db/dates';
+import { addDays, dayNumber } from '../../db/dates';
 import { cleanedForecast } from '../../models/forecast/cleaned-forecast';
+import { type EventSpan, eventAdjustment } from '../../models/forecast/events';
 import { estimateCensoredDemand } from '../../models/forecast/censored';
 import { mase } from '../../models/forecast/accuracy';
 import { summariseProtectionErrors } from '../../models/forecast/protection-errors';
@@ -19,6 +20,15 @@ export interface SeriesForecastOptions {
   pinned?: Map<string, ModelSelection>;
   /** Periods per season; default 52, the weekly year (the backtest passes its data's, e.g. 12 for monthly). */
   seasonLength?: number;
+  /** Events of each series that fall in its history or horizon, by selectionKey (the forecast stage reads them). */
+  events?: Map<string, SeriesEvents>;
+}
+
+/** The events on one item × location (its own, its category's, at its location or all), as day numbers. */
+export interface SeriesEvents {
+  spans: EventSpan[];
+  /** The uplift measured on the item's category per kind, for a kind the item has no past event of. */
+  categoryUplifts: Record<string, number | null>;
 }
 
 export const selectionKey = (itemId: number, locationId: number) => `${itemId}:${locationId}`;
@@ -42,7 +52,27 @@ export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOpti
 export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
   const demand = weeklyDemand(series);
   const earlier = options.pinned?.get(selectionKey(series.itemId, series.locationId));
-  const result = cleanedForecast(demand, { seasonLength: options.seasonLength ?? WEEKLY_SEASON, horizon: options.horizonWeeks, levels: LEVELS, pinned: earlier?.pin });
+  const events = options.events?.get(selectionKey(series.itemId, series.locationId));
+  const adjustment = events
+    ? eventAdjustment({
+        history: demand,
+        historyFirstDay: dayNumber(options.firstPeriodStart) - 7 * demand.length,
+        horizon: options.horizonWeeks,
+        daysPerPeriod: 7,
+        spans: events.spans,
+        categoryUplifts: events.categoryUplifts,
+      })
+    : undefined;
+  const fitted = cleanedForecast(demand, {
+    seasonLength: options.seasonLength ?? WEEKLY_SEASON,
+    horizon: options.horizonWeeks,
+    levels: LEVELS,
+    pinned: earlier?.pin,
+    explained: adjustment?.explained,
+  });
+  // Future events lift the mean and its bounds alike: the same spread around a higher level.
+  const lift = (values: number[]) => (adjustment ? values.map((value, step) => value * adjustment.factors[step]) : values);
+  const result = { ...fitted, mean: lift(fitted.mean), lower: fitted.lower.map(lift), upper: fitted.upper.map(lift) };
   const weekStart = (index: number) => addDays(options.firstPeriodStart, -7 * (demand.length - index));
   const selection: ModelSelection = {
     kind: result.selection,
@@ -81,6 +111,16 @@ export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySer
       // The weeks replaced before fitting (outliers), kept beside the stored history they flag.
       cleaned: result.cleaned.map(({ index, value, replacement }) => ({ weekStart: weekStart(index), demand: value, replacement })),
       levelShiftFrom: result.levelShiftAt === null ? null : weekStart(result.levelShiftAt),
+      // The future events that lifted the forecast: their kind, the uplift used and where it came from, the weeks lifted.
+      ...(adjustment &&
+        adjustment.applied.length > 0 && {
+          events: adjustment.applied.map(({ kind, uplift, source, periods }) => ({
+            kind,
+            uplift,
+            upliftSource: source,
+            weeks: periods.map((step) => addDays(options.firstPeriodStart, 7 * step)),
+          })),
+        }),
     },
   });
 }

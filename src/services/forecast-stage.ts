@@ -9,6 +9,7 @@ import { appendSeriesForecast, selectionKey, type SeriesForecastOptions, type Se
 import type { ChunkStage } from './pipeline-service';
 import type { FoundException } from '../../db/repositories/exceptions';
 import { recordExceptionsWithEvents } from './exception-events';
+import { chunkSeriesEvents } from './forecast-events';
 
 /** Outlier weeks this recent are shown to buyers as exceptions (older ones are kept in the fit only). */
 const RECENT_CLEANED_WEEKS = 13;
@@ -40,11 +41,19 @@ export function createForecastStage(deps: {
   return async (runId, asOfDate, range) => {
     const itemIds = (await activeItemsInRange(db, range)).map((item) => item.itemId);
     const sales = await weeklySales(db, itemIds, { endDate: asOfDate, weeks: deps.historyWeeks });
+    const firstPeriodStart = addDays(sales.weekEnds[sales.weekEnds.length - 1], 1);
     const options: SeriesForecastOptions = {
       horizonWeeks: deps.horizonWeeks,
-      firstPeriodStart: addDays(sales.weekEnds[sales.weekEnds.length - 1], 1),
+      firstPeriodStart,
       asOfDate,
       pinned: await recentSelections(db, runId, itemIds, asOfDate, deps.reselectDays),
+      events: await chunkSeriesEvents(db, sales.series, {
+        historyStart: addDays(sales.weekEnds[0], -6),
+        firstPeriodStart,
+        horizonWeeks: deps.horizonWeeks,
+        asOfDate,
+        historyWeeks: deps.historyWeeks,
+      }),
     };
     const rows = deps.forecaster ? await deps.forecaster.forecast(sales.series, options) : await forecastHere(sales.series, options);
     const counts = { forecastedSeries: sales.series.length };
