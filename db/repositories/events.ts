@@ -61,3 +61,35 @@ export async function itemsWithPastEvents(db: Db, categories: string[], kinds: s
   );
   return rows.map((row: { id: number }) => row.id);
 }
+
+/** What the new-item forecast reads of an item: its category and like SKU's item, when it has them. */
+export interface ItemLineage {
+  itemId: number;
+  category: string | null;
+  likeSku: string | null;
+  /** The like SKU's item id, when that item exists. */
+  likeItemId: number | null;
+}
+
+export async function itemLineage(db: Db, itemIds: number[]): Promise<ItemLineage[]> {
+  if (itemIds.length === 0) return [];
+  const { rows } = await db.raw(
+    `select i.id, i.category, i.like_sku, like_item.id as like_item_id
+       from items i left join items like_item on like_item.sku = i.like_sku
+      where i.id = any(?::int[]) and (i.category is not null or i.like_sku is not null)`,
+    [itemIds],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    itemId: row.id,
+    category: row.category,
+    likeSku: row.like_sku,
+    likeItemId: row.like_item_id,
+  })) as ItemLineage[];
+}
+
+/** The active items of the given categories, by category. */
+export async function activeItemsOfCategories(db: Db, categories: string[]): Promise<Array<{ itemId: number; category: string }>> {
+  if (categories.length === 0) return [];
+  const { rows } = await db.raw(`select id, category from items where active and category = any(?::text[]) order by id`, [categories]);
+  return rows.map((row: { id: number; category: string }) => ({ itemId: row.id, category: row.category }));
+}
