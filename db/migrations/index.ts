@@ -24,6 +24,8 @@ import * as webhooks from './20261202_030_webhooks';
 import * as backorderPromises from './20261202_031_backorder_promises';
 import * as runDispatches from './20261202_060_run_dispatches';
 import * as exceptions from './20261202_070_exceptions';
+import * as lineShippedDate from './20261202_100_line_shipped_date';
+import * as maxOrderQuantity from './20261202_101_max_order_quantity';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -56,4 +58,6 @@ export const migrations: Migration[] = [
   { name: '20261202_031_backorder_promises', ...backorderPromises },
   { name: '20261202_060_run_dispatches', ...runDispatches },
   { name: '20261202_070_exceptions', ...exceptions },
+  { name: '20261202_100_line_shipped_date', ...lineShippedDate },
+  { name: '20261202_101_max_order_quantity', ...maxOrderQuantity },
 ];
