@@ -2,8 +2,10 @@
  * The closed-loop replay's speed and outcome (npm run bench:replay): N demo-catalogue SKUs (db/seeds/demo.ts, the
  * weekly totals of their first location), a warm-up of 52 weeks then 52 replayed weeks through the real pipeline
  * (src/services/replay) on a fresh embedded database, forecasts on 2 worker threads. Prints one progress line per
- * simulated week, then the time per week, the whole time, the peak RSS, the machine's load average at start and
- * end (figures taken on a loaded machine are not valid), and the outcome per demand class.
+ * simulated week, then the time per week, the seconds per stage (the warm-up import, the weekly imports, the run's
+ * forecast, plan and backorder stages, the buyer and ERP around them, the simulated days), the whole time, the peak RSS, the machine's load average at start and
+ * end (figures taken on a loaded machine are not valid; the process's CPU time, all threads, is a floor that load
+ * does not move much), and the outcome per demand class.
  * Target: 1,000 SKUs × 52 weeks in under 10 minutes on 2 cores.
  * Run: npm run bench:replay -- [--skus N] [--weeks W] [--service-level P] [--lead-time L] [--lead-time-sd S] [--policy replen|textbook|minmax]
  */
@@ -53,10 +55,11 @@ async function main(): Promise<void> {
   const series = demoSeries();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'replen-bench-replay-'));
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   const weekSeconds: number[] = [];
   let last = started;
   try {
-    const { outcomes, etaAccuracy } = await runReplay(series, {
+    const { outcomes, etaAccuracy, stageSeconds } = await runReplay(series, {
       dataDir,
       forecastThreads: 2,
       serviceLevel: Number(args['service-level']),
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
       warmupWeeks: warmup,
       moq: 1,
       multiple: 1,
+      serviceMeasure: 'cycle',
       policy: args.policy as BacktestPolicy,
       seed: 1,
       onWeek: (week) => {
@@ -77,11 +81,20 @@ async function main(): Promise<void> {
       },
     });
     const total = (Date.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const summary = summariseOutcomes(outcomes);
     const peakRss = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
     console.log(`\n${series.length} SKUs × ${replayWeeks} weeks (warm-up ${warmup}), policy ${args.policy}, target ${args['service-level']}, L ${args['lead-time']} ± ${args['lead-time-sd']} weeks`);
     console.log(`total ${total.toFixed(0)} s (${(total / 60).toFixed(1)} min; target < 10 min), mean ${(weekSeconds.reduce((a, b) => a + b, 0) / weekSeconds.length).toFixed(1)} s per week, peak RSS ${peakRss.toFixed(0)} MB`);
+    console.log(`CPU time ${cpuSeconds.toFixed(0)} s (this process, all threads): on ${os.availableParallelism()} idle cores the replay takes at least ${(cpuSeconds / os.availableParallelism()).toFixed(0)} s; FORECAST_RESELECT_DAYS ${process.env.FORECAST_RESELECT_DAYS ?? '7 (default)'}`);
     console.log(`load average at start ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.availableParallelism()} cores`);
+    console.log('stage                            seconds  per simulated week  share');
+    const staged = Object.values(stageSeconds).reduce((sum, x) => sum + x, 0);
+    for (const [stage, seconds] of Object.entries(stageSeconds)) {
+      console.log(`${stage.padEnd(30)} ${seconds.toFixed(1).padStart(9)}  ${(seconds / replayWeeks).toFixed(2).padStart(18)}  ${((100 * seconds) / total).toFixed(0).padStart(4)} %`);
+    }
+    console.log(`${'(elsewhere: setup, run bookkeeping)'.padEnd(30)} ${(total - staged).toFixed(1).padStart(9)}`);
     console.log('class            series  achieved CSL  fill rate  avg on hand  backordered units');
     for (const [name, group] of [...Object.entries(summary.byClass), ['overall', summary.overall] as const]) {
       const pct = (x: number | null) => (x === null ? '   –' : `${(100 * x).toFixed(1)} %`);

@@ -5,6 +5,7 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const serviceLevel = z.coerce.number().gt(0.5).lt(1);
+const serviceMeasure = z.enum(['cycle', 'fill-rate']).default('cycle');
 
 /**
  * Every setting replen reads, with its default and what it does. This table is the single source:
@@ -107,9 +108,15 @@ export const settings = {
     schema: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression').default('30 3 * * *'),
     description: 'When housekeeping (pruning old runs) runs (cron, UTC).',
   },
-  SERVICE_LEVEL_A: { schema: serviceLevel.default(0.98), description: 'Target cycle service level for A items.' },
-  SERVICE_LEVEL_B: { schema: serviceLevel.default(0.95), description: 'Target cycle service level for B items.' },
-  SERVICE_LEVEL_C: { schema: serviceLevel.default(0.9), description: 'Target cycle service level for C items.' },
+  SERVICE_LEVEL_A: { schema: serviceLevel.default(0.98), description: 'Target service level for A items: a cycle service level or a fill rate, as SERVICE_MEASURE_A says.' },
+  SERVICE_LEVEL_B: { schema: serviceLevel.default(0.95), description: 'Target service level for B items: a cycle service level or a fill rate, as SERVICE_MEASURE_B says.' },
+  SERVICE_LEVEL_C: { schema: serviceLevel.default(0.9), description: 'Target service level for C items: a cycle service level or a fill rate, as SERVICE_MEASURE_C says.' },
+  SERVICE_MEASURE_A: {
+    schema: serviceMeasure,
+    description: "What A items' target measures: cycle (the share of order cycles without a stock-out) or fill-rate (the share of demand served from stock).",
+  },
+  SERVICE_MEASURE_B: { schema: serviceMeasure, description: "What B items' target measures: cycle or fill-rate." },
+  SERVICE_MEASURE_C: { schema: serviceMeasure, description: "What C items' target measures: cycle or fill-rate." },
   WEBHOOK_TIMEOUT_MS: {
     schema: z.coerce.number().int().min(100).max(60_000).default(10_000),
     description: 'Milliseconds a webhook receiver has to answer 2xx; a slower answer is a failed attempt, retried later.',

@@ -108,6 +108,7 @@ export function createServices(deps: {
     logger,
     historyWeeks: config.HISTORY_WEEKS,
     serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
+    serviceMeasures: { A: config.SERVICE_MEASURE_A, B: config.SERVICE_MEASURE_B, C: config.SERVICE_MEASURE_C },
     now: () => clock.now(),
   };
   const metrics = createMetrics({

@@ -27,6 +27,8 @@ import * as exceptions from './20261202_070_exceptions';
 import * as searchPrefixIndexes from './20261202_080_search_prefix_indexes';
 import * as demandEvents from './20261202_090_demand_events';
 import * as forecastOverrides from './20261202_091_forecast_overrides';
+import * as lineShippedDate from './20261202_100_line_shipped_date';
+import * as maxOrderQuantity from './20261202_101_max_order_quantity';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -62,4 +64,6 @@ export const migrations: Migration[] = [
   { name: '20261202_080_search_prefix_indexes', ...searchPrefixIndexes },
   { name: '20261202_090_demand_events', ...demandEvents },
   { name: '20261202_091_forecast_overrides', ...forecastOverrides },
+  { name: '20261202_100_line_shipped_date', ...lineShippedDate },
+  { name: '20261202_101_max_order_quantity', ...maxOrderQuantity },
 ];

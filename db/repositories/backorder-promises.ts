@@ -52,8 +52,21 @@ export async function lineReferences(db: Db, salesOrderLineIds: number[]): Promi
 }
 
 /**
+ * The day a line that is no longer backordered shipped, as of the run at `asOf` (a date parameter): the ERP's shipped
+ * date, else the received date of the receipt last allocated to it, else the run's as-of date; a date not after the
+ * run that first found the line backordered (a shipment from before its backorder) or after this run does not count.
+ */
+const shippedOnSql = (line: string, firstBackorderedOn: string, asOf: string) => `coalesce(
+  (select sol.shipped_date from sales_order_lines sol
+    where sol.id = ${line} and sol.shipped_date > ${firstBackorderedOn} and sol.shipped_date <= ${asOf}),
+  (select max(r.received_date) from receipt_allocations ra join receipts r on r.id = ra.receipt_id
+    where ra.sales_order_line_id = ${line} and r.received_date > ${firstBackorderedOn} and r.received_date <= ${asOf}),
+  ${asOf})`;
+
+/**
  * Writes the run's promise changes: the current promise per line (first ETAs kept from the first that had one, the
- * ship date set for a line that shipped) and one history row per change. Two statements for the whole run.
+ * ship date set for a line that shipped) and one history row per change, a receipt or shipped change naming the
+ * receipt last allocated to the line. Two statements for the whole run.
  */
 export async function savePromiseChanges(
   db: Db,
@@ -73,7 +86,8 @@ export async function savePromiseChanges(
         set status = excluded.status, eta = excluded.eta, eta_late_case = excluded.eta_late_case, supply = excluded.supply,
             first_eta = coalesce(p.first_eta, excluded.eta), first_eta_late_case = coalesce(p.first_eta_late_case, excluded.eta_late_case),
             quantity_backordered = case when excluded.status in ('shipped', 'cancelled') then p.quantity_backordered else excluded.quantity_backordered end,
-            shipped_on = excluded.shipped_on, run_id = excluded.run_id, updated_at = now()`,
+            shipped_on = case when excluded.status = 'shipped' then ${shippedOnSql('p.sales_order_line_id', 'p.first_backordered_on', 'excluded.shipped_on')} end,
+            run_id = excluded.run_id, updated_at = now()`,
     [
       options.asOfDate,
       options.asOfDate,
@@ -88,13 +102,18 @@ export async function savePromiseChanges(
   );
   await db.raw(
     `insert into backorder_promise_changes (sales_order_line_id, cause, old_status, new_status, old_eta, new_eta, old_eta_late_case,
-                                            new_eta_late_case, old_supply, new_supply, run_id, changed_on)
-     select c.line, c.cause, c.old_status, c.new_status, c.old_eta, c.new_eta, c.old_late, c.new_late, c.old_supply::text[], c.new_supply::text[], ?, ?::date
+                                            new_eta_late_case, old_supply, new_supply, run_id, changed_on, receipt_id)
+     select c.line, c.cause, c.old_status, c.new_status, c.old_eta, c.new_eta, c.old_late, c.new_late, c.old_supply::text[], c.new_supply::text[], ?, ?::date,
+            case when c.cause in ('receipt', 'shipped') then
+              (select ra.receipt_id from receipt_allocations ra join receipts r on r.id = ra.receipt_id
+                where ra.sales_order_line_id = c.line and r.received_date <= ?::date
+                order by r.received_date desc, r.id desc limit 1) end
        from unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::date[], ?::date[], ?::date[], ?::date[], ?::text[], ?::text[])
             with ordinality as c(line, cause, old_status, new_status, old_eta, new_eta, old_late, new_late, old_supply, new_supply, position)
       order by c.position`,
     [
       options.runId,
+      options.asOfDate,
       options.asOfDate,
       column((change) => change.salesOrderLineId),
       column((change) => change.cause),
@@ -123,13 +142,17 @@ export interface PromiseHistoryEntry {
   newEtaLateCase: string | null;
   oldSupply: string[] | null;
   newSupply: string[];
+  /** A receipt or shipped change: the external id of the receipt last allocated to the line. */
+  receipt: string | null;
   recordedAt: string;
 }
 
 export async function promiseHistory(db: Db, salesOrderLineId: number): Promise<PromiseHistoryEntry[]> {
   const { rows } = await db.raw(
-    `select changed_on, cause, run_id, old_status, new_status, old_eta, new_eta, old_eta_late_case, new_eta_late_case, old_supply, new_supply, created_at
-       from backorder_promise_changes where sales_order_line_id = ? order by id`,
+    `select c.changed_on, c.cause, c.run_id, c.old_status, c.new_status, c.old_eta, c.new_eta, c.old_eta_late_case, c.new_eta_late_case,
+            c.old_supply, c.new_supply, r.external_id as receipt, c.created_at
+       from backorder_promise_changes c left join receipts r on r.id = c.receipt_id
+      where c.sales_order_line_id = ? order by c.id`,
     [salesOrderLineId],
   );
   return rows.map((row: Record<string, unknown>) => ({
@@ -144,6 +167,7 @@ export async function promiseHistory(db: Db, salesOrderLineId: number): Promise<
     newEtaLateCase: (row.new_eta_late_case as string | null) ?? null,
     oldSupply: (row.old_supply as string[] | null) ?? null,
     newSupply: row.new_supply as string[],
+    receipt: (row.receipt as string | null) ?? null,
     recordedAt: new Date(row.created_at as string).toISOString(),
   }));
 }

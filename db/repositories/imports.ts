@@ -55,9 +55,9 @@ const specs: Record<ImportTable, UpsertSpec> = {
   },
   supplier_items: {
     staging: `external_id text, supplier text, sku text, supplier_sku text, unit_cost numeric, moq numeric,
-              order_multiple numeric, promised_lead_time_days integer, priority integer`,
-    target: 'external_id, supplier_id, item_id, supplier_sku, unit_cost, moq, order_multiple, promised_lead_time_days, priority',
-    select: `select s.external_id, sup.id, i.id, s.supplier_sku, s.unit_cost, s.moq, s.order_multiple, s.promised_lead_time_days, s.priority
+              order_multiple numeric, promised_lead_time_days integer, priority integer, max_order_quantity numeric`,
+    target: 'external_id, supplier_id, item_id, supplier_sku, unit_cost, moq, order_multiple, promised_lead_time_days, priority, max_order_quantity',
+    select: `select s.external_id, sup.id, i.id, s.supplier_sku, s.unit_cost, s.moq, s.order_multiple, s.promised_lead_time_days, s.priority, s.max_order_quantity
                from staging s join suppliers sup on sup.external_id = s.supplier join items i on i.sku = s.sku`,
     conflict: ['external_id'],
     touch: true,
@@ -123,9 +123,9 @@ const specs: Record<ImportTable, UpsertSpec> = {
   },
   sales_order_lines: {
     staging: `external_id text, sales_order text, sku text, quantity_ordered numeric, quantity_shipped numeric,
-              quantity_backordered numeric, promised_date date, eta date`,
-    target: 'external_id, sales_order_id, item_id, quantity_ordered, quantity_shipped, quantity_backordered, promised_date, eta',
-    select: `select s.external_id, so.id, i.id, s.quantity_ordered, s.quantity_shipped, s.quantity_backordered, s.promised_date, s.eta
+              quantity_backordered numeric, promised_date date, eta date, shipped_date date`,
+    target: 'external_id, sales_order_id, item_id, quantity_ordered, quantity_shipped, quantity_backordered, promised_date, eta, shipped_date',
+    select: `select s.external_id, so.id, i.id, s.quantity_ordered, s.quantity_shipped, s.quantity_backordered, s.promised_date, s.eta, s.shipped_date
                from staging s join sales_orders so on so.external_id = s.sales_order join items i on i.sku = s.sku`,
     conflict: ['external_id'],
     touch: true,

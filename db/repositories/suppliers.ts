@@ -15,6 +15,8 @@ export interface SupplierItem {
   promisedLeadTimeDays: number;
   /** 1 = primary supplier. */
   priority: number;
+  /** The most one order may hold; null: no cap. */
+  maxOrderQuantity: number | null;
 }
 
 /** Every active supplier's terms for the given items, primary first. */
@@ -24,7 +26,8 @@ export async function supplierItemsFor(db: Db, itemIds: number[]): Promise<Suppl
     `select s.id as supplier_id, s.name as supplier_name, s.currency, s.min_order_value::float8 as min_order_value,
             s.review_period_days, s.order_cost::float8 as order_cost,
             si.item_id, si.supplier_sku, si.unit_cost::float8 as unit_cost, si.moq::float8 as moq,
-            si.order_multiple::float8 as order_multiple, si.promised_lead_time_days, si.priority
+            si.order_multiple::float8 as order_multiple, si.promised_lead_time_days, si.priority,
+            si.max_order_quantity::float8 as max_order_quantity
        from supplier_items si
        join suppliers s on s.id = si.supplier_id
       where s.active and si.item_id = any(?::int[])
@@ -45,5 +48,6 @@ export async function supplierItemsFor(db: Db, itemIds: number[]): Promise<Suppl
     orderMultiple: row.order_multiple,
     promisedLeadTimeDays: row.promised_lead_time_days,
     priority: row.priority,
+    maxOrderQuantity: row.max_order_quantity ?? null,
   })) as SupplierItem[];
 }

@@ -1,7 +1,7 @@
 /**
  * replen replay --input FILE --output FILE --summary FILE [--report FILE] --service-level P --lead-time L [--lead-time-sd S]
- *               [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--policy replen|textbook|minmax]
- *               [--seed N]
+ *               [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--max-order Q]
+ *               [--service-measure cycle|fill-rate] [--policy replen|textbook|minmax] [--seed N]
  * The closed-loop replay (src/services/replay): weekly demand series_id,period,value (as `replen forecast` reads it)
  * become SKUs of one supplier on a fresh embedded database; the real pipeline plans each review on a simulated clock,
  * every proposal is approved and delivered after a drawn lead time, and demand is served, backordered and recorded as
@@ -24,7 +24,7 @@ import { csvField } from '../csv-field';
 import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
 
 export const replayUsage =
-  'usage: replen replay --input FILE --output FILE --summary FILE [--report FILE] --service-level P --lead-time L [--lead-time-sd S] [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--policy replen|textbook|minmax] [--seed N]';
+  'usage: replen replay --input FILE --output FILE --summary FILE [--report FILE] --service-level P --lead-time L [--lead-time-sd S] [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--max-order Q] [--service-measure cycle|fill-rate] [--policy replen|textbook|minmax] [--seed N]';
 
 const decimal = (flag: string) =>
   z
@@ -38,31 +38,41 @@ const wholeNumber = (flag: string, minimum: number) =>
     .transform(Number)
     .refine((n) => n >= minimum, `${flag} must be a whole number ≥ ${minimum}`);
 
-const flagsSchema = z.object({
-  input: z.string({ error: '--input is required' }).min(1, '--input is required'),
-  output: z.string({ error: '--output is required' }).min(1, '--output is required'),
-  summary: z.string({ error: '--summary is required' }).min(1, '--summary is required'),
-  report: z.string().min(1, '--report needs a file name').optional(),
-  'service-level': z
-    .string({ error: '--service-level is required' })
-    .regex(/^\d*\.?\d+$/, '--service-level must be a number such as 0.95 or 95')
-    .transform(Number)
-    .transform((level) => (level > 1 ? level / 100 : level))
-    .refine((level) => level > 0 && level < 1, '--service-level must be in (0, 1), or a percentage in (1, 100)'),
-  'lead-time': wholeNumber('--lead-time', 1).refine((n) => n <= 52, '--lead-time is in weeks: at most 52'),
-  'lead-time-sd': decimal('--lead-time-sd').default(0),
-  lateness: decimal('--lateness').default(0),
-  'review-period': wholeNumber('--review-period', 1).refine((n) => n <= 52, '--review-period is in weeks: at most 52').default(1),
-  warmup: wholeNumber('--warmup', 8).default(52),
-  moq: decimal('--moq').refine((n) => n > 0, '--moq must be > 0').default(1),
-  multiple: decimal('--multiple').refine((n) => n > 0, '--multiple must be > 0').default(1),
-  policy: z.enum(['replen', 'textbook', 'minmax'], { error: '--policy must be replen, textbook or minmax' }).default('replen'),
-  seed: wholeNumber('--seed', 0).default(1),
-});
+const flagsSchema = z
+  .object({
+    input: z.string({ error: '--input is required' }).min(1, '--input is required'),
+    output: z.string({ error: '--output is required' }).min(1, '--output is required'),
+    summary: z.string({ error: '--summary is required' }).min(1, '--summary is required'),
+    report: z.string().min(1, '--report needs a file name').optional(),
+    'service-level': z
+      .string({ error: '--service-level is required' })
+      .regex(/^\d*\.?\d+$/, '--service-level must be a number such as 0.95 or 95')
+      .transform(Number)
+      .transform((level) => (level > 1 ? level / 100 : level))
+      .refine((level) => level > 0 && level < 1, '--service-level must be in (0, 1), or a percentage in (1, 100)'),
+    'lead-time': wholeNumber('--lead-time', 1).refine((n) => n <= 52, '--lead-time is in weeks: at most 52'),
+    'lead-time-sd': decimal('--lead-time-sd').default(0),
+    lateness: decimal('--lateness').default(0),
+    'review-period': wholeNumber('--review-period', 1).refine((n) => n <= 52, '--review-period is in weeks: at most 52').default(1),
+    warmup: wholeNumber('--warmup', 8).default(52),
+    moq: decimal('--moq').refine((n) => n > 0, '--moq must be > 0').default(1),
+    multiple: decimal('--multiple').refine((n) => n > 0, '--multiple must be > 0').default(1),
+    'max-order': decimal('--max-order').refine((n) => n > 0, '--max-order must be > 0').optional(),
+    'service-measure': z.enum(['cycle', 'fill-rate'], { error: '--service-measure must be cycle or fill-rate' }).default('cycle'),
+    policy: z.enum(['replen', 'textbook', 'minmax'], { error: '--policy must be replen, textbook or minmax' }).default('replen'),
+    seed: wholeNumber('--seed', 0).default(1),
+  })
+  .refine(
+    (flags) => flags['max-order'] === undefined || Math.floor(flags['max-order'] / flags.multiple + 1e-9) * flags.multiple >= flags.moq,
+    '--max-order leaves no multiple of --multiple at or above --moq',
+  );
 
 type Flags = z.infer<typeof flagsSchema>;
 
-const flagNames = ['input', 'output', 'summary', 'report', 'service-level', 'lead-time', 'lead-time-sd', 'lateness', 'review-period', 'warmup', 'moq', 'multiple', 'policy', 'seed'];
+const flagNames = [
+  'input', 'output', 'summary', 'report', 'service-level', 'lead-time', 'lead-time-sd', 'lateness', 'review-period', 'warmup', 'moq', 'multiple',
+  'max-order', 'service-measure', 'policy', 'seed',
+];
 
 const parseFlags = (argv: string[]): Flags => parseCommandFlags(argv, stringFlags(flagNames), flagsSchema);
 
@@ -114,6 +124,8 @@ export async function runReplayCommand(argv: string[], options: { forecastThread
       warmupWeeks: flags.warmup,
       moq: flags.moq,
       multiple: flags.multiple,
+      maxOrder: flags['max-order'],
+      serviceMeasure: flags['service-measure'],
       policy: flags.policy,
       seed: flags.seed,
       onWeek: (week) =>
@@ -123,7 +135,7 @@ export async function runReplayCommand(argv: string[], options: { forecastThread
     });
     await writeLinesAtomically(flags.output, [replayHeader, ...outcomes.map(outcomeRow)]);
     const summary = summariseOutcomes(outcomes);
-    await writeFile(flags.summary, `${JSON.stringify({ policy: flags.policy, ...summary, etaAccuracy: etaAccuracy.overall }, null, 2)}\n`);
+    await writeFile(flags.summary, `${JSON.stringify({ policy: flags.policy, serviceMeasure: flags['service-measure'], ...summary, etaAccuracy: etaAccuracy.overall }, null, 2)}\n`);
     if (flags.report) await writeFile(flags.report, replayReport({ policy: flags.policy, outcomes, summary }));
     process.stdout.write(`replen replay: ${outcomes.length} series replayed over ${longest - flags.warmup} weeks, written to ${flags.output} and ${flags.summary}\n`);
     return 0;

@@ -633,6 +633,7 @@ export const backorderDetailResponse = backorderResponse.extend({
         newEtaLateCase: date.nullable(),
         oldSupply: z.array(z.string()).nullable(),
         newSupply: z.array(z.string()).describe('kind:id of the supply the ETA rests on: purchase-order:<line id>, approved-recommendation:<id>, on-hand:0.'),
+        receipt: z.string().nullable().describe("A receipt or shipped change: the ERP's number of the receipt last allocated to the line (GET /receipts/:receiptNumber/allocation)."),
         recordedAt: instant,
       }),
     )

@@ -71,7 +71,7 @@ const batchKeys: Record<ImportTable, string[][]> = {
 /** Order headers repeat on every CSV line of the order: identical repeats are one header, differing ones an error. */
 const repeatableHeaders = new Set<ImportTable>(['purchase_orders', 'sales_orders']);
 /** Dates of things that happened: they cannot be after today. */
-const pastDateFields = ['salesDate', 'snapshotDate', 'receivedDate'];
+const pastDateFields = ['salesDate', 'snapshotDate', 'receivedDate', 'shippedDate'];
 
 export function createImportService(deps: {
   db: Knex;

@@ -24,7 +24,7 @@ import { abcClassify } from '../../models/policy/classification';
 import type { LeadTimeStats } from '../../models/policy/lead-time';
 import { planItem, type PlanItemInput } from '../../models/policy/plan';
 import type { PullForwardCandidate } from '../../models/policy/purchase-orders';
-import type { AbcClass } from '../../models/policy/safety-stock';
+import type { AbcClass, ServiceMeasure } from '../../models/policy/safety-stock';
 import type { SupplierItem } from '../../models/policy/supplier-choice';
 import type { Logger } from '../logger';
 import type { RunStage } from './pipeline-service';
@@ -48,8 +48,10 @@ const PROMISED_SPREAD_FRACTION = 0.25;
 
 export interface PlanStageDeps {
   db: Knex;
-  /** Target cycle service level per ABC class (SERVICE_LEVEL_A/B/C). */
+  /** Target service level per ABC class (SERVICE_LEVEL_A/B/C). */
   serviceLevels: Record<AbcClass, number>;
+  /** What each class's target measures (SERVICE_MEASURE_A/B/C). Default: cycle service for every class. */
+  serviceMeasures?: Record<AbcClass, ServiceMeasure>;
   /** Weeks of sales history behind the forecasts (HISTORY_WEEKS): the history sampled items are drawn from and slow movers are told by. */
   historyWeeks: number;
   /** Items per chunk: one query per chunk per kind of data, one transaction per chunk. Default 500. */
@@ -147,6 +149,7 @@ export function createPlanStage(deps: PlanStageDeps): RunStage {
 function stageSettings(deps: PlanStageDeps) {
   return {
     serviceLevels: deps.serviceLevels,
+    serviceMeasures: deps.serviceMeasures ?? { A: 'cycle', B: 'cycle', C: 'cycle' },
     historyWeeks: deps.historyWeeks,
     demandSampleCount: deps.demandSampleCount ?? 2000,
     holdingCostRatePerYear: deps.holdingCostRatePerYear ?? 0.25,
@@ -211,6 +214,7 @@ async function classifyByRevenue(db: Knex, asOfDate: string): Promise<Map<number
 
 interface ChunkContext {
   serviceLevels: Record<AbcClass, number>;
+  serviceMeasures: Record<AbcClass, ServiceMeasure>;
   historyWeeks: number;
   demandSampleCount: number;
   holdingCostRatePerYear: number;
@@ -368,6 +372,7 @@ function planPair(input: PairInput): {
       unitCost: offer.unitCost,
       moq: offer.moq,
       orderMultiple: offer.orderMultiple,
+      maxOrderQuantity: offer.maxOrderQuantity ?? undefined,
       leadTimeDays: learned?.plannedMeanDays ?? offer.promisedLeadTimeDays,
       leadTimeStdDevDays: learned?.plannedStdDevDays ?? PROMISED_SPREAD_FRACTION * offer.promisedLeadTimeDays,
       priority: offer.priority,
@@ -417,7 +422,7 @@ function planPair(input: PairInput): {
     demandHistory: demand.demandHistory,
     leadTime,
     reviewPeriodDays,
-    service: { measure: 'cycle', level: serviceLevel },
+    service: { measure: context.serviceMeasures[abcClass], level: serviceLevel },
     stock: { onHand: Math.max(0, input.onHand), onOrder, backordered: input.backordered, allocated: 0 },
     scheduledReceipts,
     supplierItems,

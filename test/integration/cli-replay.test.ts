@@ -83,6 +83,24 @@ describe('replen replay (CLI) on a small fixture', () => {
     expect(report.match(/aria-label="weekly on hand, backorders and demand of /g)).toHaveLength(3);
   }, 300_000);
 
+  it("replen --max-order 10 --service-measure fill-rate: the supplier item's cap reaches the plan, and starves the steady item", async () => {
+    const output = join(folder, 'capped.csv');
+    const summaryFile = join(folder, 'capped.json');
+    const { code } = await run([...flags('replen'), '--output', output, '--summary', summaryFile, '--max-order', '10', '--service-measure', 'fill-rate']);
+    expect(code).toBe(0);
+    // 21 a week against at most 10 an order, one order a week: the stock it starts with runs down by 11 a week.
+    const steady = rowsOf(await readFile(output, 'utf8')).get('steady')!;
+    expect(Number(steady.backordered_units)).toBeGreaterThan(0);
+    expect(Number(steady.fill_rate)).toBeLessThan(1);
+    expect(JSON.parse(await readFile(summaryFile, 'utf8'))).toMatchObject({ policy: 'replen', serviceMeasure: 'fill-rate' });
+  }, 300_000);
+
+  it('refuses a cap that leaves no multiple at or above the MOQ, with exit code 2', async () => {
+    const { code, stderr } = await run([...flags('replen'), '--moq', '12', '--multiple', '12', '--max-order', '11']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--max-order leaves no multiple of --multiple at or above --moq/);
+  });
+
   it('refuses a warm-up that leaves nothing to replay, with exit code 2', async () => {
     const { code, stderr } = await run(flags('replen', ['--warmup', '16']));
     expect(code).toBe(2);

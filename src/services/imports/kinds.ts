@@ -95,7 +95,20 @@ const supplierItem = z.strictObject({
   orderMultiple: positiveQuantity.default(1),
   promisedLeadTimeDays: numberFrom(z.number().int().min(0, 'negative lead time').max(MAX_LEAD_TIME_DAYS, `more than ${MAX_LEAD_TIME_DAYS} days`)),
   priority: numberFrom(z.number().int().min(1).max(1_000_000)).default(1),
+  /** The most one order may hold (a truck, a production batch); the plan orders the largest multiple within it. */
+  maxOrderQuantity: positiveQuantity.optional(),
   unit: text.optional(),
+}).superRefine((offer, context) => {
+  if (offer.maxOrderQuantity === undefined) return;
+  // The plan cuts an order to the largest multiple within the cap: there must be one at or above the MOQ.
+  const largest = Math.floor(offer.maxOrderQuantity / offer.orderMultiple + 1e-9) * offer.orderMultiple;
+  if (largest < offer.moq) {
+    context.addIssue({
+      code: 'custom',
+      path: ['maxOrderQuantity'],
+      message: `leaves no multiple of ${offer.orderMultiple} at or above the MOQ ${offer.moq}`,
+    });
+  }
 });
 
 const dailySale = z.strictObject({
@@ -166,6 +179,8 @@ const salesOrderLine = z.strictObject({
   quantityBackordered: quantity.default(0),
   promisedDate: isoDate.optional(),
   eta: isoDate.optional(),
+  /** The day the line last shipped: a backorder's promise is scored against it (GET /backorders/accuracy). */
+  shippedDate: isoDate.optional(),
   unit: text.optional(),
 });
 
@@ -193,6 +208,7 @@ const lineColumns: Record<string, string> = {
   quantityShipped: 'quantityShipped',
   quantityBackordered: 'quantityBackordered',
   eta: 'eta',
+  shippedDate: 'shippedDate',
   unit: 'unit',
 };
 function orderFromCsv(row: Record<string, unknown>): Record<string, unknown> {

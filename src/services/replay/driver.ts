@@ -10,12 +10,15 @@
  */
 import type { Knex } from 'knex';
 import { addDays } from '../../../db/dates';
+import { withWeeklySalesRebuilt } from '../../../db/weekly-sales';
 import { ensureLocation, runBackorderEtas, runItemLevels } from '../../../db/repositories/replay';
 import { minMaxLevels, textbookOrderUpTo } from '../../../models/policy/baseline-policies';
 import { cycleServiceLevel, type ReviewOrder } from '../../../models/policy/cycle-service';
+import { roundOrderQuantity } from '../../../models/policy/order-quantity';
 import { normalDraw, seededRandom, type Random } from '../../../models/stats/random';
 import type { SimulatedClock } from '../../clock';
 import type { Services } from '../index';
+import type { ServiceMeasure } from '../../../models/policy/safety-stock';
 import type { BacktestPolicy } from './backtest';
 
 export interface ReplaySeries {
@@ -34,6 +37,10 @@ export interface ReplayDriverOptions {
   warmupWeeks: number;
   moq: number;
   multiple: number;
+  /** The supplier item's maximum order quantity; undefined: no cap. */
+  maxOrder?: number;
+  /** What the target measures (SERVICE_MEASURE_A/B/C for the planner); the textbook and min/max rules are cycle rules. */
+  serviceMeasure: ServiceMeasure;
   policy: BacktestPolicy;
   seed: number;
 }
@@ -64,6 +71,22 @@ export interface SeriesOutcome {
   weeklyDemand: number[];
 }
 
+/** Where a replay's time goes: the ERP's imports, the nightly run's stages, the buyer and ERP around them, the days. */
+export type ReplayStage = 'catalogue and warm-up import' | 'weekly import' | 'forecast stage' | 'plan stage' | 'backorder stage' | 'buyer and ERP' | 'simulated days';
+
+/** Seconds spent per stage so far (the run's plan and backorder stages are filled in by the runner). */
+export type StageSeconds = Record<ReplayStage, number>;
+
+export const emptyStageSeconds = (): StageSeconds => ({
+  'catalogue and warm-up import': 0,
+  'weekly import': 0,
+  'forecast stage': 0,
+  'plan stage': 0,
+  'backorder stage': 0,
+  'buyer and ERP': 0,
+  'simulated days': 0,
+});
+
 export interface WeekProgress {
   week: number;
   weeks: number;
@@ -88,6 +111,8 @@ interface Backorder {
   date: string;
   quantity: number;
   remaining: number;
+  /** The day a receipt last shipped units to the line: the sales-order import's shippedDate. */
+  shippedDate?: string;
 }
 
 interface Incoming {
@@ -142,16 +167,15 @@ function spreadWeek(value: number, random: Random): number[] {
 
 const dayDate = (day: number) => addDays(FIRST_DAY, day);
 
-async function importInBatches(services: Services, kind: Parameters<Services['imports']['importRecords']>[0], records: object[]): Promise<void> {
+async function importInBatches(services: Services, kind: Parameters<Services['imports']['importRecords']>[0], records: object[], trx?: Knex.Transaction): Promise<void> {
   for (let start = 0; start < records.length; start += IMPORT_BATCH) {
-    await services.imports.importRecords(kind, { format: 'json', body: records.slice(start, start + IMPORT_BATCH), partial: false });
+    await services.imports.importRecords(kind, { format: 'json', body: records.slice(start, start + IMPORT_BATCH), partial: false, trx });
   }
 }
 
-/** Rounds an order to the supplier's minimum and multiple, as the planner does for its own. */
-function roundOrder(quantity: number, moq: number, multiple: number): number {
-  if (quantity <= 0) return 0;
-  return Math.max(moq, Math.ceil(quantity / multiple - 1e-9) * multiple);
+/** Rounds an order to the supplier's minimum, multiple and cap, as the planner does for its own. */
+function roundOrder(quantity: number, options: Pick<ReplayDriverOptions, 'moq' | 'multiple' | 'maxOrder'>): number {
+  return roundOrderQuantity(Math.max(0, quantity), { moq: options.moq, orderMultiple: options.multiple, maxOrderQuantity: options.maxOrder }).orderQuantity;
 }
 
 export interface ReplayDeps {
@@ -161,6 +185,8 @@ export interface ReplayDeps {
   /** Runs one nightly run to its end (the forecast chunks, then the run stages) and resolves to its id. */
   runPipeline(): Promise<number>;
   onWeek?: (progress: WeekProgress) => void;
+  /** Accumulates the seconds of each stage the driver runs (the runner adds the pipeline's). */
+  stageSeconds?: StageSeconds;
 }
 
 /** Replays every series together (one catalogue, one run per review) and returns one outcome per series. */
@@ -170,6 +196,16 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
   const { warmupWeeks: warmup, leadTimeWeeks: L, reviewPeriodWeeks: R } = options;
   if (!(warmup >= 1 && warmup < weeks)) throw new Error(`replay: the warm-up of ${warmup} weeks leaves none of the ${weeks} weeks to replay`);
   const started = Date.now();
+  const stageSeconds = deps.stageSeconds ?? emptyStageSeconds();
+  let stageStarted = performance.now();
+  /** Adds the time since the last call (or the start) to a stage. */
+  const lap = (stage: ReplayStage) => {
+    const now = performance.now();
+    stageSeconds[stage] += (now - stageStarted) / 1000;
+    stageStarted = now;
+  };
+  /** Leaves time spent elsewhere (the pipeline, timed by the runner) out of the driver's stages. */
+  const skipLap = () => void (stageStarted = performance.now());
 
   const skus: SkuState[] = seriesList.map((series, index) => {
     const random = seededRandom((options.seed * 1_000_003 + index * 7919) >>> 0);
@@ -222,6 +258,7 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
       moq: options.moq,
       orderMultiple: options.multiple,
       promisedLeadTimeDays: 7 * L,
+      ...(options.maxOrder !== undefined && { maxOrderQuantity: options.maxOrder }),
     })),
   );
 
@@ -230,7 +267,9 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
   const history = skus.flatMap((sku) =>
     sku.daily.slice(0, 7 * warmup).map((quantity, day) => ({ sku: sku.sku, location: LOCATION, salesDate: dayDate(day), quantity })),
   );
-  await importInBatches(services, 'daily-sales', history);
+  // One transaction, as a bulk load: weekly_sales is rebuilt once at its end instead of by the import's triggers per batch.
+  await deps.db.transaction((trx) => withWeeklySalesRebuilt(trx, () => importInBatches(services, 'daily-sales', history, trx)));
+  lap('catalogue and warm-up import');
 
   let orderCount = 0;
   let lastKey: [string, number] | undefined;
@@ -268,7 +307,9 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
       // The nightly run after the last day of the previous week; orders go out on Monday.
       let runId: number | null = null;
       if (options.policy === 'replen' || week === warmup) {
+        lap('buyer and ERP');
         runId = await deps.runPipeline();
+        skipLap();
         const levels = await runItemLevels(deps.db, runId);
         for (const level of levels) {
           const sku = bySku.get(level.sku);
@@ -290,7 +331,7 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
           }
           const position = sku.onHand + sku.onOrder - sku.backorders.reduce((sum, line) => sum + line.remaining, 0);
           if (position > reorderPoint) continue;
-          const quantity = roundOrder(orderUpTo - position, options.moq, options.multiple);
+          const quantity = roundOrder(orderUpTo - position, options);
           if (quantity > 0) lines.push({ sku, quantity });
         }
         await placeOrders(lines, monday);
@@ -310,6 +351,7 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
       }
     }
 
+    lap('buyer and ERP');
     // The week, day by day.
     const sales: object[] = [];
     const salesOrders: object[] = [];
@@ -327,6 +369,7 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
             if (left <= 0) break;
             const shipped = Math.min(left, line.remaining);
             line.remaining -= shipped;
+            line.shippedDate = date;
             left -= shipped;
             if (line.remaining <= 1e-9) {
               line.remaining = 0;
@@ -366,13 +409,16 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
       }
     }
 
-    // What the ERP sends after the week: sales, stock, customer orders, deliveries.
+    lap('simulated days');
+    // What the ERP sends after the week: sales, stock, deliveries (allocated at once to the lines still waiting), then
+    // customer orders with what shipped and when.
     const sunday = dayDate(monday + 6);
     clock.setEndOfDay(sunday);
     await importInBatches(services, 'daily-sales', sales);
     await importInBatches(services, 'on-hand', skus.map((sku) => ({ sku: sku.sku, location: LOCATION, snapshotDate: sunday, quantity: sku.onHand })));
-    await importInBatches(services, 'sales-orders', latestPerLine(salesOrders));
     await importInBatches(services, 'purchase-orders', receipts);
+    await importInBatches(services, 'sales-orders', latestPerLine(salesOrders));
+    lap('weekly import');
     let onHand = 0;
     let backordered = 0;
     for (const sku of skus) {
@@ -399,7 +445,16 @@ function salesOrderRecord(sku: SkuState, line: Backorder): object {
     location: LOCATION,
     orderDate: line.date,
     status: line.remaining > 0 ? 'open' : 'closed',
-    lines: [{ externalId: line.line, sku: sku.sku, quantityOrdered: line.quantity, quantityShipped: shipped, quantityBackordered: line.remaining }],
+    lines: [
+      {
+        externalId: line.line,
+        sku: sku.sku,
+        quantityOrdered: line.quantity,
+        quantityShipped: shipped,
+        quantityBackordered: line.remaining,
+        ...(line.shippedDate && { shippedDate: line.shippedDate }),
+      },
+    ],
   };
 }
 

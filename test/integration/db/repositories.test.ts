@@ -203,11 +203,11 @@ describe.each(testEngines())('repositories on %s', (engine) => {
       expect(await supplierItemsFor(db, [1, 2])).toEqual([
         {
           supplierId: 1, supplierName: 'Reliable', currency: 'USD', minOrderValue: 100, reviewPeriodDays: 7, orderCost: 30, itemId: 1,
-          supplierSku: 'R-1', unitCost: 2.4, moq: 10, orderMultiple: 5, promisedLeadTimeDays: 14, priority: 1,
+          supplierSku: 'R-1', unitCost: 2.4, moq: 10, orderMultiple: 5, promisedLeadTimeDays: 14, priority: 1, maxOrderQuantity: null,
         },
         {
           supplierId: 2, supplierName: 'Backup', currency: 'EUR', minOrderValue: 0, reviewPeriodDays: 14, orderCost: 0, itemId: 1,
-          supplierSku: null, unitCost: 2.75, moq: 1, orderMultiple: 1, promisedLeadTimeDays: 21, priority: 2,
+          supplierSku: null, unitCost: 2.75, moq: 1, orderMultiple: 1, promisedLeadTimeDays: 21, priority: 2, maxOrderQuantity: null,
         },
       ]);
     });

@@ -101,6 +101,19 @@ describe.each(testEngines())('ERP push imports over HTTP on %s', (engine) => {
     ]);
   });
 
+  it('stores a supplier item\'s maximum order quantity, and refuses one that leaves no case at or above the MOQ', async () => {
+    const offer = { externalId: 'SI-J', supplier: 'S-CSV', sku: 'CSV-2', unitCost: 3, promisedLeadTimeDays: 21, moq: 10, orderMultiple: 12 };
+    expect((await postJson('supplier-items', [{ ...offer, maxOrderQuantity: 240 }]).expect(200)).body.supplier_items).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
+    const stored = async () => (await testApp.db.raw(`select max_order_quantity::float8 as cap from supplier_items where external_id = 'SI-J'`)).rows[0].cap;
+    expect(await stored()).toBe(240);
+    // 11 holds no multiple of 12 at all: the plan could not order.
+    const refused = await postJson('supplier-items', [{ ...offer, maxOrderQuantity: 11 }]).expect(422);
+    expect(refused.body.error.details).toEqual([{ row: 1, field: 'maxOrderQuantity', reason: 'leaves no multiple of 12 at or above the MOQ 10' }]);
+    // Sent again without one: no cap.
+    await postJson('supplier-items', [offer]).expect(200);
+    expect(await stored()).toBeNull();
+  });
+
   it('imports daily sales from CSV and JSON; a re-post changes nothing and a corrected quantity updates one row', async () => {
     const csv = await postCsv('daily-sales', fixture('daily-sales.csv')).expect(200);
     expect(csv.body).toEqual({ daily_sales: { inserted: 3, updated: 0, unchanged: 0 }, errors: [] });

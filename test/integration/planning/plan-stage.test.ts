@@ -5,6 +5,7 @@ import { addDays } from '../../../db/dates';
 import { protectionErrorsAt, type ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
 import { errorPlusNormalQuantile } from '../../../models/policy/safety-stock';
 import { normalQuantile } from '../../../models/stats/normal';
+import { safetyFactorForFillRate } from '../../../models/policy/safety-stock';
 import { createPlanStage } from '../../../src/services/plan-stage';
 import { openTestDb, type TestDb, testEngines } from '../../helpers/database';
 
@@ -345,5 +346,40 @@ describe.each(testEngines())('plan stage on a hand-made catalogue on %s', (engin
     expect(policies.get(5)!.explanation.sampleMean).toBeCloseTo(3, 1);
     expect(policies.get(5)!.explanation.notes).toContain('slow mover: fewer than 10 units over the protection interval');
     expect(policies.get(6)!.explanation).toMatchObject({ demandClass: 'smooth', safetyStockMethod: 'normal-cycle', sampleCount: null });
+  });
+  it("cuts an order to the supplier item's maximum (supplier_items.max_order_quantity), and says so", async () => {
+    // Item 1 still needs about 10 or more (S ≈ 44.8 against a position of at most 35): a cap of 5 cuts it.
+    await testDb.db('supplier_items').where({ external_id: 'SI-1-1' }).update({ moq: 1, order_multiple: 1, max_order_quantity: 5 });
+    try {
+      const cappedRunId = await runWithForecasts(testDb.db);
+      await stage()(cappedRunId, AS_OF);
+      const recommendation = (await recommendationsOf(testDb.db, cappedRunId)).get(1)!;
+      expect(recommendation.quantity).toBe(5);
+      expect(recommendation.explanation.orderConstraints).toMatchObject({ moq: 1, orderMultiple: 1, maxOrderQuantity: 5 });
+      expect(recommendation.explanation.rounding).toMatchObject({ orderQuantity: 5, capped: true });
+      expect(recommendation.explanation.rounding.afterMultiple).toBeGreaterThan(5);
+    } finally {
+      await testDb.db('supplier_items').where({ external_id: 'SI-1-1' }).update({ moq: 40, order_multiple: 12, max_order_quantity: null });
+    }
+  });
+
+  it('plans a class to a fill-rate target when its service measure says so (SERVICE_MEASURE_A), the others to cycle service', async () => {
+    const fillRateRunId = await runWithForecasts(testDb.db);
+    await createPlanStage({
+      db: testDb.db,
+      serviceLevels: { A: 0.98, B: 0.95, C: 0.9 },
+      serviceMeasures: { A: 'fill-rate', B: 'cycle', C: 'cycle' },
+      historyWeeks: 52,
+      chunkSize: 2,
+      demandSampleCount: 2000,
+    })(fillRateRunId, AS_OF);
+    const policies = await policiesOf(testDb.db, fillRateRunId);
+    // Item 1 (A): Q = demand over one review = 10, σ over L + R = √52 as in item 1's cycle test: k solves G(k) = 0.02·10/√52.
+    const k = safetyFactorForFillRate(0.98, 10, Math.sqrt(52));
+    expect(policies.get(1)!.explanation).toMatchObject({ serviceMeasure: 'fill-rate', safetyStockMethod: 'normal-fill-rate', fillRateOrderQuantity: 10 });
+    expect(policies.get(1)!.explanation.safetyFactor).toBeCloseTo(k, 12);
+    expect(policies.get(1)!.safety_stock).toBeCloseTo(k * Math.sqrt(52), 9);
+    // Item 4 (C) keeps cycle service.
+    expect(policies.get(4)!.explanation).toMatchObject({ serviceMeasure: 'cycle', serviceLevel: 0.9 });
   });
 });
