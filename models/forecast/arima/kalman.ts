@@ -422,21 +422,34 @@ export function armaLikelihood(
     }
     const scale = resid / F;
     const a0 = a[0];
-    for (let i = 0; i < last; i++) a[i] = a[i + 1] + K[i] * scale + ph[i] * a0;
-    a[last] = K[last] * scale + ph[last] * a0;
-    if (steady) continue;
-    // W ← T W − K·W_0/F and K ← K + (T W)·M·W_0, T W being W shifted up plus φ·W_0.
+    if (steady) {
+      for (let i = 0; i < last; i++) a[i] = a[i + 1] + K[i] * scale + ph[i] * a0;
+      a[last] = K[last] * scale + ph[last] * a0;
+      continue;
+    }
+    // With the state a ← T a + K·e/F in the same pass: W ← T W − K·W_0/F and K ← K + (T W)·M·W_0, T W being W
+    // shifted up plus φ·W_0 (each element reads its successor before that is overwritten).
     const w0 = W[0];
     const gainShare = w0 / F;
     const mw = M * w0;
     let size = 0;
-    for (let i = 0; i < r; i++) {
-      const tw = (i < last ? W[i + 1] : 0) + ph[i] * w0;
-      const next = tw - K[i] * gainShare;
+    for (let i = 0; i < last; i++) {
+      const k = K[i];
+      const phi = ph[i];
+      a[i] = a[i + 1] + k * scale + phi * a0;
+      const tw = W[i + 1] + phi * w0;
+      const next = tw - k * gainShare;
       W[i] = next;
       size += next * next;
-      K[i] += tw * mw;
+      K[i] = k + tw * mw;
     }
+    const k = K[last];
+    a[last] = k * scale + ph[last] * a0;
+    const tw = ph[last] * w0;
+    const next = tw - k * gainShare;
+    W[last] = next;
+    size += next * next;
+    K[last] = k + tw * mw;
     F += mw * w0;
     M -= (mw * mw) / F;
     logF = Math.log(F);
