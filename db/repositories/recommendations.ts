@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connection';
-import { itemMatches } from './search';
+import { itemCondition } from './search';
 
 export type RecommendationStatus = 'proposed' | 'approved' | 'rejected' | 'exported';
 export type Urgency = 'critical' | 'high' | 'normal' | 'low';
@@ -129,7 +129,7 @@ const summaryColumns = `r.id, r.run_id, r.item_id, i.sku, i.description, r.locat
   e."backordered" as backordered, e."daysOfCover" as days_of_cover,
   e."planDate" + ceil(e."leadTimeMeanDays")::int as expected_arrival_date,
   (e."planDate" + ceil(e."leadTimeMeanDays")::int) - r.projected_stockout_date as days_short,
-  (select count(*)::int from recommendation_events n where n.recommendation_id = r.id and n.action = 'note') as note_count,
+  coalesce(n.note_count, 0) as note_count,
   r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at`;
 
 /**
@@ -138,6 +138,15 @@ const summaryColumns = `r.id, r.run_id, r.item_id, i.sku, i.description, r.locat
  */
 const explanationFields = `cross join lateral jsonb_to_record(r.explanation) as e("abcClass" text, "onHand" float8, "onOrder" float8,
   "backordered" float8, "daysOfCover" float8, "planDate" date, "leadTimeMeanDays" float8)`;
+
+/**
+ * The notes of the recommendations `which` selects (a condition on recommendation_id), counted in one grouped pass,
+ * as `n.note_count`: one index range per row shown, instead of a subquery per row.
+ */
+const noteCounts = (which: string) => `left join (
+    select recommendation_id, count(*)::int as note_count from recommendation_events
+     where action = 'note' and ${which} group by recommendation_id
+  ) n on n.recommendation_id = r.id`;
 
 const joins = `from recommendations r
   join items i on i.id = r.item_id
@@ -224,7 +233,7 @@ export async function listRecommendations(
     bindings.push(filters.abcClass, filters.abcClass);
   }
   if (filters.q !== undefined) {
-    const search = itemMatches('r.item_id', filters.q);
+    const search = await itemCondition(db, 'r.item_id', filters.q);
     conditions.push(search.sql);
     bindings.push(...search.bindings);
   }
@@ -261,6 +270,7 @@ export async function listRecommendations(
        join locations l on l.id = r.location_id
        left join suppliers s on s.id = r.supplier_id
        ${explanationFields}
+       ${noteCounts('recommendation_id in (select id from page)')}
       order by ${order(keys.map((_, index) => `r.sort_key_${index}`))}`,
     [...bindings, options.limit],
   );
@@ -278,9 +288,10 @@ export async function findRecommendation(db: Db, id: number, options: { forUpdat
             si.supplier_sku
        ${joins}
        left join supplier_items si on si.supplier_id = r.supplier_id and si.item_id = r.item_id
+       ${noteCounts('recommendation_id = ?')}
       where r.id = ?
       ${options.forUpdate ? 'for update of r' : ''}`,
-    [id],
+    [id, id],
   );
   if (!rows[0]) return undefined;
   const row = rows[0];

@@ -1,6 +1,6 @@
 import type { Db } from '../connection';
 import type { ItemBackorderSummary } from './backorders';
-import { itemMatches } from './search';
+import { itemCondition, prefixPattern } from './search';
 
 export interface SkuSummary {
   itemId: number;
@@ -69,13 +69,15 @@ function toSku(row: Record<string, unknown>): SkuSummary {
  * whose SKU, description or supplier SKU contains `q` (any case).
  */
 export async function listSkus(db: Db, options: { search?: string; q?: string; afterSku?: string; limit: number }): Promise<SkuSummary[]> {
-  const contains = options.q === undefined ? null : itemMatches('i.id', options.q);
+  const contains = options.q === undefined ? null : await itemCondition(db, 'i.id', options.q);
+  // The SKU prefix as a LIKE range on the index items_sku_lower_prefix (migration 080).
+  const startsWith = options.search === undefined ? null : prefixPattern(options.search);
   const { rows } = await db.raw(
     `select ${skuColumns} from items i
-      where (?::text is null or i.sku > ?::text) and (?::text is null or starts_with(lower(i.sku), lower(?::text)))
+      where (?::text is null or i.sku > ?::text) ${startsWith === null ? '' : 'and lower(i.sku) like lower(?)'}
         ${contains ? `and ${contains.sql}` : ''}
       order by i.sku limit ?`,
-    [options.afterSku ?? null, options.afterSku ?? null, options.search ?? null, options.search ?? null, ...(contains?.bindings ?? []), options.limit],
+    [options.afterSku ?? null, options.afterSku ?? null, ...(startsWith === null ? [] : [startsWith]), ...(contains?.bindings ?? []), options.limit],
   );
   return rows.map(toSku);
 }

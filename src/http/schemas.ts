@@ -38,7 +38,14 @@ const exportFormat = z
   .optional()
   .describe('csv or xlsx: a spreadsheet download (also by Accept: text/csv, or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).');
 /** A search as typed: a substring of the SKU, the description or a supplier SKU. */
-const searchText = z.string().trim().min(1).max(100);
+const searchText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .describe(
+    'With three letters or digits in a row: a substring (any case) of the SKU, its description or a supplier SKU of the item. Shorter: the start of the SKU or of a supplier SKU.',
+  );
 export const rejectReasons = [
   'overstock',
   'demand-change',
@@ -62,7 +69,7 @@ export const recommendationListQuery = z.strictObject({
     .optional()
     .describe('decided: every line a buyer approved, rejected or edited (and those exported since), of every run unless runId is given.'),
   abcClass: z.enum(['A', 'B', 'C']).optional(),
-  q: searchText.optional().describe('A substring (any case) of the SKU, its description or a supplier SKU of the item.'),
+  q: searchText.optional(),
   sort: z
     .enum(recommendationSorts)
     .default('urgency')
@@ -135,7 +142,7 @@ export const draftOrderQuery = z.strictObject({ runId: id.optional().describe('D
 
 export const skuListQuery = z.strictObject({
   search: z.string().min(1).max(100).optional().describe('Case-insensitive prefix of the SKU.'),
-  q: searchText.optional().describe('A substring (any case) of the SKU, its description or a supplier SKU of the item.'),
+  q: searchText.optional(),
   cursor: cursor.optional(),
   limit: limit(200, 50),
 });

@@ -221,8 +221,9 @@ export function stockChart(projection: StockProjection, width: number): Element 
       svg('line', { class: 'zero', x1: MARGIN.left, x2: width - MARGIN.right, y1: f.y(0), y2: f.y(0) }),
       level(safetyStock, 'safety-stock', 'safety stock'),
       reorderPoint !== null ? level(reorderPoint, 'reorder-point', 'reorder point') : level(orderUpTo, 'reorder-point', 'order-up-to'),
-      svg('path', { class: 'without-order', d: line((point) => point.withoutOrder) }),
+      // The dashed line over the solid one: until the order lands the two are the same, and both stay visible.
       svg('path', { class: 'with-order', d: line((point) => point.withOrder) }),
+      svg('path', { class: 'without-order', d: line((point) => point.withoutOrder) }),
       orderArrivalDate ? marker(f, orderArrivalDate, 'order-lands', `order lands ${format.shortDate(orderArrivalDate)}`) : null,
     ),
     h(

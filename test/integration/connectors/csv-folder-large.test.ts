@@ -93,7 +93,8 @@ describe.each(testEngines())('CSV folder connector, files larger than one batch,
     expect(fileReport.counts).toEqual({ daily_sales: { inserted: 120_000, updated: 0, unchanged: 0 } });
     // Per SKU and location: 600 days = 85 weeks of 0+…+6 = 21, plus days 595..599 → 0+1+2+3+4 = 10; 200 × 1795.
     expect(await salesOf('BIG-')).toEqual({ rows: 120_000, quantity: 200 * (85 * 21 + 10) });
-  });
+    // 120,000 rows into PGlite outlast jest's 60 s default on a loaded machine.
+  }, 240_000);
 
   it('rejects a whole file whose bad rows are in its second and third batches, listing them all by their line in the file', async () => {
     // 5 SKUs × 2 locations × 250 days = 2,500 rows in batches of 1,000; line 1,503 is row 1,502 of the data.

@@ -83,11 +83,20 @@ describe.each(testEngines())('the buyers’ workbench API on %s', (engine) => {
     });
 
     it('takes % and _ literally and combines with the other filters', async () => {
-      expect(idsOf((await get(`/recommendations?q=${encodeURIComponent('50%')}`).expect(200)).body)).toEqual([ids.rBeta]);
+      expect(idsOf((await get(`/recommendations?q=${encodeURIComponent('50% off')}`).expect(200)).body)).toEqual([ids.rBeta]);
+      expect(idsOf((await get(`/recommendations?q=${encodeURIComponent('widget 5%')}`).expect(200)).body)).toEqual([]);
       expect(idsOf((await get('/recommendations?q=WB_').expect(200)).body)).toEqual([]);
       expect(idsOf((await get(`/recommendations?q=WB-&supplierId=${ids.other}`).expect(200)).body)).toEqual([ids.rGamma]);
       await get(`/recommendations?q=${'x'.repeat(101)}`).expect(400);
       await get('/recommendations?q=').expect(400);
+    });
+
+    it('takes a term without three letters or digits in a row as the start of a SKU or supplier SKU', async () => {
+      expect(idsOf((await get('/recommendations?q=wb&sort=value').expect(200)).body)).toEqual([ids.rAlpha, ids.rBeta, ids.rGamma]);
+      expect(idsOf((await get('/recommendations?q=AC').expect(200)).body)).toEqual([ids.rBeta]);
+      // Inside a SKU ("WB-BETA-2") a short term finds nothing: it would need a scan of every item.
+      expect(idsOf((await get('/recommendations?q=ta').expect(200)).body)).toEqual([]);
+      expect((await get('/skus?q=wb-b').expect(200)).body.data.map((sku: { sku: string }) => sku.sku)).toEqual(['WB-BETA-2']);
     });
 
     it('finds SKUs the same way on GET /skus', async () => {
