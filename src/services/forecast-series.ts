@@ -1,7 +1,7 @@
 import type { ForecastFitRow, ForecastRow, ModelSelection } from '../../db/repositories/forecasts';
 import type { WeeklySeries } from '../../db/repositories/sales';
 import { addDays, dayNumber } from '../../db/dates';
-import { cleanedForecast } from '../../models/forecast/cleaned-forecast';
+import { cleanedForecast, type CleanedForecast } from '../../models/forecast/cleaned-forecast';
 import { type EventSpan, eventAdjustment } from '../../models/forecast/events';
 import { dyingSignal, NEW_ITEM_PERIODS, newItemBasis } from '../../models/forecast/lifecycle';
 import { estimateCensoredDemand } from '../../models/forecast/censored';
@@ -150,8 +150,8 @@ export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySer
     demandClass: result.demandClass,
     accuracy: { inSampleMase: finiteOrNull(inSampleMase(history, result.fitted)) },
     errorSd: finiteOrNull(result.residualSd),
-    // The ETS component's errors over 1 … horizon weeks: the planner's safety stock over lead time + review.
-    protectionErrors: result.ets ? summariseProtectionErrors(result.ets.values, result.ets.fit, options.horizonWeeks) : null,
+    // The ETS component's errors over 1 … horizon weeks against the demand as it was: the planner's safety stock over lead time + review.
+    protectionErrors: result.ets ? summariseProtectionErrors(result.ets.values, result.ets.fit, options.horizonWeeks, etsDemandAsItWas(result)) : null,
     params: {
       selection,
       candidates: result.candidates,
@@ -172,6 +172,23 @@ export function appendSeriesForecast(rows: SeriesForecastRows, series: WeeklySer
       ...(lifecycle && { lifecycle }),
     },
   });
+}
+
+/**
+ * The values the ETS component saw with the outliers put back: what the forecast will be measured against, since an
+ * unannounced promotion replaced for the fit will happen again. The component may have seen seasonally adjusted
+ * values: an outlier's excess is put back in proportion (multiplicative adjustment) or as it was (additive, none).
+ */
+function etsDemandAsItWas(result: CleanedForecast): number[] {
+  const { values } = result.ets!;
+  if (result.cleaned.length === 0) return values;
+  const proportional = result.method.includes('on multiplicative seasonally adjusted data');
+  const restored = [...values];
+  for (const { index, value, replacement } of result.cleaned) {
+    if (!Number.isFinite(value) || index >= restored.length) continue;
+    restored[index] = proportional && replacement > 0 ? (restored[index] * value) / replacement : restored[index] + value - replacement;
+  }
+  return restored;
 }
 
 /**
