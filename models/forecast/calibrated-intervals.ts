@@ -157,7 +157,9 @@ export function calibrateIntervals(
     if (ratios.length < fewestErrors) return forecast;
     errors = ratios.length;
     const factor = conformalFactor(Float64Array.from(ratios).sort(), level / 100);
-    factors[index] = Math.max(factor, ...byLevel.filter((entry) => entry.level < level).map((entry) => factors[entry.index]));
+    // Only central levels of 50 % or more carry their factor up: a near-zero level (a median asked as level 1e-9) has a
+    // band of no width and a ratio of no meaning.
+    factors[index] = Math.max(factor, ...byLevel.filter((entry) => entry.level < level && entry.level >= 50).map((entry) => factors[entry.index]));
     growth[index] = exponent;
   }
   const scale = (level: number, bound: number, i: number) => forecast.mean[i] + factors[level] * (i + 1) ** growth[level] * (bound - forecast.mean[i]);

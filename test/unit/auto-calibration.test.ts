@@ -86,6 +86,12 @@ describe('calibrateIntervals', () => {
     expect(result.mean).toEqual(unit.mean);
   });
 
+  it('does not carry a near-zero level\'s factor (a median asked as level 1e-9) up to the wider levels', () => {
+    const withMedian: Forecast = { ...unit, levels: [1e-9, 80], lower: [[100 - 1e-11, 100 - 1e-11, 100 - 1e-11, 100 - 1e-11], unit.lower[0]], upper: [[100 + 1e-11, 100 + 1e-11, 100 + 1e-11, 100 + 1e-11], unit.upper[0]] };
+    const result = calibrateIntervals(values, withMedian, missing(() => 1), { origins: 9, minimumTrain: 8 });
+    expect(result.calibration!.factors[1]).toBe(8);
+  });
+
   it('stretches the band by step^g when the misses grow faster than it: misses ∝ step against a flat band, g = 1', () => {
     const result = calibrateIntervals(values, unit, missing((step) => step), { origins: 9, minimumTrain: 8 });
     expect(result.calibration!.growth.map((g) => Number(g.toFixed(12)))).toEqual([1, 1]);
