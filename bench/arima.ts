@@ -12,46 +12,17 @@
  * Run: npx tsx bench/arima.ts [m1|m3] [MONTHLY|QUARTERLY|YEARLY|OTHER ...] (default: both sets, monthly and quarterly).
  * CPU figures are per core; they are not valid while the machine is loaded (the load average is printed).
  */
-import { readFileSync } from 'fs';
 import { join } from 'path';
 import { loadavg } from 'os';
 import { fitArima, forecastArima } from '../models/forecast/arima';
+import { dataDirectory, type M3Series } from './m3';
+import { readAutoArimaRows, readJsonLines, sameChoice } from './reference/r-auto-arima';
 
-interface Series {
-  id: string;
-  period: string;
-  freq: number;
-  h: number;
-  x: number[];
-  xx: number[];
-}
-
-interface Reference {
-  id: string;
-  p: number;
-  d: number;
-  q: number;
-  P: number;
-  D: number;
-  Q: number;
-  constant: boolean;
-  mase: number;
-  secs: number;
-}
-
-const dataDir = process.env.DATA_DIR ?? join(__dirname, '../../shared/data');
 const args = process.argv.slice(2);
 const sets = args.filter((a) => a === 'm1' || a === 'm3');
 const periods = args.filter((a) => /^[A-Z]+$/.test(a));
 
-function readJsonLines<T>(file: string): T[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as T);
-}
-
-function scaledError(s: Series, forecast: number[]): number {
+function scaledError(s: M3Series, forecast: number[]): number {
   const lag = s.freq > 1 && s.x.length > s.freq ? s.freq : 1;
   let scale = 0;
   for (let t = lag; t < s.x.length; t++) scale += Math.abs(s.x[t] - s.x[t - lag]);
@@ -63,10 +34,8 @@ function scaledError(s: Series, forecast: number[]): number {
 
 const rows: string[][] = [['set', 'period', 'compared with R', 'MASE', 'R MASE', 'ratio', 'same orders', 'series/s (all)', 'R series/s']];
 for (const set of sets.length ? sets : ['m1', 'm3']) {
-  const references = new Map(
-    readJsonLines<Reference>(join(__dirname, `reference/r-auto-arima/${set}.jsonl`)).map((r) => [r.id, r] as const),
-  );
-  const all = readJsonLines<Series>(join(dataDir, `${set}.jsonl`));
+  const references = new Map(readAutoArimaRows(set).map((r) => [r.id, r] as const));
+  const all = readJsonLines<M3Series>(join(dataDirectory(), `${set}.jsonl`));
   for (const period of periods.length ? periods : ['MONTHLY', 'QUARTERLY']) {
     // Every series of the period is timed; those R has recorded are also compared.
     const series = all.filter((s) => s.period === period);
@@ -86,8 +55,7 @@ for (const set of sets.length ? sets : ['m1', 'm3']) {
       mase += scaledError(s, forecast.mean);
       rMase += r.mase;
       rSeconds += r.secs;
-      const o = fit.order;
-      if (o.p === r.p && o.d === r.d && o.q === r.q && o.P === r.P && o.D === r.D && o.Q === r.Q && fit.constant === r.constant) same++;
+      if (sameChoice(fit.order, fit.constant, r)) same++;
     }
     const used = process.cpuUsage(started);
     const seconds = (used.user + used.system) / 1e6;

@@ -38,6 +38,7 @@ import { createBackorderStage } from './services/backorder-stage';
 import { createWebhookService } from './services/webhook-service';
 import { createReceiptAllocationService } from './services/receipt-allocation-service';
 import { createExceptionService } from './services/exception-service';
+import { createOverrideService } from './services/override-service';
 
 export interface Container {
   db: Knex;
@@ -136,6 +137,7 @@ export function createServices(deps: {
     webhooks,
     receipts,
     exceptions,
+    overrides: createOverrideService({ db, now: () => clock.now() }),
     sense: createSenseService({
       db,
       logger,

@@ -1,6 +1,6 @@
 # Reference scores of R's forecast package (ets, thetaf, snaive) on M1, M3 and carparts, on the split bench/accuracy.ts
 # uses: M1 and M3 at their official horizons (x to train, xx to test), carparts with its last 6 months held out.
-# One line per series and method: sMAPE, MASE, how many of the h test values fall inside the 80 % and 95 % intervals,
+# One line per series and method (NA where R's fit failed): sMAPE, MASE, how many of the h test values fall inside the 80 % and 95 % intervals,
 # and MSIS at 95 % (Makridakis, Spiliotis & Assimakopoulos 2020, the M4 interval score), scaled as MASE.
 # Scaling as bench/m3.ts: the in-sample MAE of the seasonal naive (lag = frequency; lag 1 for carparts, as its bench).
 # auto.arima's reference is bench/reference/auto-arima.R's (the ARIMA work), read beside this one.
@@ -27,7 +27,12 @@ score <- function(dataset, id, period, y, test, lag, h) {
   rows <- list()
   for (name in names(methods)) {
     f <- tryCatch(methods[[name]](y, h), error = function(e) NULL)
-    if (is.null(f)) next
+    if (is.null(f)) {
+      # A failed fit (R's ets refuses some carparts series) is a row of NA, so the file holds every series and method.
+      rows[[name]] <- data.frame(dataset = dataset, id = id, period = period, method = name, h = h,
+                                 smape = NA, mase = NA, in80 = NA, in95 = NA, msis95 = NA)
+      next
+    }
     m <- as.numeric(f$mean); lo <- f$lower; hi <- f$upper
     a <- test
     smape <- mean(ifelse(abs(a) + abs(m) == 0, 0, 200 * abs(a - m) / (abs(a) + abs(m))))

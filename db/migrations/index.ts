@@ -25,6 +25,8 @@ import * as backorderPromises from './20261202_031_backorder_promises';
 import * as runDispatches from './20261202_060_run_dispatches';
 import * as exceptions from './20261202_070_exceptions';
 import * as searchPrefixIndexes from './20261202_080_search_prefix_indexes';
+import * as demandEvents from './20261202_090_demand_events';
+import * as forecastOverrides from './20261202_091_forecast_overrides';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -58,4 +60,6 @@ export const migrations: Migration[] = [
   { name: '20261202_060_run_dispatches', ...runDispatches },
   { name: '20261202_070_exceptions', ...exceptions },
   { name: '20261202_080_search_prefix_indexes', ...searchPrefixIndexes },
+  { name: '20261202_090_demand_events', ...demandEvents },
+  { name: '20261202_091_forecast_overrides', ...forecastOverrides },
 ];

@@ -7,6 +7,7 @@ export const importTables = [
   'items',
   'suppliers',
   'supplier_items',
+  'demand_events',
   'daily_sales',
   'on_hand_snapshots',
   'purchase_orders',
@@ -38,9 +39,9 @@ interface UpsertSpec {
 const specs: Record<ImportTable, UpsertSpec> = {
   items: {
     staging: `external_id text, sku text, description text, unit_of_measure text, unit_cost numeric,
-              unit_price numeric, active boolean`,
-    target: 'external_id, sku, description, unit_of_measure, unit_cost, unit_price, active',
-    select: 'select s.external_id, s.sku, s.description, s.unit_of_measure, s.unit_cost, s.unit_price, s.active from staging s',
+              unit_price numeric, active boolean, category text, like_sku text`,
+    target: 'external_id, sku, description, unit_of_measure, unit_cost, unit_price, active, category, like_sku',
+    select: 'select s.external_id, s.sku, s.description, s.unit_of_measure, s.unit_cost, s.unit_price, s.active, s.category, s.like_sku from staging s',
     conflict: ['external_id'],
     touch: true,
   },
@@ -58,6 +59,15 @@ const specs: Record<ImportTable, UpsertSpec> = {
     target: 'external_id, supplier_id, item_id, supplier_sku, unit_cost, moq, order_multiple, promised_lead_time_days, priority',
     select: `select s.external_id, sup.id, i.id, s.supplier_sku, s.unit_cost, s.moq, s.order_multiple, s.promised_lead_time_days, s.priority
                from staging s join suppliers sup on sup.external_id = s.supplier join items i on i.sku = s.sku`,
+    conflict: ['external_id'],
+    touch: true,
+  },
+  demand_events: {
+    staging: `external_id text, sku text, category text, location text, kind text, start_date date, end_date date, expected_uplift numeric`,
+    target: 'external_id, item_id, category, location_id, kind, start_date, end_date, expected_uplift',
+    // No sku is an event on a category, no location one at every location.
+    select: `select s.external_id, i.id, s.category, l.id, s.kind, s.start_date, s.end_date, s.expected_uplift
+               from staging s left join items i on i.sku = s.sku left join locations l on l.code = s.location`,
     conflict: ['external_id'],
     touch: true,
   },
@@ -182,6 +192,13 @@ export async function existingKeys(
   if (values.length === 0) return new Set();
   const { rows } = await db.raw(`select ${column} as key from ${table} where ${column} = any(?::text[])`, [values]);
   return new Set(rows.map((row: { key: string }) => row.key));
+}
+
+/** Which of the given categories some item has. */
+export async function existingCategories(db: Db, categories: string[]): Promise<Set<string>> {
+  if (categories.length === 0) return new Set();
+  const { rows } = await db.raw('select distinct category from items where category = any(?::text[])', [categories]);
+  return new Set(rows.map((row: { category: string }) => row.category));
 }
 
 /** Purchase order line external id → its order's external id, for the lines that exist. */

@@ -5,7 +5,8 @@
  */
 import { cleanDemand, demandOccurrences } from './intermittent';
 
-export type DemandClass = 'smooth' | 'erratic' | 'intermittent' | 'lumpy' | 'zero' | 'new' | 'short';
+/** 'dying' is never classifyDemand's: the forecast stage marks an item whose sales stopped (lifecycle.ts dyingSignal). */
+export type DemandClass = 'smooth' | 'erratic' | 'intermittent' | 'lumpy' | 'zero' | 'new' | 'short' | 'dying';
 
 export interface DemandClassification {
   demandClass: DemandClass;

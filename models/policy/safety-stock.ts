@@ -1,5 +1,5 @@
-import { errorQuantileAt, protectionErrorsAt, type ProtectionErrorSummary } from '../forecast/protection-errors';
-import { normalLoss, normalQuantile } from '../stats/normal';
+import { errorQuantileAt, protectionErrorsAt, type ProtectionErrors, type ProtectionErrorSummary } from '../forecast/protection-errors';
+import { normalCdf, normalLoss, normalQuantile } from '../stats/normal';
 
 export type AbcClass = 'A' | 'B' | 'C';
 
@@ -128,7 +128,7 @@ export interface ProtectionErrorSafetyStock {
   errorQuantile: number;
   /** Root mean square of the forecast's errors over H, in units: σ over H without the lead-time term. */
   errorStdDev: number;
-  /** z·d·σ_L. */
+  /** What the random lead time adds to the error quantile: x_p − q_p (0 with a fixed lead time). */
   leadTimeBuffer: number;
   safetyFactor: number;
   safetyStock: number;
@@ -136,12 +136,52 @@ export interface ProtectionErrorSafetyStock {
   extrapolated: boolean;
 }
 
+/** Nodes per half of the error distribution in errorPlusNormalQuantile (100 in all). */
+const halfNodes = 50;
+
+/**
+ * The p-quantile of e + s·Z, e a forecast error over H with the quantile function of `errors` (linear between the
+ * summary's probabilities 50 … 99.5 %, the exponential tail of the last two beyond, the lower half mirrored about
+ * the median) and Z a standard normal independent of it: the demand a random lead time adds, s = d·σ_L (Silver, Pyke
+ * and Peterson 1998, ch. 7: demand over a random lead time). Solves mean_j Φ((x − e_j)/s) = p by bisection over 100
+ * equal-probability nodes e_j. Adding the two quantiles in quadrature, √(q_p² + (z_p·s)²), is exact only when e is
+ * normal: the forecast errors of the demo's smooth items are skewed (a narrow body, a long right tail of promotions),
+ * and the quadrature buffer covered 78 % of their cycles at an 80 % target with a 2 ± 0.5-week lead time against
+ * 84 % with the lead time fixed. The mirrored lower half only weighs where x − e_j is within a few s, below the median.
+ */
+export function errorPlusNormalQuantile(errors: ProtectionErrors, spread: number, probability: number, unit = 1): number {
+  checkLevel('errorPlusNormalQuantile', 'probability', probability);
+  const quantile = (u: number) => {
+    const inGrid = errorQuantileAt(errors, Math.min(u, 0.995));
+    if (u <= 0.995) return (inGrid as number) * unit;
+    const [q99, q995] = [errorQuantileAt(errors, 0.99) as number, inGrid as number];
+    // The exponential tail through the 99 and 99.5 % quantiles: β·ln 2 apart.
+    return (q995 + ((q995 - q99) / Math.LN2) * Math.log(0.005 / (1 - u))) * unit;
+  };
+  if (!(spread > 0)) return quantile(probability);
+  const median = quantile(0.5);
+  const nodes: number[] = [];
+  for (let j = 0; j < halfNodes; j++) {
+    const upper = quantile(0.5 + (j + 0.5) / (2 * halfNodes));
+    nodes.push(upper, 2 * median - upper);
+  }
+  const coverage = (x: number) => nodes.reduce((sum, e) => sum + normalCdf((x - e) / spread), 0) / nodes.length;
+  let low = Math.min(...nodes) - 8 * spread;
+  let high = Math.max(...nodes) + 8 * spread;
+  for (let step = 0; step < 60 && high - low > 1e-9 * Math.max(1, Math.abs(high)); step++) {
+    const middle = (low + high) / 2;
+    if (coverage(middle) < probability) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
+}
+
 /**
  * Safety stock for a cycle service level p from the forecast's own errors over the protection interval
- * (models/forecast/protection-errors): SS = max(0, √(q_p² + (z_p·d·σ_L)²)), q_p the error quantile over H (× the
- * forecast total when errors are relative), the lead-time term added in quadrature as demandStdDevOverProtection
- * adds variances; a negative q_p (a forecast biased high) is added as it is, q_p + z_p·d·σ_L. Null when the summary
- * has no quantile at p (outside 50 % … 99.5 %): the caller falls back to a normal.
+ * (models/forecast/protection-errors): SS = max(0, x_p), x_p the p-quantile of the error over H (× the forecast total
+ * when errors are relative) plus the normal demand a random lead time adds, d·σ_L·Z (errorPlusNormalQuantile); with a
+ * fixed lead time, the error quantile itself. Null when the summary has no quantile at p (outside 50 % … 99.5 %): the
+ * caller falls back to a normal.
  * One function for the planner (planItem) and the backtest (simulate.ts), so the backtest measures the planner's policy.
  */
 export function safetyStockFromProtectionErrors(input: ProtectionErrorSafetyStockInput): ProtectionErrorSafetyStock | null {
@@ -156,8 +196,8 @@ export function safetyStockFromProtectionErrors(input: ProtectionErrorSafetyStoc
   const unit = summary.scale === 'relative' ? forecastTotal : 1;
   const errorQuantile = quantile * unit;
   const safetyFactor = normalQuantile(cycleServiceLevel);
-  const leadTimeBuffer = safetyFactor * leadTimeDemandStdDev;
-  const buffer = errorQuantile >= 0 ? Math.hypot(errorQuantile, leadTimeBuffer) : errorQuantile + leadTimeBuffer;
+  const buffer = errorPlusNormalQuantile(errors, leadTimeDemandStdDev, cycleServiceLevel, unit);
+  const leadTimeBuffer = buffer - errorQuantile;
   return {
     protectionPeriods,
     errorQuantile,

@@ -22,6 +22,7 @@ import { sourceRoutes } from './routes/sources';
 import { webhookRoutes } from './routes/webhooks';
 import { receiptRoutes } from './routes/receipts';
 import { exceptionRoutes } from './routes/exceptions';
+import { overrideRoutes } from './routes/overrides';
 import { webRoutes } from '../web/routes';
 
 export interface AppDependencies {
@@ -60,6 +61,7 @@ export function createApp({ services, logger, queueBoard }: AppDependencies): ex
   app.use(webhookRoutes(services.webhooks, services.apiKeys));
   app.use(receiptRoutes(services.receipts, services.apiKeys));
   app.use(exceptionRoutes(services.exceptions, services.apiKeys));
+  app.use(overrideRoutes(services.overrides, services.apiKeys));
   app.use(webRoutes(services.apiKeys));
   if (queueBoard) app.use(QUEUE_BOARD_PATH, requirePermission(services.apiKeys, 'admin'), queueBoard);
   app.use(notFoundHandler);

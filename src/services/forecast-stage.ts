@@ -9,6 +9,10 @@ import { appendSeriesForecast, selectionKey, type SeriesForecastOptions, type Se
 import type { ChunkStage } from './pipeline-service';
 import type { FoundException } from '../../db/repositories/exceptions';
 import { recordExceptionsWithEvents } from './exception-events';
+import { chunkSeriesEvents } from './forecast-events';
+import { chunkReferences } from './forecast-references';
+import { latestOnHand, openPurchaseQuantities } from '../../db/repositories/inventory';
+import type { Lifecycle } from './forecast-series';
 
 /** Outlier weeks this recent are shown to buyers as exceptions (older ones are kept in the fit only). */
 const RECENT_CLEANED_WEEKS = 13;
@@ -38,19 +42,31 @@ export function createForecastStage(deps: {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
   return async (runId, asOfDate, range) => {
-    const itemIds = (await activeItemsInRange(db, range)).map((item) => item.itemId);
+    const items = await activeItemsInRange(db, range);
+    const itemIds = items.map((item) => item.itemId);
     const sales = await weeklySales(db, itemIds, { endDate: asOfDate, weeks: deps.historyWeeks });
+    const firstPeriodStart = addDays(sales.weekEnds[sales.weekEnds.length - 1], 1);
     const options: SeriesForecastOptions = {
       horizonWeeks: deps.horizonWeeks,
-      firstPeriodStart: addDays(sales.weekEnds[sales.weekEnds.length - 1], 1),
+      firstPeriodStart,
       asOfDate,
       pinned: await recentSelections(db, runId, itemIds, asOfDate, deps.reselectDays),
+      events: await chunkSeriesEvents(db, sales.series, {
+        historyStart: addDays(sales.weekEnds[0], -6),
+        firstPeriodStart,
+        horizonWeeks: deps.horizonWeeks,
+        asOfDate,
+        historyWeeks: deps.historyWeeks,
+      }),
+      references: await chunkReferences(db, sales.series, { asOfDate, historyWeeks: deps.historyWeeks }),
     };
     const rows = deps.forecaster ? await deps.forecaster.forecast(sales.series, options) : await forecastHere(sales.series, options);
     const counts = { forecastedSeries: sales.series.length };
+    const lifecycle = await lifecycleExceptions(db, rows, new Map(items.map((item) => [item.itemId, item.unitCost])));
     await db.transaction(async (trx) => {
       await replaceChunkForecasts(trx, runId, itemIds, rows);
-      await recordExceptionsWithEvents(trx, { runId, kinds: ['outlier-cleaned'], itemIds }, recentCleanedWeeks(rows, addDays(options.firstPeriodStart, -7 * RECENT_CLEANED_WEEKS)), now());
+      const found = [...recentCleanedWeeks(rows, addDays(options.firstPeriodStart, -7 * RECENT_CLEANED_WEEKS)), ...lifecycle];
+      await recordExceptionsWithEvents(trx, { runId, kinds: ['outlier-cleaned', 'new', 'dying'], itemIds }, found, now());
       await completeChunk(trx, runId, range.firstItemId, counts);
     });
     return counts;
@@ -71,6 +87,38 @@ function recentCleanedWeeks(rows: SeriesForecastRows, since: string): FoundExcep
         action: `the week's demand was fitted as ${Number(week.replacement.toFixed(1))} instead of ${week.demand}: kept out of the forecast and the safety stock`,
       })),
   );
+}
+
+/**
+ * A `new` exception per item × location forecast from a reference, a `dying` one per item × location whose sales
+ * stopped, with its stock on hand and on order: at risk of becoming excess, since it is no longer reordered.
+ */
+async function lifecycleExceptions(db: Knex, rows: SeriesForecastRows, unitCosts: Map<number, number>): Promise<FoundException[]> {
+  const marked = rows.fits.flatMap((fit) => {
+    const lifecycle = fit.params.lifecycle as Lifecycle | undefined;
+    return lifecycle ? [{ itemId: fit.itemId, locationId: fit.locationId, lifecycle }] : [];
+  });
+  const dyingItems = [...new Set(marked.filter((one) => one.lifecycle.status === 'dying').map((one) => one.itemId))];
+  const pair = (row: { itemId: number; locationId: number }) => `${row.itemId}:${row.locationId}`;
+  const onHand = new Map((await latestOnHand(db, dyingItems)).map((row) => [pair(row), row.quantity]));
+  const onOrder = new Map((await openPurchaseQuantities(db, dyingItems)).map((row) => [pair(row), row.quantity]));
+  return marked.map(({ itemId, locationId, lifecycle }): FoundException => {
+    if (lifecycle.status === 'new') {
+      const from = lifecycle.basis === 'like-sku' ? `like item ${lifecycle.reference}` : `the profile of category ${lifecycle.reference}`;
+      const scaled = lifecycle.ownWeeks > 0 ? ` scaled ×${Number(lifecycle.scale.toFixed(2))} to its first ${lifecycle.ownWeeks} week${lifecycle.ownWeeks === 1 ? '' : 's'}` : '';
+      return { itemId, locationId, kind: 'new', details: { ...lifecycle }, action: `forecast from ${from}${scaled}, until 8 weeks of its own sales take over` };
+    }
+    const stock = Math.max(0, onHand.get(pair({ itemId, locationId })) ?? 0);
+    const ordered = onOrder.get(pair({ itemId, locationId })) ?? 0;
+    const atRiskValue = Number(((stock + ordered) * (unitCosts.get(itemId) ?? 0)).toFixed(2));
+    return {
+      itemId,
+      locationId,
+      kind: 'dying',
+      details: { ...lifecycle, onHand: stock, onOrder: ordered, atRiskUnits: stock + ordered, atRiskValue },
+      action: `no sale for ${lifecycle.weeksSinceLastSale} weeks (usually every ${Number(lifecycle.usualIntervalWeeks.toFixed(1))}): forecast at zero and not reordered; ${stock} on hand and ${ordered} on order at risk of becoming excess`,
+    };
+  });
 }
 
 async function forecastHere(list: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  existingCategories,
   existingKeys,
   type ImportTable,
   itemsBySku,
@@ -58,6 +59,7 @@ const batchKeys: Record<ImportTable, string[][]> = {
   items: [['externalId'], ['sku']],
   suppliers: [['externalId']],
   supplier_items: [['externalId'], ['supplier', 'sku']],
+  demand_events: [['externalId']],
   daily_sales: [['sku', 'location', 'salesDate']],
   on_hand_snapshots: [['sku', 'location', 'snapshotDate']],
   purchase_orders: [['externalId']],
@@ -219,11 +221,22 @@ async function checkReferences(trx: Knex.Transaction, staged: StagedRow[], fail:
     if (supplier !== undefined && !suppliers.has(supplier)) fail(row, 'supplier', `unknown supplier ${supplier}`);
   }
 
+  const eventRows = staged.filter((row) => row.table === 'demand_events');
+  const categories = await existingCategories(trx, distinct(eventRows.map((row) => row.values.category)));
+  for (const row of eventRows) {
+    const category = row.values.category as string | undefined;
+    if (category !== undefined && !categories.has(category)) fail(row, 'category', `unknown category ${category}: no item has it`);
+  }
+
   const itemRows = staged.filter((row) => row.table === 'items');
-  const existingItems = await itemsBySku(trx, distinct(itemRows.map((row) => row.values.sku)));
+  const batchSkus = new Set(itemRows.map((row) => row.values.sku));
+  const existingItems = await itemsBySku(trx, distinct([...itemRows.map((row) => row.values.sku), ...itemRows.map((row) => row.values.likeSku)]));
   for (const row of itemRows) {
     const owner = existingItems.get(row.values.sku as string)?.externalId;
     if (owner !== undefined && owner !== row.values.externalId) fail(row, 'sku', `SKU ${row.values.sku} already belongs to item ${owner}`);
+    const likeSku = row.values.likeSku as string | undefined;
+    if (likeSku === row.values.sku) fail(row, 'likeSku', 'an item cannot be like itself');
+    else if (likeSku !== undefined && !batchSkus.has(likeSku) && !existingItems.has(likeSku)) fail(row, 'likeSku', `unknown SKU ${likeSku}`);
   }
 
   const offers = staged.filter((row) => row.table === 'supplier_items');

@@ -4,6 +4,7 @@ import type { BackorderService } from './backorder-service';
 import type { ConnectorService } from './connectors';
 import type { DraftOrderService } from './draft-order-service';
 import type { ExceptionService } from './exception-service';
+import type { OverrideService } from './override-service';
 import type { SenseService } from './sense-service';
 import type { HealthService } from './health-service';
 import type { ImportService } from './import-service';
@@ -34,5 +35,6 @@ export interface Services {
   webhooks: WebhookService;
   receipts: ReceiptAllocationService;
   exceptions: ExceptionService;
+  overrides: OverrideService;
   sense: SenseService;
 }

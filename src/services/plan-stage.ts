@@ -36,6 +36,8 @@ import { assertStorable } from './planning/storable';
 import { urgencyOf } from './planning/urgency';
 import type { FoundException } from '../../db/repositories/exceptions';
 import { PLAN_EXCEPTION_KINDS, planExceptions } from './planning/plan-exceptions';
+import { overridesInForce } from '../../db/repositories/overrides';
+import { overriddenForecast } from './planning/forecast-overrides';
 
 /** Forecasts are weekly. */
 const PERIOD_DAYS = 7;
@@ -239,6 +241,8 @@ async function readChunk(db: Knex, runId: number, asOfDate: string, range: Pick<
     // Every item's: whether it is buffered from samples depends on its history too (slow movers), not on its class alone.
     weeklySales(db, itemIds, { endDate: asOfDate, weeks: historyWeeks }),
   ]);
+  // Buyers' forecast overrides in force on the plan date (issue 12 item 4; src/services/planning/forecast-overrides.ts).
+  const overrides = groupBy(await overridesInForce(db, itemIds, addDays(asOfDate, 1)), (row) => pairKey(row.itemId, row.locationId));
   return {
     itemIds,
     items: new Map<number, ActiveItem>(items.map((item) => [item.itemId, item])),
@@ -251,13 +255,14 @@ async function readChunk(db: Knex, runId: number, asOfDate: string, range: Pick<
     decisions: new Map(decisions.map((row) => [pairKey(row.itemId, row.locationId), row])),
     offersByItem: groupBy(offers, (row) => String(row.itemId)),
     histories: new Map(sales.series.map((series) => [pairKey(series.itemId, series.locationId), samplingHistory(series)])),
+    overrides,
   };
 }
 
 type ChunkData = Awaited<ReturnType<typeof readChunk>>;
 
 async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkData, context: ChunkContext) {
-  const { itemIds, items, forecasts, onHand, open, arrivals, backordered, approved, decisions, offersByItem, histories } = data;
+  const { itemIds, items, forecasts, onHand, open, arrivals, backordered, approved, decisions, offersByItem, histories, overrides } = data;
   const policies: PolicyRow[] = [];
   const recommendations: RecommendationRow[] = [];
   const planErrors: PlanError[] = [];
@@ -272,10 +277,13 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
     const key = pairKey(forecast.itemId, forecast.locationId);
     const offers = offersByItem.get(String(forecast.itemId)) ?? [];
     const adjustment = context.adjustments?.get(key);
+    // One separate step: a buyer's override replaces the (sensed) statistical forecast of the weeks it covers.
+    const overridden = overriddenForecast(adjustment ? adjustedForecast(forecast, adjustment) : forecast, overrides.get(key));
     try {
       const planned = planPair({
-        forecast: adjustment ? adjustedForecast(forecast, adjustment) : forecast,
+        forecast: overridden.forecast,
         sensing: adjustment?.note,
+        override: overridden.note,
         item,
         offers,
         planDate,
@@ -336,6 +344,8 @@ interface PairInput {
   history: number[] | undefined;
   /** Why the forecast was adjusted before planning (demand sensing), for the explanation. */
   sensing?: string;
+  /** The buyer's overrides the forecast was planned with, for the explanation. */
+  override?: string;
 }
 
 /** Plans one item × location: builds planItem's input from the chunk's data and turns its result into rows. */
@@ -346,7 +356,7 @@ function planPair(input: PairInput): {
   exceptions: FoundException[];
 } {
   const { forecast, item, offers, context } = input;
-  const notes: string[] = input.sensing ? [input.sensing] : [];
+  const notes: string[] = [input.sensing, input.override].filter((note): note is string => note !== undefined);
 
   const abcClass = item.abcClassOverride ?? context.abcClasses.get(item.itemId) ?? 'C';
   const serviceLevel = item.serviceLevelOverride ?? context.serviceLevels[abcClass];

@@ -17,6 +17,7 @@ import {
 } from '../../models/forecast/arima';
 import { logLikelihoodAt } from '../../models/forecast/arima/fit';
 import type { Forecast } from '../../models/forecast/types';
+import { readAutoArimaRows, readJsonLines, sameChoice } from '../../bench/reference/r-auto-arima';
 
 const reference = join(__dirname, '../../bench/reference/r-auto-arima');
 
@@ -132,28 +133,10 @@ describe('exact likelihood and fits as stats::arima', () => {
   });
 });
 
-interface Choice {
-  id: string;
-  period: string;
-  m: number;
-  p: number;
-  d: number;
-  q: number;
-  P: number;
-  D: number;
-  Q: number;
-  constant: boolean;
-}
 interface Series {
   id: string;
   freq: number;
   x: number[];
-}
-function readLines<T>(file: string): T[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as T);
 }
 
 describe('auto.arima choices', () => {
@@ -163,13 +146,11 @@ describe('auto.arima choices', () => {
     let same = 0;
     let total = 0;
     for (const set of ['m1', 'm3']) {
-      const series = new Map(readLines<Series>(join(dataDir, `${set}.jsonl`)).map((s) => [s.id, s] as const));
-      const choices = readLines<Choice>(join(reference, `${set}.jsonl`)).filter((c) => c.period === 'MONTHLY' || c.period === 'QUARTERLY');
+      const series = new Map(readJsonLines<Series>(join(dataDir, `${set}.jsonl`)).map((s) => [s.id, s] as const));
+      const choices = readAutoArimaRows(set).filter((c) => c.period === 'MONTHLY' || c.period === 'QUARTERLY');
       for (const choice of choices.filter((_, i) => i % 40 === 0)) {
         const fit = fitArima(series.get(choice.id)!.x, choice.m);
-        const o = fit.order;
-        const identical = [o.p, o.d, o.q, o.P, o.D, o.Q].join() === [choice.p, choice.d, choice.q, choice.P, choice.D, choice.Q].join();
-        if (identical && fit.constant === choice.constant) same++;
+        if (sameChoice(fit.order, fit.constant, choice)) same++;
         total++;
       }
     }

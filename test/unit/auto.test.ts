@@ -78,10 +78,13 @@ describe('autoForecast: smooth series', () => {
   it('calibrated (the default), scales the averaged bands about the point by the factors of its own rolling-origin errors', () => {
     const own = autoForecast(monthly, { seasonLength: 12, horizon: 12, calibrationOrigins: 0 });
     const calibrated = autoForecast(monthly, { seasonLength: 12, horizon: 12 });
-    expect(calibrated.calibration).toMatchObject({ origins: 2 });
+    // Windows of 12: ⌈36 / 12⌉ = 3 origins.
+    expect(calibrated.calibration).toMatchObject({ origins: 3, errors: 36 });
     const [factor80, factor95] = calibrated.calibration!.factors;
-    calibrated.upper[0].forEach((value, i) => expect(value).toBeCloseTo(own.mean[i] + factor80 * (own.upper[0][i] - own.mean[i]), 9));
-    calibrated.lower[1].forEach((value, i) => expect(value).toBeCloseTo(Math.max(0, own.mean[i] - factor95 * (own.mean[i] - own.lower[1][i])), 9));
+    const [growth80, growth95] = calibrated.calibration!.growth;
+    calibrated.upper[0].forEach((value, i) => expect(value).toBeCloseTo(own.mean[i] + factor80 * (i + 1) ** growth80 * (own.upper[0][i] - own.mean[i]), 9));
+    calibrated.lower[1].forEach((value, i) =>
+      expect(value).toBeCloseTo(Math.max(0, Math.min(calibrated.lower[0][i], own.mean[i] - factor95 * (i + 1) ** growth95 * (own.mean[i] - own.lower[1][i]))), 9));
   });
 
   it('gives as residualSd the root mean square of the one-step in-sample errors', () => {

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import type { EtsFit } from '../../models/forecast/ets';
 import { fitEts } from '../../models/forecast/ets';
+import { normalQuantile } from '../../models/stats/normal';
 import {
+  conformalQuantile,
+  errorQuantile,
   errorQuantileAt,
   protectionErrorProbabilities,
   protectionErrorsAt,
@@ -38,21 +41,25 @@ describe('summariseProtectionErrors: hand-made series under the naive model (α 
     expect(summary.horizons).toEqual([1, 2, 3]);
   });
 
-  it('H = 1: root mean square √(386/12)·1.183216 = 6.711; conformal ranks ⌈13p⌉: 7th (2), 11th (8), 12th (10) smallest × 1.183216', () => {
-    const [rootMeanSquare, q50, q80, q85, q90, ...upper] = summary.rows[0];
+  it('H = 1: root mean square √(386/12)·1.183216 = 6.711; conformal ranks ⌈13p⌉ up to 80 %: 7th (2), 11th (8) smallest × 1.183216', () => {
+    const [rootMeanSquare, q50, q80] = summary.rows[0];
     expect(rootMeanSquare).toBe(6.711);
     expect(q50).toBe(2.366);
     expect(q80).toBe(9.466);
-    expect(q85).toBe(11.83);
-    // ⌈13 × 0.9⌉ = 12 and beyond: the largest error, 10.
-    expect([q90, ...upper]).toEqual(new Array(6).fill(11.83));
+  });
+
+  it('H = 1 above 80 %: the exponential tail past the 80 % quantile 8, whose one excess (10) gives β = 2: 8 + 2·ln(0.2/(1 − p)), × 1.183216', () => {
+    // p = 0.85: 8 + 2·ln(4/3) = 8.5754 → 10.15; 0.9: 8 + 2·ln 2 → 11.11; 0.95: 8 + 2·ln 4 → 12.75; 0.975: ln 8 → 14.39;
+    // 0.98: ln 10 → 14.91; 0.99: ln 20 → 16.55; 0.995: ln 40 → 18.2. The conformal rank would be the largest error (11.83) from 90 % on.
+    expect(summary.rows[0].slice(3)).toEqual([10.15, 11.11, 12.75, 14.39, 14.91, 16.55, 18.2]);
   });
 
   it('H = 2: errors demand[o] + demand[o + 1] − 2·demand[o − 1] (o = 0: against 2·l0) from 11 origins, × √(13/9) = 1.20185', () => {
     // 105 − 100 = 5, 107 − 100 = 7, 112 − 110 = 2, 119 − 104 = 15, 128 − 120 = 8, 132 − 118 = 14, 128 − 138 = −10,
     // 137 − 126 = 11, 135 − 130 = 5, 130 − 144 = −14, 135 − 126 = 9; sorted −14, −10, 2, 5, 5, 7, 8, 9, 11, 14, 15.
-    // Σe² = 1086 → √(1086/11)·1.20185 = 11.94; ranks ⌈12p⌉: 6th (7), 10th (14), 11th (15).
-    expect(summary.rows[1].slice(0, 4)).toEqual([11.94, 8.413, 16.83, 18.03]);
+    // Σe² = 1086 → √(1086/11)·1.20185 = 11.94; ranks ⌈12p⌉: 6th (7), 10th (14); at 85 % the tail past 14 (one
+    // excess, 15: β = 1): 14 + ln(4/3) = 14.2877 → 17.17.
+    expect(summary.rows[1].slice(0, 4)).toEqual([11.94, 8.413, 16.83, 17.17]);
   });
 
   it('stores errors too small to matter (and for PostgreSQL\'s real, which rejects ~1e-38 and below) as 0', () => {
@@ -71,6 +78,19 @@ describe('summariseProtectionErrors: hand-made series under the naive model (α 
     expect(relative.rows[0].slice(1, 3)).toEqual([0.3227, 0.4303]);
   });
 
+  it('measures the errors against `actual` when given: the state still follows `demand` (the cleaned history the model saw)', () => {
+    // Week 6 (69) cleaned to 61 for the fit; it still happened. The naive state follows the cleaned series, the errors
+    // the demand as it was: the one-period error at origin 5 is 69 − 59 = 10 against the cleaned 61 − 59 = 2.
+    const cleaned = [...demand];
+    cleaned[5] = 61;
+    const asFitted = summariseProtectionErrors(cleaned, naiveFit('A', 50), 1) as ProtectionErrorSummary;
+    const asItWas = summariseProtectionErrors(cleaned, naiveFit('A', 50), 1, demand) as ProtectionErrorSummary;
+    // One-period errors as it was: 0, 5, −3, 8, −1, 10, −2 (63 − 61 from the cleaned state), 2, 7, −9, 4, 1; Σe² = 354.
+    expect(asItWas.rows[0][0]).toBe(Number((Math.sqrt(354 / 12) * Math.sqrt(14 / 10)).toPrecision(4)));
+    expect(asItWas.rows[0][0]).toBeGreaterThan(asFitted.rows[0][0]);
+    expect(() => summariseProtectionErrors(cleaned, naiveFit('A', 50), 1, demand.slice(1))).toThrow('summariseProtectionErrors: actual must be 12 finite numbers, as many as demand');
+  });
+
   it('keeps a horizon only while it has more errors than estimated parameters; null when even H = 1 has not', () => {
     // 3 values: 3 errors at H = 1, 2 at H = 2 (not more than k = 2).
     expect(summariseProtectionErrors([5, 6, 7], naiveFit('A', 5), 4)?.horizons).toEqual([1]);
@@ -84,6 +104,37 @@ describe('summariseProtectionErrors: hand-made series under the naive model (α 
 
   it('rejects a horizon that is not a whole number ≥ 1', () => {
     expect(() => summariseProtectionErrors(demand, naiveFit('A', 50), 0)).toThrow('summariseProtectionErrors: maxHorizon must be a whole number ≥ 1, got 0');
+  });
+});
+
+describe('errorQuantile: conformal up to 80 %, an exponential tail above', () => {
+  const grid = (n: number, quantile: (u: number) => number) => Float64Array.from({ length: n }, (_, i) => quantile((i + 1) / (n + 1)));
+
+  it('is the conformal quantile at and below 80 %', () => {
+    const sorted = grid(99, (u) => u);
+    for (const p of [0.5, 0.7, 0.8]) expect(errorQuantile(sorted, p)).toBe(conformalQuantile(sorted, p));
+  });
+
+  it('recovers an exponential distribution\'s quantiles: −ln(1 − p) at 95 / 99 / 99.5 % (2.996 / 4.605 / 5.298) within 2 % on 9,999 evenly spread errors', () => {
+    const sorted = grid(9999, (u) => -Math.log(1 - u));
+    expect(errorQuantile(sorted, 0.95)).toBeCloseTo(2.996, 1);
+    for (const p of [0.95, 0.99, 0.995]) expect(Math.abs(errorQuantile(sorted, p) / -Math.log(1 - p) - 1)).toBeLessThan(0.02);
+  });
+
+  it('on normal errors gives about 2.51 σ at 99 % (exact 2.326): u = 0.8416, mean excess φ(u)/0.2 − u = 0.5582', () => {
+    const sorted = grid(9999, (u) => normalQuantile(u));
+    expect(errorQuantile(sorted, 0.99)).toBeCloseTo(0.8416 + 0.5582 * Math.log(20), 2);
+  });
+
+  it('keeps rising past the largest error, where an order statistic would stop: 98 % and 99 % differ on 60 errors', () => {
+    const sorted = grid(60, (u) => -Math.log(1 - u));
+    expect(conformalQuantile(sorted, 0.98)).toBe(conformalQuantile(sorted, 0.99));
+    expect(errorQuantile(sorted, 0.99)).toBeGreaterThan(errorQuantile(sorted, 0.98));
+    expect(errorQuantile(sorted, 0.98)).toBeGreaterThan(errorQuantile(sorted, 0.95));
+  });
+
+  it('is the threshold itself when no error lies beyond it', () => {
+    expect(errorQuantile(Float64Array.from([1, 2, 3, 3, 3, 3, 3, 3, 3, 3]), 0.99)).toBe(3);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { bfgs, optimHessian, OptimError } from './bfgs';
 import {
+  ArmaWorkspace,
   conditionalSumOfSquares,
   differenceSeries,
   differencingPolynomial,
@@ -162,19 +163,20 @@ function estimate(y: ArrayLike<number>, order: SeasonalOrder, regressor: Regress
     for (let t = 0; t < w.length; t++) w[t] = dy[t] - b * dx[t];
     return w;
   };
+  const workspace = ArmaWorkspace.forOrder(order);
   const cssVariance = (par: Float64Array) => {
-    const { phi, theta } = expandPolynomials(par, order, false);
-    return conditionalSumOfSquares(differenced(par), phi, theta, residuals);
+    workspace.expand(par, order, false);
+    return conditionalSumOfSquares(differenced(par), residuals, workspace);
   };
   const css = (par: Float64Array) => {
     const variance = cssVariance(par);
     return Number.isNaN(variance) ? NaN : 0.5 * Math.log(variance);
   };
   const ml = (par: Float64Array): number => {
-    const { phi, theta } = expandPolynomials(par, order, true);
-    const P0 = stationaryFirstColumn(phi, theta);
+    workspace.expand(par, order, true);
+    const P0 = stationaryFirstColumn(workspace.phi, workspace.theta, workspace);
     if (!P0) return DOUBLE_MAX;
-    const { sumSquares, sumLog, count } = armaLikelihood(differenced(par), phi, theta, P0);
+    const { sumSquares, sumLog, count } = armaLikelihood(differenced(par), P0, workspace);
     return 0.5 * (Math.log(sumSquares / count) + sumLog / count);
   };
 
@@ -314,8 +316,9 @@ export function logLikelihoodAt(y: ArrayLike<number>, order: SeasonalOrder, regr
   const column = regressorColumn(regressor, y.length);
   const w = differenceSeries(removeRegressor(y, column, column ? coefficients[narma] : 0), order.d, order.D, order.m);
   const { phi, theta } = expandPolynomials(coefficients, order, false);
-  const P0 = stationaryFirstColumn(phi, theta);
+  const workspace = ArmaWorkspace.forPolynomials(phi, theta);
+  const P0 = stationaryFirstColumn(phi, theta, workspace);
   if (!P0) return NaN;
-  const { sumSquares, sumLog, count } = armaLikelihood(w, phi, theta, P0);
+  const { sumSquares, sumLog, count } = armaLikelihood(w, P0, workspace);
   return -0.5 * (count * Math.log((2 * Math.PI * sumSquares) / count) + sumLog + count);
 }

@@ -18,8 +18,7 @@ export interface SeasonalOrder {
 }
 
 /** R's partrans: a vector of unconstrained values to the coefficients of a stationary AR polynomial (via PACF = tanh). */
-function partrans(count: number, raw: ArrayLike<number>, offset: number, out: Float64Array): void {
-  const work = new Float64Array(count);
+function partrans(count: number, raw: ArrayLike<number>, offset: number, out: Float64Array, work: Float64Array = new Float64Array(count)): void {
   for (let j = 0; j < count; j++) work[j] = out[offset + j] = Math.tanh(raw[offset + j]);
   for (let j = 1; j < count; j++) {
     const a = out[offset + j];
@@ -83,14 +82,94 @@ export function inverseTransform(params: ArrayLike<number>, order: SeasonalOrder
 }
 
 /**
- * R's ARIMA_transPars: the expanded polynomials φ (length p + mP) and θ (length q + mQ) of
- * (1 − φ(B))(1 − Φ(B^m)) and (1 + θ(B))(1 + Θ(B^m)), R's sign convention (y_t = Σ φ_i y_{t−i} + e_t + Σ θ_i e_{t−i}).
+ * Buffers for the many likelihood evaluations of one model order (a BFGS fit makes hundreds): the expanded
+ * polynomials, their nonzero lags and the workspace of stationaryFirstColumn and armaLikelihood, so that an
+ * evaluation allocates nothing. Each function below that takes one gives the same numbers without it.
  */
-export function expandPolynomials(params: ArrayLike<number>, order: SeasonalOrder, transform: boolean): { phi: Float64Array; theta: Float64Array } {
+export class ArmaWorkspace {
+  readonly phi: Float64Array;
+  readonly theta: Float64Array;
+  /** The ARMA coefficients after undoing the transform (regressors left out), and partrans's scratch. */
+  readonly values: Float64Array;
+  readonly transformWork: Float64Array;
+  readonly arLags: Int32Array;
+  arCount = 0;
+  readonly maLags: Int32Array;
+  maCount = 0;
+  readonly r: number;
+  readonly ph: Float64Array;
+  readonly th: Float64Array;
+  readonly psi: Float64Array;
+  readonly c: Float64Array;
+  readonly gamma: Float64Array;
+  readonly system: Float64Array;
+  readonly column: Float64Array;
+  readonly a: Float64Array;
+  readonly K: Float64Array;
+  readonly W: Float64Array;
+
+  constructor(arLength: number, maLength: number, parameters = 0) {
+    const r = Math.max(arLength, maLength + 1);
+    this.r = r;
+    this.phi = new Float64Array(arLength);
+    this.theta = new Float64Array(maLength);
+    this.values = new Float64Array(parameters);
+    this.transformWork = new Float64Array(parameters);
+    this.arLags = new Int32Array(arLength);
+    this.maLags = new Int32Array(maLength);
+    this.ph = new Float64Array(r + 1);
+    this.th = new Float64Array(r + 2);
+    this.th[0] = 1;
+    this.psi = new Float64Array(r + 1);
+    this.c = new Float64Array(r + 2);
+    this.gamma = new Float64Array(r + 2);
+    this.system = new Float64Array((arLength + 1) * (arLength + 1));
+    this.column = new Float64Array(r);
+    this.a = new Float64Array(r);
+    this.K = new Float64Array(r);
+    this.W = new Float64Array(r);
+  }
+
+  static forOrder(order: SeasonalOrder): ArmaWorkspace {
+    const { p, q, P, Q, m } = order;
+    return new ArmaWorkspace(p + m * P, q + m * Q, p + q + P + Q);
+  }
+
+  static forPolynomials(phi: Float64Array, theta: Float64Array): ArmaWorkspace {
+    const workspace = new ArmaWorkspace(phi.length, theta.length);
+    workspace.setPolynomials(phi, theta);
+    return workspace;
+  }
+
+  /** Takes given polynomials (of this workspace's lengths) and finds their nonzero lags. */
+  setPolynomials(phi: Float64Array, theta: Float64Array): void {
+    if (phi !== this.phi) this.phi.set(phi);
+    if (theta !== this.theta) this.theta.set(theta);
+    this.arCount = nonzeroLags(this.phi, this.arLags);
+    this.maCount = nonzeroLags(this.theta, this.maLags);
+    this.ph.set(this.phi);
+    this.th.set(this.theta, 1);
+  }
+
+  /** R's ARIMA_transPars into phi and theta (see expandPolynomials). */
+  expand(params: ArrayLike<number>, order: SeasonalOrder, transform: boolean): void {
+    let values: ArrayLike<number> = params;
+    if (transform && order.p + order.P > 0) {
+      const out = this.values;
+      for (let i = 0; i < out.length; i++) out[i] = params[i];
+      if (order.p > 0) partrans(order.p, params, 0, out, this.transformWork);
+      if (order.P > 0) partrans(order.P, params, order.p + order.q, out, this.transformWork);
+      values = out;
+    }
+    expandInto(values, order, this.phi, this.theta);
+    this.setPolynomials(this.phi, this.theta);
+  }
+}
+
+function expandInto(values: ArrayLike<number>, order: SeasonalOrder, phi: Float64Array, theta: Float64Array): void {
   const { p, q, P, Q, m } = order;
-  const values = transform ? undoTransform(params, order) : params;
-  const phi = new Float64Array(p + m * P);
-  const theta = new Float64Array(q + m * Q);
+  phi.fill(0);
+  theta.fill(0);
   for (let i = 0; i < p; i++) phi[i] = values[i];
   for (let i = 0; i < q; i++) theta[i] = values[p + i];
   for (let j = 0; j < P; j++) {
@@ -103,6 +182,18 @@ export function expandPolynomials(params: ArrayLike<number>, order: SeasonalOrde
     theta[(j + 1) * m - 1] += s;
     for (let i = 0; i < q; i++) theta[(j + 1) * m + i] += values[p + i] * s;
   }
+}
+
+/**
+ * R's ARIMA_transPars: the expanded polynomials φ (length p + mP) and θ (length q + mQ) of
+ * (1 − φ(B))(1 − Φ(B^m)) and (1 + θ(B))(1 + Θ(B^m)), R's sign convention (y_t = Σ φ_i y_{t−i} + e_t + Σ θ_i e_{t−i}).
+ */
+export function expandPolynomials(params: ArrayLike<number>, order: SeasonalOrder, transform: boolean): { phi: Float64Array; theta: Float64Array } {
+  const { p, q, P, Q, m } = order;
+  const values = transform ? undoTransform(params, order) : params;
+  const phi = new Float64Array(p + m * P);
+  const theta = new Float64Array(q + m * Q);
+  expandInto(values, order, phi, theta);
   return { phi, theta };
 }
 
@@ -114,10 +205,11 @@ export function differenceSeries(values: ArrayLike<number>, d: number, D: number
   return w;
 }
 
-function nonzeroLags(coefficients: Float64Array): Int32Array {
-  const lags: number[] = [];
-  for (let j = 0; j < coefficients.length; j++) if (coefficients[j] !== 0) lags.push(j);
-  return Int32Array.from(lags);
+/** Writes the lags j with coefficients[j] ≠ 0 in ascending order; returns how many. */
+function nonzeroLags(coefficients: Float64Array, lags: Int32Array): number {
+  let count = 0;
+  for (let j = 0; j < coefficients.length; j++) if (coefficients[j] !== 0) lags[count++] = j;
+  return count;
 }
 
 /**
@@ -125,20 +217,32 @@ function nonzeroLags(coefficients: Float64Array): Int32Array {
  * count, residuals from lag p + mP of w on (R's ncond = d + mD + p + mP of y). `residuals` is workspace of
  * w.length. NaN when no residual is counted.
  */
-export function conditionalSumOfSquares(w: ArrayLike<number>, phi: Float64Array, theta: Float64Array, residuals: Float64Array): number {
+export function conditionalSumOfSquares(
+  w: ArrayLike<number>,
+  residuals: Float64Array,
+  workspace: ArmaWorkspace,
+): number {
+  const { phi, theta, arLags, maLags, arCount, maCount } = workspace;
   const n = w.length;
   const p = phi.length;
   const q = theta.length;
   const start = p;
   // Seasonal polynomials are mostly zeros: only their nonzero lags are visited (the same sums).
-  const arLags = nonzeroLags(phi);
-  const maLags = nonzeroLags(theta);
   let sumSquares = 0;
-  for (let l = start; l < n; l++) {
+  // For the first q residuals only the MA lags below l − start are there; after them, every lag.
+  const full = Math.min(n, start + q);
+  for (let l = start; l < full; l++) {
     let e = w[l];
-    for (let k = 0; k < arLags.length; k++) e -= phi[arLags[k]] * w[l - arLags[k] - 1];
-    const lags = Math.min(l - start, q);
-    for (let k = 0; k < maLags.length && maLags[k] < lags; k++) e -= theta[maLags[k]] * residuals[l - maLags[k] - 1];
+    for (let k = 0; k < arCount; k++) e -= phi[arLags[k]] * w[l - arLags[k] - 1];
+    const lags = l - start;
+    for (let k = 0; k < maCount && maLags[k] < lags; k++) e -= theta[maLags[k]] * residuals[l - maLags[k] - 1];
+    residuals[l] = e;
+    sumSquares += e * e;
+  }
+  for (let l = full; l < n; l++) {
+    let e = w[l];
+    for (let k = 0; k < arCount; k++) e -= phi[arLags[k]] * w[l - arLags[k] - 1];
+    for (let k = 0; k < maCount; k++) e -= theta[maLags[k]] * residuals[l - maLags[k] - 1];
     residuals[l] = e;
     sumSquares += e * e;
   }
@@ -183,50 +287,58 @@ function solveInPlace(a: Float64Array, b: Float64Array, n: number): boolean {
  * autocovariances γ(0..r) and ψ weights (Brockwell & Davis 1991, §3.3). Null when the AR part is not
  * stationary enough for the system to be solved.
  */
-export function stationaryFirstColumn(phi: Float64Array, theta: Float64Array): Float64Array | null {
+export function stationaryFirstColumn(
+  phi: Float64Array,
+  theta: Float64Array,
+  workspace: ArmaWorkspace = ArmaWorkspace.forPolynomials(phi, theta),
+): Float64Array | null {
   const p = phi.length;
   const q = theta.length;
-  const r = Math.max(p, q + 1);
-  const ph = new Float64Array(r + 1);
-  ph.set(phi);
-  const th = new Float64Array(r + 2);
-  th[0] = 1;
-  th.set(theta, 1);
-  const psi = new Float64Array(r + 1);
+  const { r, ph, th, psi, c, gamma, arLags, arCount, maLags, maCount } = workspace;
+  // Only the nonzero lags of φ and θ enter the sums below (zeros add nothing: the same values, fewer steps).
   for (let j = 0; j <= r; j++) {
     let s = th[j];
-    for (let i = 1; i <= Math.min(j, p); i++) s += ph[i - 1] * psi[j - i];
+    for (let k = 0; k < arCount && arLags[k] < j; k++) s += ph[arLags[k]] * psi[j - arLags[k] - 1];
     psi[j] = s;
   }
   // c_k = Σ_{j=k}^{q} θ_j ψ_{j−k}: the right-hand side of γ(k) − Σ φ_j γ(k−j).
-  const c = new Float64Array(r + 2);
+  c.fill(0);
   for (let k = 0; k <= q; k++) {
-    let s = 0;
-    for (let j = k; j <= q; j++) s += th[j] * psi[j - k];
+    let s = k === 0 ? psi[0] : 0;
+    for (let i = 0; i < maCount; i++) {
+      const j = maLags[i] + 1;
+      if (j >= k) s += th[j] * psi[j - k];
+    }
     c[k] = s;
   }
-  const gamma = new Float64Array(r + 2);
   if (p > 0) {
     const size = p + 1;
-    const a = new Float64Array(size * size);
+    const a = workspace.system;
+    a.fill(0);
     for (let k = 0; k <= p; k++) {
       a[k * size + k] += 1;
-      for (let j = 1; j <= p; j++) a[k * size + Math.abs(k - j)] -= ph[j - 1];
+      for (let i = 0; i < arCount; i++) {
+        const j = arLags[i] + 1;
+        a[k * size + Math.abs(k - j)] -= ph[j - 1];
+      }
       gamma[k] = c[k];
     }
     if (!solveInPlace(a, gamma, size)) return null;
   }
   for (let k = p > 0 ? p + 1 : 0; k <= r + 1; k++) {
     let s = c[k];
-    for (let j = 1; j <= p; j++) s += ph[j - 1] * gamma[Math.abs(k - j)];
+    for (let i = 0; i < arCount; i++) {
+      const j = arLags[i] + 1;
+      s += ph[j - 1] * gamma[Math.abs(k - j)];
+    }
     gamma[k] = s;
   }
   if (!(gamma[0] > 0) || !Number.isFinite(gamma[0])) return null;
-  const column = new Float64Array(r);
+  const column = workspace.column;
   column[0] = gamma[0];
   for (let j = 1; j < r; j++) {
     let s = 0;
-    for (let k = j; k < r; k++) s += ph[k] * gamma[k + 1 - j] + th[k] * psi[k - j];
+    for (let k = j; k < r; k++) if (ph[k] !== 0 || th[k] !== 0) s += ph[k] * gamma[k + 1 - j] + th[k] * psi[k - j];
     column[j] = s;
   }
   return column;
@@ -278,54 +390,56 @@ export interface LikelihoodParts {
  * at the stationary P0, P_{t+1} − P_t has rank one, W_t M_t W_t', so each step costs O(r) instead of O(r²)
  * and gives the Kalman filter's innovations and gains exactly (to rounding).
  */
-export function armaLikelihood(w: ArrayLike<number>, phi: Float64Array, theta: Float64Array, firstColumn: Float64Array): LikelihoodParts {
+export function armaLikelihood(
+  w: ArrayLike<number>,
+  firstColumn: Float64Array,
+  workspace: ArmaWorkspace,
+): LikelihoodParts {
   const P0 = firstColumn;
   const n = w.length;
-  const arLags = nonzeroLags(phi);
+  // ph is φ padded with zeros to r + 1: the state and W updates are one pass each (adding 0 where φ has no lag).
+  const { phi, ph, r, a, K, W } = workspace;
   const p = phi.length;
-  const r = Math.max(p, theta.length + 1);
-  const a = new Float64Array(r);
+  a.fill(0);
   // K = T P Z' (unnormalised gain), W and M the rank-one factor of the covariance increment.
-  const K = new Float64Array(r);
-  const W = new Float64Array(r);
-  const TW = new Float64Array(r);
   for (let i = 0; i < r; i++) K[i] = (i < p ? phi[i] * P0[0] : 0) + (i < r - 1 ? P0[i + 1] : 0);
   let F = P0[0];
   W.set(K);
   let M = -1 / F;
+  let logF = Math.log(F);
   let sumSquares = 0;
   let sumLog = 0;
   let count = 0;
   // Once the increments are far below rounding (|M|·|W|² < 1e-18 F), F and K stay as they are.
   let steady = false;
+  const last = r - 1;
   for (let l = 0; l < n; l++) {
     const resid = w[l] - a[0];
     if (F < 1e4) {
       count++;
       sumSquares += (resid * resid) / F;
-      sumLog += Math.log(F);
+      sumLog += logF;
     }
     const scale = resid / F;
     const a0 = a[0];
-    for (let i = 0; i < r - 1; i++) a[i] = a[i + 1] + K[i] * scale;
-    a[r - 1] = K[r - 1] * scale;
-    for (let k = 0; k < arLags.length; k++) a[arLags[k]] += phi[arLags[k]] * a0;
+    for (let i = 0; i < last; i++) a[i] = a[i + 1] + K[i] * scale + ph[i] * a0;
+    a[last] = K[last] * scale + ph[last] * a0;
     if (steady) continue;
+    // W ← T W − K·W_0/F and K ← K + (T W)·M·W_0, T W being W shifted up plus φ·W_0.
     const w0 = W[0];
-    for (let i = 0; i < r - 1; i++) TW[i] = W[i + 1];
-    TW[r - 1] = 0;
-    for (let k = 0; k < arLags.length; k++) TW[arLags[k]] += phi[arLags[k]] * w0;
     const gainShare = w0 / F;
     const mw = M * w0;
     let size = 0;
     for (let i = 0; i < r; i++) {
-      const next = TW[i] - K[i] * gainShare;
+      const tw = (i < last ? W[i + 1] : 0) + ph[i] * w0;
+      const next = tw - K[i] * gainShare;
       W[i] = next;
       size += next * next;
-      K[i] += TW[i] * mw;
+      K[i] += tw * mw;
     }
     F += mw * w0;
     M -= (mw * mw) / F;
+    logF = Math.log(F);
     steady = Math.abs(M) * size < 1e-18 * F;
   }
   return { sumSquares, sumLog, count };

@@ -13,7 +13,7 @@ import { addCounts, type ConnectorContext, SourceError, type TableCounts } from 
 import type { CsvFolderSource } from './sources';
 
 /** Files are taken kind by kind in this order, so that the records a file refers to arrive before it. */
-const kindOrder: ImportKindName[] = ['items', 'suppliers', 'supplier-items', 'purchase-orders', 'receipts', 'sales-orders', 'daily-sales', 'on-hand'];
+const kindOrder: ImportKindName[] = ['items', 'events', 'suppliers', 'supplier-items', 'purchase-orders', 'receipts', 'sales-orders', 'daily-sales', 'on-hand'];
 
 export interface FileOutcome {
   file: string;

@@ -69,6 +69,10 @@ const item = z.strictObject({
   unitCost: money.default(0),
   unitPrice: money.default(0),
   active: flag.default(true),
+  /** Events on a category apply to its items; a new item without a like SKU is forecast from its category's profile. */
+  category: text.optional(),
+  /** An item whose history a new item is forecast from until its own takes over. */
+  likeSku: text.optional(),
 });
 
 const supplier = z.strictObject({
@@ -104,6 +108,31 @@ const dailySale = z.strictObject({
 });
 
 const onHand = z.strictObject({ sku: text, location: text, snapshotDate: isoDate, quantity, unit: text.optional() });
+
+/** Bounds of an expected uplift (a share of extra demand: 0.3 = 30 % more), within demand_events.expected_uplift. */
+export const MIN_UPLIFT = -1;
+export const MAX_UPLIFT = 100;
+const event = z
+  .strictObject({
+    externalId: text,
+    sku: text.optional(),
+    category: text.optional(),
+    location: text.optional(),
+    kind: z.string().trim().regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a lowercase word such as promotion or price-change'),
+    startDate: isoDate,
+    endDate: isoDate,
+    expectedUplift: numberFrom(
+      z.number().gt(MIN_UPLIFT, 'an uplift of -1 or less would leave no demand').max(MAX_UPLIFT, `an uplift above ${MAX_UPLIFT} (${MAX_UPLIFT * 100} % more)`),
+    ).optional(),
+  })
+  .superRefine((record, context) => {
+    if ((record.sku === undefined) === (record.category === undefined)) {
+      context.addIssue({ code: 'custom', path: ['sku'], message: 'name either a sku or a category, not both or neither' });
+    }
+    if (record.endDate < record.startDate) {
+      context.addIssue({ code: 'custom', path: ['endDate'], message: `end date ${record.endDate} is before start date ${record.startDate}` });
+    }
+  });
 
 const receipt = z.strictObject({ externalId: text, receivedDate: isoDate, quantity });
 const standaloneReceipt = receipt.extend({ purchaseOrder: text, purchaseOrderLine: text });
@@ -198,6 +227,7 @@ export const importKinds = {
   },
   suppliers: { tables: ['suppliers'], schema: supplier, flatten: flat('suppliers') },
   'supplier-items': { tables: ['supplier_items'], schema: supplierItem, flatten: flat('supplier_items') },
+  events: { tables: ['demand_events'], schema: event, flatten: flat('demand_events') },
   'daily-sales': { tables: ['daily_sales'], schema: dailySale, flatten: flat('daily_sales') },
   'on-hand': { tables: ['on_hand_snapshots'], schema: onHand, flatten: flat('on_hand_snapshots') },
   receipts: { tables: ['receipts'], schema: standaloneReceipt, flatten: flat('receipts') },

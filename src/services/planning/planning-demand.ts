@@ -38,8 +38,12 @@ export type PlanningDemand = Pick<PlanItemInput, 'forecastMean' | 'forecastStdDe
  * measure is what buyers are sent.
  */
 export function planningDemand(input: PlanningDemandInput): PlanningDemand {
-  const { forecast, history, leadTime } = input;
+  const { forecast, leadTime } = input;
   const notes: string[] = [];
+  // A dying item (its sales stopped: the forecast stage forecast it at zero) is not buffered on its old sales either.
+  const dying = forecast.demandClass === 'dying';
+  const history = dying ? [] : input.history;
+  if (dying) notes.push('dying: no sale for clearly longer than its usual interval; not reordered on its old rate');
   const forecastMean = forecast.mean.map((value) => Math.max(0, value));
   if (forecast.mean.some((value) => value < 0)) notes.push('negative forecast periods taken as zero demand');
   const meanDemand = forecastMean.reduce((sum, value) => sum + value, 0) / forecastMean.length;

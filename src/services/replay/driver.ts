@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import { addDays } from '../../../db/dates';
 import { ensureLocation, runBackorderEtas, runItemLevels } from '../../../db/repositories/replay';
 import { minMaxLevels, textbookOrderUpTo } from '../../../models/policy/baseline-policies';
+import { cycleServiceLevel, type ReviewOrder } from '../../../models/policy/cycle-service';
 import { normalDraw, seededRandom, type Random } from '../../../models/stats/random';
 import type { SimulatedClock } from '../../clock';
 import type { Services } from '../index';
@@ -42,7 +43,10 @@ export interface SeriesOutcome {
   seriesId: string;
   demandClass: string;
   targetCsl: number;
-  /** Share of review cycles (weeks t + L … t + L + R − 1 of the review at t) without a day of unmet demand; null without one. */
+  /**
+   * Share of replenishment cycles (from the arrival of a review's order to the arrival of the next review's:
+   * models/policy/cycle-service.ts) without a day of unmet demand; null without one.
+   */
   achievedCsl: number | null;
   /** Demand met from stock on its day / all demand; null without demand. */
   fillRate: number | null;
@@ -110,7 +114,10 @@ interface SkuState {
   backorderDays: number;
   onHandDays: number;
   orders: number;
-  shortWeeks: Set<number>;
+  /** Days with demand that stock could not meet. */
+  shortDays: Set<number>;
+  /** Arrival day of the order placed at each review, by review day. */
+  arrivalByReview: Map<number, number>;
   eta: Map<string, string>;
   /** Backordered lines filled, with the day. */
   filled: Map<string, string>;
@@ -184,7 +191,8 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
       backorderDays: 0,
       onHandDays: 0,
       orders: 0,
-      shortWeeks: new Set(),
+      shortDays: new Set(),
+      arrivalByReview: new Map(),
       eta: new Map(),
       filled: new Map(),
       weekServed: 0,
@@ -235,7 +243,9 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
       orderCount += 1;
       const order = `PO-${sku.sku}-${day}`;
       const line = `${order}-1`;
-      sku.incoming.push({ order, line, orderDate, arrivalDay: day + drawLeadTimeDays(sku.random), quantity });
+      const arrivalDay = day + drawLeadTimeDays(sku.random);
+      sku.incoming.push({ order, line, orderDate, arrivalDay, quantity });
+      sku.arrivalByReview.set(day, arrivalDay);
       sku.onOrder += quantity;
       sku.orders += 1;
       return {
@@ -347,7 +357,7 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
           const line: Backorder = { line: `SOL-${sku.sku}-${day}`, order: `SO-${sku.sku}-${day}`, date, quantity: unmet, remaining: unmet };
           sku.backorders.push(line);
           sku.backorderedUnits += unmet;
-          sku.shortWeeks.add(week);
+          sku.shortDays.add(day);
           salesOrders.push(salesOrderRecord(sku, line));
         }
         sales.push({ sku: sku.sku, location: LOCATION, salesDate: date, quantity: served, outOfStock: sku.onHand <= 1e-9 });
@@ -423,14 +433,9 @@ async function approveAndPull(services: Services, runId: number, after: [string,
 
 function outcomeOf(sku: SkuState, options: ReplayDriverOptions, weeks: number, endDate: string): SeriesOutcome {
   const { warmupWeeks: warmup, leadTimeWeeks: L, reviewPeriodWeeks: R } = options;
-  let cycles = 0;
-  let served = 0;
-  for (let review = warmup; review + L + R - 1 < weeks; review += R) {
-    cycles += 1;
-    let short = false;
-    for (let week = review + L; week < review + L + R; week++) short ||= sku.shortWeeks.has(week);
-    if (!short) served += 1;
-  }
+  const reviews: ReviewOrder[] = [];
+  for (let review = warmup; review < weeks; review += R) reviews.push({ reviewDay: 7 * review, arrivalDay: sku.arrivalByReview.get(7 * review) ?? null });
+  const cycles = cycleServiceLevel(reviews, sku.shortDays, { nominalLeadTimeDays: 7 * (L + options.latenessWeeks), reviewPeriodDays: 7 * R, lastDay: 7 * weeks - 1 });
   let etaLines = 0;
   let etaMet = 0;
   for (const [line, eta] of sku.eta) {
@@ -446,7 +451,7 @@ function outcomeOf(sku: SkuState, options: ReplayDriverOptions, weeks: number, e
     seriesId: sku.id,
     demandClass: sku.demandClass,
     targetCsl: options.serviceLevel,
-    achievedCsl: cycles === 0 ? null : served / cycles,
+    achievedCsl: cycles.level,
     fillRate: sku.demand === 0 ? null : sku.servedFromStock / sku.demand,
     avgOnHand,
     avgOnHandValue: avgOnHand * UNIT_COST,

@@ -136,9 +136,7 @@ export function explanationSections(explanation: Explanation, supplierNames: Rea
     'error-quantile-cycle':
       errorQuantile === null || leadTimeBuffer === null
         ? undefined
-        : errorQuantile >= 0
-          ? `√(error quantile² + lead-time buffer²): √(${format.precise(errorQuantile)}² + ${format.precise(leadTimeBuffer)}²)`
-          : `error quantile + lead-time buffer: ${format.precise(errorQuantile)} + ${format.precise(leadTimeBuffer)}`,
+        : `error quantile + lead-time buffer: ${format.precise(errorQuantile)} + ${format.precise(leadTimeBuffer)}`,
     'samples-quantile': `sample quantile − sample mean: ${q('sampleQuantile')} − ${q('sampleMean')}`,
     none: 'no demand or lead-time uncertainty',
   };
@@ -147,7 +145,11 @@ export function explanationSections(explanation: Explanation, supplierNames: Rea
     fact('How the safety stock is set', method ? safetyStockMethods[method as PlanExplanation['safetyStockMethod']] ?? method : null),
     fact('Safety factor', format.precise(n('safetyFactor')), method === 'normal-fill-rate' ? 'from the normal loss function at the fill-rate target' : 'standard deviations of the normal curve at the service target'),
     fact('Error quantile at the service level', format.precise(errorQuantile), 'of the forecast\'s past errors over the protection interval'),
-    fact('Lead-time buffer', format.precise(leadTimeBuffer), `safety factor × demand per ${period} × lead-time spread: ${q('safetyFactor')} × ${q('meanDemandPerPeriod')} × ${q('leadTimeStdDevPeriods')}`),
+    fact(
+      'Lead-time buffer',
+      format.precise(leadTimeBuffer),
+      `what a lead time varying by ${q('leadTimeStdDevPeriods')} ${period}s adds at the service level: the quantile of the past errors plus demand per ${period} × that spread (${q('meanDemandPerPeriod')} × ${q('leadTimeStdDevPeriods')}) as a normal, less the error quantile`,
+    ),
     fact('Sample quantile', q('sampleQuantile'), n('sampleCount') === null ? undefined : `of ${q('sampleCount')} simulated demands over the protection interval`),
     fact('Sample mean', q('sampleMean')),
     fact('Safety stock', q('safetyStock'), method ? safetyStockFormula[method] : undefined),

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { replaceChunkForecasts, type ForecastFitRow, type ForecastRow } from '../../../db/repositories/forecasts';
 import { draftPurchaseOrdersForRun } from '../../../db/repositories/planning';
 import { addDays } from '../../../db/dates';
-import type { ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
+import { protectionErrorsAt, type ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
+import { errorPlusNormalQuantile } from '../../../models/policy/safety-stock';
 import { normalQuantile } from '../../../models/stats/normal';
 import { createPlanStage } from '../../../src/services/plan-stage';
 import { openTestDb, type TestDb, testEngines } from '../../helpers/database';
@@ -299,12 +300,14 @@ describe.each(testEngines())('plan stage on a hand-made catalogue on %s', (engin
     const nextRunId = await runWithForecasts(testDb.db, { 1: summary });
     await stage()(nextRunId, AS_OF);
 
-    // H = L + R = 2 + 1 = 3 weeks: q = 10 halfway between 8 and 12; σ_L = 0.5 week × 10/week → z(0.98)·5 in quadrature.
-    const safetyStock = Math.hypot(10, zA * 5);
+    // H = L + R = 2 + 1 = 3 weeks: q = 10 halfway between 8 and 12; σ_L = 0.5 week × 10/week: the 98 % quantile of the
+    // 3-week error plus 5·Z.
+    const safetyStock = errorPlusNormalQuantile(protectionErrorsAt(summary, 3), 5, 0.98);
     const recommendation = (await recommendationsOf(testDb.db, nextRunId)).get(1)!;
     expect(recommendation.explanation).toMatchObject({ safetyStockMethod: 'error-quantile-cycle', demandStdDevSource: 'protection-errors' });
     expect(recommendation.explanation.protectionErrors).toMatchObject({ horizonPeriods: 3, scale: 'absolute', errorQuantile: 10, extrapolated: false });
-    expect(recommendation.explanation.safetyStock).toBeCloseTo(safetyStock, 9);
+    // The summary went through forecast_fits as real (4-byte) values: 1e-6 of them.
+    expect(recommendation.explanation.safetyStock).toBeCloseTo(safetyStock, 5);
     // IP = 12 + 5 + 20 − 2 = 35 < S = 30 + 14.33: still an order (48 after MOQ and case). Stock: 10, + 25 on day 4 →
     // 35 units last 24.5 days ≥ L + R = 21: normal, where the projection without arrival dates said critical (day 7).
     expect(recommendation).toMatchObject({ quantity: 48, urgency: 'normal', projected_stockout_date: '2024-07-25' });

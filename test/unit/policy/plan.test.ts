@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import type { ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
+import { protectionErrorsAt, type ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
 import { addDays } from '../../../models/policy/dates';
 import { planItem, type PlanItemInput } from '../../../models/policy/plan';
-import { safetyFactorForFillRate } from '../../../models/policy/safety-stock';
+import { errorPlusNormalQuantile, safetyFactorForFillRate } from '../../../models/policy/safety-stock';
 
 /*
  * End-to-end goldens run textbook examples through planItem (pages not checked against a printed copy):
@@ -299,11 +299,13 @@ describe('planItem with the forecast\'s errors over the protection interval (pro
     expect(explanation.safetyFactor).toBeCloseTo(1.2815515655446004, 12);
   });
 
-  it('adds lead-time variability in quadrature: σ_L = 1 week, d = 2,500 → √(1500² + (1.28155·2500)²) = 3,537.6', () => {
+  it('adds lead-time variability as a normal 2,500·Z (σ_L = 1 week, d = 2,500) to the 6-week error: its 90 % quantile, between the larger alone and the sum', () => {
     const { policy, explanation } = planItem(baseInput({ protectionErrors: absolute, leadTime: { meanDays: 14, stdDevDays: 7 } }));
-    const leadTimeBuffer = 1.2815515655446004 * 2500;
-    expect(explanation.protectionErrors!.leadTimeBuffer).toBeCloseTo(leadTimeBuffer, 9);
-    expect(policy.safetyStock).toBeCloseTo(Math.hypot(1500, leadTimeBuffer), 9);
+    expect(policy.safetyStock).toBeCloseTo(errorPlusNormalQuantile(protectionErrorsAt(absolute, 6), 2500, 0.9), 9);
+    expect(policy.safetyStock).toBeGreaterThan(1.2815515655446004 * 2500);
+    expect(policy.safetyStock).toBeLessThan(1500 + 1.2815515655446004 * 2500);
+    expect(explanation.protectionErrors!.leadTimeBuffer).toBeCloseTo(policy.safetyStock - 1500, 9);
+    // σ over the protection interval still adds variances: √(1200² + 2500²).
     expect(explanation.demandStdDevOverProtection).toBeCloseTo(Math.hypot(1200, 2500), 9);
   });
 

@@ -85,7 +85,7 @@ describe('the explanation as the buyers’ page lays it out', () => {
     });
   });
 
-  it('writes the error-quantile safety stock as √(quantile² + lead-time buffer²), or their sum when the quantile is negative', () => {
+  it('writes the error-quantile safety stock as the error quantile plus what the lead-time spread adds to it', () => {
     const withErrors = (errorQuantile: number, safetyStock: number) =>
       explanationSections(
         {
@@ -96,9 +96,9 @@ describe('the explanation as the buyers’ page lays it out', () => {
         },
         names,
       );
-    expect(factOf(withErrors(30, 30.27), 'Safety stock', 'Safety stock').formula).toBe('√(error quantile² + lead-time buffer²): √(30² + 4²)');
+    expect(factOf(withErrors(30, 34), 'Safety stock', 'Safety stock').formula).toBe('error quantile + lead-time buffer: 30 + 4');
     expect(factOf(withErrors(-3, 1), 'Safety stock', 'Safety stock').formula).toBe('error quantile + lead-time buffer: -3 + 4');
-    expect(factOf(withErrors(30, 30.27), 'Demand', 'Forecast error over the protection interval').value).toBe('20');
+    expect(factOf(withErrors(30, 34), 'Demand', 'Forecast error over the protection interval').value).toBe('20');
   });
 
   it('leaves out what a sparse explanation does not carry, and lists the notes', () => {
