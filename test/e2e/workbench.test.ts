@@ -138,6 +138,9 @@ describeWithBrowser('the buyers’ workbench in chromium', () => {
     ] as const) {
       await page.getByRole('tab', { name: tab }).click();
       await page.locator(ready).waitFor();
+      // Nothing out of sight: the view's table fits its box (at 800 px each row is a card).
+      const overflow = await page.locator(ready).evaluate((table) => table.closest('.table-wrap')!.scrollWidth - table.closest('.table-wrap')!.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
       await expectAccessible(page);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${tab.toLowerCase().replace(' ', '-')}-${width}.png`) });
     }
