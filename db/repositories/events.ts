@@ -87,9 +87,17 @@ export async function itemLineage(db: Db, itemIds: number[]): Promise<ItemLineag
   })) as ItemLineage[];
 }
 
-/** The active items of the given categories, by category. */
-export async function activeItemsOfCategories(db: Db, categories: string[]): Promise<Array<{ itemId: number; category: string }>> {
+/**
+ * Up to `perCategory` active items of each given category (the lowest ids: a category profile needs a sample, not
+ * every item, and a chunk's reads stay bounded however large the category).
+ */
+export async function activeItemsOfCategories(db: Db, categories: string[], perCategory: number): Promise<Array<{ itemId: number; category: string }>> {
   if (categories.length === 0) return [];
-  const { rows } = await db.raw(`select id, category from items where active and category = any(?::text[]) order by id`, [categories]);
+  const { rows } = await db.raw(
+    `select id, category from (
+       select id, category, row_number() over (partition by category order by id) as rank from items where active and category = any(?::text[])
+     ) ranked where rank <= ? order by id`,
+    [categories, perCategory],
+  );
   return rows.map((row: { id: number; category: string }) => ({ itemId: row.id, category: row.category }));
 }

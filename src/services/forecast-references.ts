@@ -4,9 +4,13 @@ import { weeklySales, type WeeklySeries } from '../../db/repositories/sales';
 import { categoryProfile, NEW_ITEM_PERIODS } from '../../models/forecast/lifecycle';
 import { selectionKey, type SeriesReference, weeklyDemand } from './forecast-series';
 
+/** Items a category profile is averaged over, at most: enough for a mean weekly shape, bounded per chunk. */
+const PROFILE_ITEMS_PER_CATEGORY = 200;
+
 /**
  * References for the chunk's new items, by selectionKey: the like item's weekly demand at the same location, else
- * the profile of the item's category there (its other items with at least NEW_ITEM_PERIODS weeks of sales), each
+ * the profile of the item's category there (up to PROFILE_ITEMS_PER_CATEGORY of its items, those with at least
+ * NEW_ITEM_PERIODS weeks of sales), each
  * aligned with the history window (NaN before a first sale). Two more queries at most, only when the chunk has new
  * items with a like SKU or a category.
  */
@@ -23,7 +27,7 @@ export async function chunkReferences(db: Knex, series: WeeklySeries[], window: 
 
   const likeIds = [...new Set([...lineage.values()].flatMap((row) => (row.likeItemId === null ? [] : [row.likeItemId])))];
   const categories = [...new Set([...lineage.values()].flatMap((row) => (row.category === null ? [] : [row.category])))];
-  const peers = await activeItemsOfCategories(db, categories);
+  const peers = await activeItemsOfCategories(db, categories, PROFILE_ITEMS_PER_CATEGORY);
   const categoryOf = new Map(peers.map((peer) => [peer.itemId, peer.category]));
   const sales = await weeklySales(db, [...new Set([...likeIds, ...peers.map((peer) => peer.itemId)])], { endDate: window.asOfDate, weeks: window.historyWeeks });
   const aligned = (one: WeeklySeries) => {
