@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * A command's flags, named by `options` (no positionals, unknown flags refused), validated by `schema`. Throws an
@@ -18,3 +18,26 @@ export function parseCommandFlags<Schema extends z.ZodType>(
 
 /** parseArgs options for flags that all take a value. */
 export const stringFlags = (names: string[]): Record<string, { type: 'string' }> => Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]));
+
+/** A flag holding a whole number ≥ minimum. */
+export const wholeNumberFlag = (flag: string, minimum: number) =>
+  z
+    .string({ error: `${flag} is required` })
+    .regex(/^\d+$/, `${flag} must be a whole number ≥ ${minimum}`)
+    .transform(Number)
+    .refine((n) => n >= minimum, `${flag} must be a whole number ≥ ${minimum}`);
+
+/** A flag holding a decimal number ≥ 0. */
+export const decimalFlag = (flag: string) =>
+  z
+    .string()
+    .regex(/^\d*\.?\d+$/, `${flag} must be a number ≥ 0`)
+    .transform(Number);
+
+/** --service-level as a share (0.95) or a percentage (95): both say 95 %. */
+export const serviceLevelFlag = z
+  .string({ error: '--service-level is required' })
+  .regex(/^\d*\.?\d+$/, '--service-level must be a number such as 0.95 or 95')
+  .transform(Number)
+  .transform((level) => (level > 1 ? level / 100 : level))
+  .refine((level) => level > 0 && level < 1, '--service-level must be in (0, 1), or a percentage in (1, 100)');

@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseCommandFlags, stringFlags } from './flags';
+import { decimalFlag, parseCommandFlags, serviceLevelFlag, stringFlags, wholeNumberFlag } from './flags';
 import type { SeriesOutcome } from '../services/replay/driver';
 import { runReplay } from '../services/replay/run-replay';
 import { replayReport } from '../services/replay/report';
@@ -26,41 +26,24 @@ import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomical
 export const replayUsage =
   'usage: replen replay --input FILE --output FILE --summary FILE [--report FILE] --service-level P --lead-time L [--lead-time-sd S] [--lateness W] [--review-period R] [--warmup W] [--moq Q] [--multiple M] [--max-order Q] [--service-measure cycle|fill-rate] [--policy replen|textbook|minmax] [--seed N]';
 
-const decimal = (flag: string) =>
-  z
-    .string()
-    .regex(/^\d*\.?\d+$/, `${flag} must be a number ≥ 0`)
-    .transform(Number);
-const wholeNumber = (flag: string, minimum: number) =>
-  z
-    .string({ error: `${flag} is required` })
-    .regex(/^\d+$/, `${flag} must be a whole number ≥ ${minimum}`)
-    .transform(Number)
-    .refine((n) => n >= minimum, `${flag} must be a whole number ≥ ${minimum}`);
-
 const flagsSchema = z
   .object({
     input: z.string({ error: '--input is required' }).min(1, '--input is required'),
     output: z.string({ error: '--output is required' }).min(1, '--output is required'),
     summary: z.string({ error: '--summary is required' }).min(1, '--summary is required'),
     report: z.string().min(1, '--report needs a file name').optional(),
-    'service-level': z
-      .string({ error: '--service-level is required' })
-      .regex(/^\d*\.?\d+$/, '--service-level must be a number such as 0.95 or 95')
-      .transform(Number)
-      .transform((level) => (level > 1 ? level / 100 : level))
-      .refine((level) => level > 0 && level < 1, '--service-level must be in (0, 1), or a percentage in (1, 100)'),
-    'lead-time': wholeNumber('--lead-time', 1).refine((n) => n <= 52, '--lead-time is in weeks: at most 52'),
-    'lead-time-sd': decimal('--lead-time-sd').default(0),
-    lateness: decimal('--lateness').default(0),
-    'review-period': wholeNumber('--review-period', 1).refine((n) => n <= 52, '--review-period is in weeks: at most 52').default(1),
-    warmup: wholeNumber('--warmup', 8).default(52),
-    moq: decimal('--moq').refine((n) => n > 0, '--moq must be > 0').default(1),
-    multiple: decimal('--multiple').refine((n) => n > 0, '--multiple must be > 0').default(1),
-    'max-order': decimal('--max-order').refine((n) => n > 0, '--max-order must be > 0').optional(),
+    'service-level': serviceLevelFlag,
+    'lead-time': wholeNumberFlag('--lead-time', 1).refine((n) => n <= 52, '--lead-time is in weeks: at most 52'),
+    'lead-time-sd': decimalFlag('--lead-time-sd').default(0),
+    lateness: decimalFlag('--lateness').default(0),
+    'review-period': wholeNumberFlag('--review-period', 1).refine((n) => n <= 52, '--review-period is in weeks: at most 52').default(1),
+    warmup: wholeNumberFlag('--warmup', 8).default(52),
+    moq: decimalFlag('--moq').refine((n) => n > 0, '--moq must be > 0').default(1),
+    multiple: decimalFlag('--multiple').refine((n) => n > 0, '--multiple must be > 0').default(1),
+    'max-order': decimalFlag('--max-order').refine((n) => n > 0, '--max-order must be > 0').optional(),
     'service-measure': z.enum(['cycle', 'fill-rate'], { error: '--service-measure must be cycle or fill-rate' }).default('cycle'),
     policy: z.enum(['replen', 'textbook', 'minmax'], { error: '--policy must be replen, textbook or minmax' }).default('replen'),
-    seed: wholeNumber('--seed', 0).default(1),
+    seed: wholeNumberFlag('--seed', 0).default(1),
   })
   .refine(
     (flags) => flags['max-order'] === undefined || Math.floor(flags['max-order'] / flags.multiple + 1e-9) * flags.multiple >= flags.moq,

@@ -10,7 +10,7 @@
  * Exit codes: 0 done; 2 bad flags or bad input (message on stderr, naming the line or the series); 1 anything unexpected.
  */
 import { z } from 'zod';
-import { parseCommandFlags, stringFlags } from './flags';
+import { decimalFlag, parseCommandFlags, serviceLevelFlag, stringFlags, wholeNumberFlag } from './flags';
 import { backtestSeries } from '../services/replay/backtest';
 import { csvField } from '../csv-field';
 import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
@@ -18,34 +18,17 @@ import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomical
 export const simulateUsage =
   'usage: replen simulate --input FILE --output FILE --lead-time L --review-period R --service-level P [--season-length M] [--lead-time-sd S] [--warmup W] [--seed N]';
 
-const wholeNumber = (flag: string, minimum: number) =>
-  z
-    .string({ error: `${flag} is required` })
-    .regex(/^\d+$/, `${flag} must be a whole number ≥ ${minimum}`)
-    .transform(Number)
-    .refine((n) => n >= minimum, `${flag} must be a whole number ≥ ${minimum}`);
-
 const flagsSchema = z
   .object({
     input: z.string({ error: '--input is required' }).min(1, '--input is required'),
     output: z.string({ error: '--output is required' }).min(1, '--output is required'),
-    'lead-time': wholeNumber('--lead-time', 0),
-    'review-period': wholeNumber('--review-period', 1),
-    // A share (0.95) or a percentage (95): both say 95 %.
-    'service-level': z
-      .string({ error: '--service-level is required' })
-      .regex(/^\d*\.?\d+$/, '--service-level must be a number such as 0.95 or 95')
-      .transform(Number)
-      .transform((level) => (level > 1 ? level / 100 : level))
-      .refine((level) => level > 0 && level < 1, '--service-level must be in (0, 1), or a percentage in (1, 100)'),
-    'season-length': wholeNumber('--season-length', 1).default(1),
-    'lead-time-sd': z
-      .string()
-      .regex(/^\d*\.?\d+$/, '--lead-time-sd must be a number ≥ 0')
-      .transform(Number)
-      .default(0),
-    warmup: wholeNumber('--warmup', 1).optional(),
-    seed: wholeNumber('--seed', 0).default(1),
+    'lead-time': wholeNumberFlag('--lead-time', 0),
+    'review-period': wholeNumberFlag('--review-period', 1),
+    'service-level': serviceLevelFlag,
+    'season-length': wholeNumberFlag('--season-length', 1).default(1),
+    'lead-time-sd': decimalFlag('--lead-time-sd').default(0),
+    warmup: wholeNumberFlag('--warmup', 1).optional(),
+    seed: wholeNumberFlag('--seed', 0).default(1),
   })
   .refine((flags) => flags['lead-time-sd'] === 0 || flags['lead-time'] >= 1, '--lead-time-sd needs --lead-time ≥ 1');
 
