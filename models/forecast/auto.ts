@@ -427,7 +427,7 @@ function unadjustedSmoothForecast(
     ...etsOf(...parts),
     lower: levels.map((_, i) => combineValues(parts.map((p) => p.lower[i]), combine)),
     upper: levels.map((_, i) => combineValues(parts.map((p) => p.upper[i]), combine)),
-    // ARIMA has no in-sample one-step forecasts for p + q > 0 (NaN): combine those that exist.
+    // A member without a one-step forecast at some step (NaN) leaves it to the others.
     fitted: combineValues(parts.map((p) => p.fitted), (v) => {
       const known = v.filter(Number.isFinite);
       return known.length ? combine(known) : NaN;
