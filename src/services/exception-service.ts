@@ -24,7 +24,7 @@ export function createExceptionService(db: Knex): ExceptionService {
     },
     async acknowledge(id, actor) {
       const acknowledged = await acknowledgeException(db, id, actor);
-      if (!acknowledged) throw new NotFoundError(`no unresolved exception ${id}`);
+      if (!acknowledged) throw new NotFoundError(`unresolved exception ${id}`);
       return acknowledged;
     },
     openByKind: () => countOpenExceptionsByKind(db),
