@@ -1,4 +1,5 @@
 import type { ForecastFitRow, ForecastRow, ModelSelection } from '../../db/repositories/forecasts';
+import type { PlanError } from '../../db/repositories/plan-errors';
 import type { WeeklySeries } from '../../db/repositories/sales';
 import { addDays, dayNumber } from '../../db/dates';
 import { cleanedForecast, type CleanedForecast } from '../../models/forecast/cleaned-forecast';
@@ -52,6 +53,8 @@ export const selectionKey = (itemId: number, locationId: number) => `${itemId}:$
 export interface SeriesForecastRows {
   forecasts: ForecastRow[];
   fits: ForecastFitRow[];
+  /** The series whose forecast threw (forecastSeries): the stage records them as the run's errors and goes on without them. */
+  errors?: PlanError[];
 }
 
 /**
@@ -59,9 +62,24 @@ export interface SeriesForecastRows {
  * choice per weekly series, as the rows the forecast repository writes.
  */
 export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOptions): SeriesForecastRows {
-  const rows: SeriesForecastRows = { forecasts: [], fits: [] };
-  for (const series of list) appendSeriesForecast(rows, series, options);
+  const rows: SeriesForecastRows = { forecasts: [], fits: [], errors: [] };
+  for (const series of list) appendSeriesForecastOrError(rows, series, options);
   return rows;
+}
+
+/**
+ * appendSeriesForecast, except that a series whose forecast throws leaves no rows and is listed in `rows.errors` with
+ * the reason: one bad SKU never fails a run's chunk.
+ */
+export function appendSeriesForecastOrError(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
+  const [forecasts, fits] = [rows.forecasts.length, rows.fits.length];
+  try {
+    appendSeriesForecast(rows, series, options);
+  } catch (error) {
+    rows.forecasts.length = forecasts;
+    rows.fits.length = fits;
+    (rows.errors ??= []).push({ itemId: series.itemId, locationId: series.locationId, reason: `forecast failed: ${(error as Error).message}` });
+  }
 }
 
 /**

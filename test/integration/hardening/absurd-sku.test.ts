@@ -49,7 +49,7 @@ describe.each(testEngines())('a run with one absurd SKU on %s', (engine) => {
       expect(shown.body.status).toBe('succeeded');
       expect(shown.body.counts.planErrors).toBe(1);
       expect(shown.body.planErrors).toEqual([
-        { itemId: absurd.item_id, sku: absurd.sku, locationId: absurd.location_id, locationCode: absurd.code, reason: expect.stringMatching(/^recommended quantity [\d.e+]+ is outside what a recommendation holds/) },
+        { itemId: absurd.item_id, sku: absurd.sku, locationId: absurd.location_id, locationCode: absurd.code, reason: expect.stringMatching(/^recommended quantity [\d.e+]+ is outside what a recommendation holds/), stage: 'plan' },
       ]);
       // Every other forecast series has its policy; the absurd pair has none, and no recommendation.
       expect(counts.plannedItems).toBe(shown.body.counts.forecastedSeries - 1);
