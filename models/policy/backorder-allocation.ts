@@ -262,10 +262,11 @@ export function latenessFromLeadTime(leadTime: {
 }
 
 /**
- * A whole-day quantile may fall short of its share by this much probability: a delay whose median is exactly 7 days
- * stays 7 when the order is weeks from due (knowing it has not come yet moves the median by minutes, not a day).
+ * Slack, in days, before a quantile rounds up to the next day: deliveries come in working hours, so a quantile a couple
+ * of hours into a day is the day before (a supplier on time on average whose order is two weeks from due and has not
+ * come early keeps its promise date, though its median has moved past it by two hours).
  */
-const QUANTILE_TOLERANCE = 1e-3;
+const DAY_SLACK = 0.1;
 /** Beyond this many standard deviations overdue Φ(−α) loses its precision (1 + erf cancels): the tail's asymptote takes over. */
 const FAR_TAIL_Z = 7;
 
@@ -298,9 +299,9 @@ function farTailExcess(alpha: number, q: number): number {
   return u;
 }
 
-/** The whole days a q-quantile delay takes: rounded up (a day late is a day), within QUANTILE_TOLERANCE of probability. */
+/** The whole days a q-quantile delay takes: rounded up (a day late is a day), DAY_SLACK aside. */
 function delayDays(delay: Delay, q: number, exceedsDays: number | null): number {
-  return Math.ceil(delayQuantile(delay, q - QUANTILE_TOLERANCE, exceedsDays) - 1e-9);
+  return Math.ceil(delayQuantile(delay, q, exceedsDays) - DAY_SLACK);
 }
 
 export interface ArrivalEstimate {

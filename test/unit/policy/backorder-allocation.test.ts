@@ -210,25 +210,25 @@ describe('honest arrival dates', () => {
   });
 
   // As of 11-27 (first available day 11-28), promised 12-01: the order has not come 4 days before its promise, a = −4.
-  // Quantiles are taken at q − 0.001 (0.499 and 0.899), then rounded up to whole days.
+  // Quantiles are rounded up to whole days, a tenth of a day's slack aside (2.08 is 3 days, 2.05 is 2).
   const base = { promisedDate: '2026-12-01', expectedDate: null, orderDate: '2026-11-01', lateness, leadTime: null, earliestDate: '2026-11-28', lateCaseQuantile: 0.9 };
 
   it('moves the promise by the lateness of the deliveries not come by the as-of date, rounded up to whole days', () => {
-    // cq(3.5, 4, .499, −4) = 3.6427 → 4 days: 12-05; cq(3.5, 4, .899, −4) = 8.6737 → 9 days: 12-10.
+    // cq(3.5, 4, .5, −4) = 3.6524 → 4 days: 12-05; cq(3.5, 4, .9, −4) = 8.6963 → 9 days: 12-10.
     expect(purchaseOrderArrival(base)).toEqual({ arrivalDate: '2026-12-05', lateCaseArrivalDate: '2026-12-10', basis: 'promised' });
   });
 
   it('dates an order due tomorrow later than its promise when the supplier is on time only on average', () => {
     // Lateness N(0, 3.5²), promised 11-28, not come by 11-27: a = −1. Unconditioned the ETA would be the promise and the
     // late case + ceil(4.49) = 5 days; but half the on-average deliveries that were early have not happened:
-    // cq(0, 3.5, .499, −1) = 1.7669 → 2 days: 11-30; cq(0, 3.5, .899, −1) = 5.3878 → 6 days: 12-04.
+    // cq(0, 3.5, .5, −1) = 1.7730 → 2 days: 11-30; cq(0, 3.5, .9, −1) = 5.4054 → 6 days: 12-04.
     const onAverage = { ...base, promisedDate: '2026-11-28', lateness: { meanDays: 0, stdDevDays: 3.5 } };
     expect(purchaseOrderArrival(onAverage)).toEqual({ arrivalDate: '2026-11-30', lateCaseArrivalDate: '2026-12-04', basis: 'promised' });
   });
 
   it('dates an overdue order by how late such orders still come, not tomorrow', () => {
-    // Promised 11-10, not come by 11-27: a = 17, α = (17 − 3.5) / 4 = 3.375. cq(3.5, 4, .499, 17) = 17.7429 → 18 days:
-    // 11-28; cq(3.5, 4, .899, 17) = 19.3451 → 20 days: 11-30 (it was 11-28 for both: tomorrow).
+    // Promised 11-10, not come by 11-27: a = 17, α = (17 − 3.5) / 4 = 3.375. cq(3.5, 4, .5, 17) = 17.7450 → 18 days:
+    // 11-28; cq(3.5, 4, .9, 17) = 19.3546 → 20 days: 11-30 (it was 11-28 for both: tomorrow).
     expect(purchaseOrderArrival({ ...base, promisedDate: '2026-11-10' })).toEqual({ arrivalDate: '2026-11-28', lateCaseArrivalDate: '2026-11-30', basis: 'promised' });
   });
 
@@ -238,22 +238,22 @@ describe('honest arrival dates', () => {
   });
 
   it('never dates an order before its promise, even for a supplier that is usually early', () => {
-    // Lateness N(−2, 2.5²), a = −4: cq(−2, 2.5, .499, −4) = −1.3333 → 0 days (not before the promise): 12-01;
-    // cq(−2, 2.5, .899, −4) = 1.5194 → 2 days: 12-03.
+    // Lateness N(−2, 2.5²), a = −4: cq(−2, 2.5, .5, −4) = −1.3282 → 0 days (not before the promise): 12-01;
+    // cq(−2, 2.5, .9, −4) = 1.5327 → 2 days: 12-03.
     expect(purchaseOrderArrival({ ...base, lateness: { meanDays: -2, stdDevDays: 2.5 } })).toEqual({ arrivalDate: '2026-12-01', lateCaseArrivalDate: '2026-12-03', basis: 'promised' });
   });
 
   it('uses the order date + learned lead time without any date, and gives up without a lead time', () => {
     // Ordered 11-01, not come by 11-19 (first day 11-20): a = 18 days; lead time N(20.2, 4.5²):
-    // cq(20.2, 4.5, .499, 18) = 22.0015 → 23 days: 11-24; cq(20.2, 4.5, .899, 18) = 26.8598 → 27 days: 11-28.
+    // cq(20.2, 4.5, .5, 18) = 22.0099 → 22 days (within the slack): 11-23; cq(20.2, 4.5, .9, 18) = 26.8831 → 27 days: 11-28.
     const undated = { ...base, promisedDate: null, earliestDate: '2026-11-20' };
-    expect(purchaseOrderArrival({ ...undated, leadTime: { meanDays: 20.2, stdDevDays: 4.5 } })).toEqual({ arrivalDate: '2026-11-24', lateCaseArrivalDate: '2026-11-28', basis: 'lead-time' });
+    expect(purchaseOrderArrival({ ...undated, leadTime: { meanDays: 20.2, stdDevDays: 4.5 } })).toEqual({ arrivalDate: '2026-11-23', lateCaseArrivalDate: '2026-11-28', basis: 'lead-time' });
     expect(purchaseOrderArrival(undated)).toBeNull();
   });
 
   it('dates an approved recommendation at the first order day + its learned lead time', () => {
-    // Not ordered yet, nothing to condition on: qnorm(.499, 13.2, 3.7) = 13.1907 → 14 days: 12-12; qnorm(.899, 13.2, 3.7)
-    // = 17.9207 → 18 days: 12-16.
+    // Not ordered yet, nothing to condition on: the median 13.2 → 14 days: 12-12; qnorm(.9, 13.2, 3.7) = 17.9417 → 18
+    // days: 12-16.
     expect(recommendationArrival('2026-11-28', { meanDays: 13.2, stdDevDays: 3.7 }, 0.9)).toEqual({ arrivalDate: '2026-12-12', lateCaseArrivalDate: '2026-12-16', basis: 'lead-time' });
   });
 
