@@ -381,7 +381,7 @@ function smoothForecast(
   const fixed = { ...choices };
   const pointForecast = (train: number[], steps: number) => uncalibratedSmoothForecast(candidate, train, seasonLength, steps, [], components, { ...fixed }).mean;
   const minimumTrain = Math.max(minimumTrainLength, (seasonLength <= longestEtsSeason ? minimumTrainSeasons * seasonLength : 0) + 1);
-  return calibrateIntervals(y, forecast, pointForecast, { origins: calibrationOrigins, minimumTrain });
+  return calibrateIntervals(y, forecast, pointForecast, { origins: calibrationOrigins, minimumTrain, seasonLength });
 }
 
 function uncalibratedSmoothForecast(
