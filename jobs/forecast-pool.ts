@@ -2,17 +2,17 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WeeklySeries } from '../db/repositories/sales';
 import type { SeriesForecaster } from '../src/services/forecast-stage';
-import type { SeriesForecastOptions, SeriesForecastRows } from '../src/services/forecast-series';
+import type { ChunkForecastRows, SeriesForecastOptions } from '../src/services/forecast-series';
 
 export interface ForecastTask {
   series: WeeklySeries[];
   options: SeriesForecastOptions;
 }
-export type ForecastReply = { rows: SeriesForecastRows } | { error: string };
+export type ForecastReply = { rows: ChunkForecastRows } | { error: string };
 
 interface Pending {
   task: ForecastTask;
-  resolve: (rows: SeriesForecastRows) => void;
+  resolve: (rows: ChunkForecastRows) => void;
   reject: (error: Error) => void;
 }
 
@@ -31,7 +31,7 @@ export class ForecastPool implements SeriesForecaster {
     if (!Number.isInteger(size) || size < 1) throw new Error(`ForecastPool: size must be a positive integer, got ${size}`);
   }
 
-  forecast(series: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows> {
+  forecast(series: WeeklySeries[], options: SeriesForecastOptions): Promise<ChunkForecastRows> {
     return new Promise((resolve, reject) => {
       this.queued.push({ task: { series, options }, resolve, reject });
       this.dispatch();

@@ -29,6 +29,7 @@ import * as demandEvents from './20261202_090_demand_events';
 import * as forecastOverrides from './20261202_091_forecast_overrides';
 import * as lineShippedDate from './20261202_100_line_shipped_date';
 import * as maxOrderQuantity from './20261202_101_max_order_quantity';
+import * as planErrorStages from './20261202_250_plan_error_stages';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -66,4 +67,5 @@ export const migrations: Migration[] = [
   { name: '20261202_091_forecast_overrides', ...forecastOverrides },
   { name: '20261202_100_line_shipped_date', ...lineShippedDate },
   { name: '20261202_101_max_order_quantity', ...maxOrderQuantity },
+  { name: '20261202_250_plan_error_stages', ...planErrorStages },
 ];

@@ -11,15 +11,24 @@ export interface ListedPlanError extends PlanError {
   locationCode: string;
 }
 
-/** Replaces the plan errors of a run's chunk of items with `errors` (a retried chunk rewrites its own). */
-export async function replacePlanErrors(db: Db, runId: number, itemIds: number[], errors: PlanError[]): Promise<void> {
-  await db.raw(`delete from plan_errors where run_id = ? and item_id = any(?::int[])`, [runId, itemIds]);
+/** The stage that could not handle an item × location: the forecast stage (no forecast) or the plan stage. */
+export type PlanErrorStage = 'forecast' | 'plan';
+
+/** Replaces one stage's errors of a run's chunk of items with `errors` (a retried chunk rewrites its own). */
+export async function replacePlanErrors(db: Db, runId: number, itemIds: number[], errors: PlanError[], stage: PlanErrorStage): Promise<void> {
+  await db.raw(`delete from plan_errors where run_id = ? and item_id = any(?::int[]) and stage = ?`, [runId, itemIds, stage]);
   if (errors.length === 0) return;
   await db.raw(
-    `insert into plan_errors (run_id, item_id, location_id, reason)
-     select ?, e.item_id, e.location_id, e.reason from jsonb_to_recordset(?::jsonb) as e(item_id int, location_id int, reason text)`,
-    [runId, JSON.stringify(errors.map((error) => ({ item_id: error.itemId, location_id: error.locationId, reason: error.reason })))],
+    `insert into plan_errors (run_id, item_id, location_id, reason, stage)
+     select ?, e.item_id, e.location_id, e.reason, ? from jsonb_to_recordset(?::jsonb) as e(item_id int, location_id int, reason text)`,
+    [runId, stage, JSON.stringify(errors.map((error) => ({ item_id: error.itemId, location_id: error.locationId, reason: error.reason })))],
   );
+}
+
+/** How many item × locations the run could not forecast or plan. */
+export async function countPlanErrors(db: Db, runId: number): Promise<number> {
+  const { rows } = await db.raw(`select count(*)::int as n from plan_errors where run_id = ?`, [runId]);
+  return rows[0].n;
 }
 
 /** The first `limit` plan errors of a run, by SKU and location code. */

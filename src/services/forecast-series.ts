@@ -1,4 +1,5 @@
 import type { ForecastFitRow, ForecastRow, ModelSelection } from '../../db/repositories/forecasts';
+import type { PlanError } from '../../db/repositories/plan-errors';
 import type { WeeklySeries } from '../../db/repositories/sales';
 import { addDays, dayNumber } from '../../db/dates';
 import { cleanedForecast, type CleanedForecast } from '../../models/forecast/cleaned-forecast';
@@ -54,14 +55,41 @@ export interface SeriesForecastRows {
   fits: ForecastFitRow[];
 }
 
+/** A chunk's rows and the item × locations it could not forecast, with the reason (listed as the run's plan errors). */
+export interface ChunkForecastRows extends SeriesForecastRows {
+  errors: PlanError[];
+}
+
 /**
  * The CPU-heavy part of the forecast stage, free of I/O so that a worker thread can run it: one automatic model
  * choice per weekly series, as the rows the forecast repository writes.
  */
-export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOptions): SeriesForecastRows {
-  const rows: SeriesForecastRows = { forecasts: [], fits: [] };
-  for (const series of list) appendSeriesForecast(rows, series, options);
+export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOptions): ChunkForecastRows {
+  const rows: ChunkForecastRows = { forecasts: [], fits: [], errors: [] };
+  for (const series of list) appendSeriesForecastOrError(rows, series, options);
   return rows;
+}
+
+/**
+ * appendSeriesForecast for one series of a chunk, which one series' numbers never fail: a model that throws, or a
+ * forecast with a number that is not finite (a pinned multiplicative model refitted on sales that jumped a
+ * hundred-million-fold), gives the series no rows and an error with the reason instead.
+ */
+export function appendSeriesForecastOrError(rows: ChunkForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
+  const own: SeriesForecastRows = { forecasts: [], fits: [] };
+  try {
+    appendSeriesForecast(own, series, options);
+    for (const row of own.forecasts) {
+      const bounds = { mean: row.mean, lo80: row.lo80, hi80: row.hi80, lo95: row.lo95, hi95: row.hi95 };
+      const unusable = Object.entries(bounds).find(([, value]) => value !== null && !Number.isFinite(value));
+      if (unusable) throw new Error(`its forecast's ${unusable[0]} at step ${row.step} is ${unusable[1]} (${row.method})`);
+    }
+  } catch (error) {
+    rows.errors.push({ itemId: series.itemId, locationId: series.locationId, reason: `not forecast: ${(error as Error).message}` });
+    return;
+  }
+  rows.forecasts.push(...own.forecasts);
+  rows.fits.push(...own.fits);
 }
 
 /**

@@ -5,10 +5,11 @@ import { completeChunk } from '../../db/repositories/runs';
 import { weeklySales, type WeeklySeries } from '../../db/repositories/sales';
 import { addDays, dayNumber } from '../../db/dates';
 import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
-import { appendSeriesForecast, selectionKey, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
+import { appendSeriesForecastOrError, type ChunkForecastRows, selectionKey, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
+import { replacePlanErrors } from '../../db/repositories/plan-errors';
 import type { ChunkStage } from './pipeline-service';
 import type { FoundException } from '../../db/repositories/exceptions';
-import { recordExceptionsWithEvents } from './exception-events';
+import { recordExceptionsWithEvents, writeExceptionEvents } from './exception-events';
 import { chunkSeriesEvents } from './forecast-events';
 import { chunkReferences } from './forecast-references';
 import { latestOnHand, openPurchaseQuantities } from '../../db/repositories/inventory';
@@ -19,7 +20,7 @@ const RECENT_CLEANED_WEEKS = 13;
 
 /** Runs forecastSeries somewhere other than this thread (jobs/forecast-pool.ts: a pool of worker threads). */
 export interface SeriesForecaster {
-  forecast(list: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows>;
+  forecast(list: WeeklySeries[], options: SeriesForecastOptions): Promise<ChunkForecastRows>;
 }
 
 /**
@@ -61,10 +62,13 @@ export function createForecastStage(deps: {
       references: await chunkReferences(db, sales.series, { asOfDate, historyWeeks: deps.historyWeeks }),
     };
     const rows = deps.forecaster ? await deps.forecaster.forecast(sales.series, options) : await forecastHere(sales.series, options);
-    const counts = { forecastedSeries: sales.series.length };
+    // A series that could not be forecast has no rows; its error is the run's plan error for the pair.
+    const counts = { forecastedSeries: sales.series.length - rows.errors.length };
     const lifecycle = await lifecycleExceptions(db, rows, new Map(items.map((item) => [item.itemId, item.unitCost])));
     await db.transaction(async (trx) => {
       await replaceChunkForecasts(trx, runId, itemIds, rows);
+      await replacePlanErrors(trx, runId, itemIds, rows.errors, 'forecast');
+      await writeExceptionEvents(trx, runId, itemIds, rows.errors, now());
       const found = [...recentCleanedWeeks(rows, addDays(options.firstPeriodStart, -7 * RECENT_CLEANED_WEEKS)), ...lifecycle];
       await recordExceptionsWithEvents(trx, { runId, kinds: ['outlier-cleaned', 'new', 'dying'], itemIds }, found, now());
       await completeChunk(trx, runId, range.firstItemId, counts);
@@ -121,11 +125,11 @@ async function lifecycleExceptions(db: Knex, rows: SeriesForecastRows, unitCosts
   });
 }
 
-async function forecastHere(list: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows> {
-  const rows: SeriesForecastRows = { forecasts: [], fits: [] };
+async function forecastHere(list: WeeklySeries[], options: SeriesForecastOptions): Promise<ChunkForecastRows> {
+  const rows: ChunkForecastRows = { forecasts: [], fits: [], errors: [] };
   for (const [index, series] of list.entries()) {
     if (index % ITEMS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
-    appendSeriesForecast(rows, series, options);
+    appendSeriesForecastOrError(rows, series, options);
   }
   return rows;
 }

@@ -41,7 +41,7 @@ export const runResponse = z.strictObject({
 export const runDetailResponse = runResponse.extend({
   planErrors: z
     .array(z.strictObject({ itemId: z.number().int(), sku: z.string(), locationId: z.number().int(), locationCode: z.string(), reason: z.string() }))
-    .describe('The first 100 SKU × locations the run could not plan (counts.planErrors has how many), each with the reason; the others were planned.'),
+    .describe('The first 100 SKU × locations the run could not forecast or plan (counts.planErrors has how many), each with the reason; the others were planned.'),
 });
 export const runPageResponse = z.strictObject({ data: z.array(runResponse), nextCursor: z.number().int().nullable() });
 export const startedRunResponse = z.strictObject({
