@@ -2,17 +2,17 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WeeklySeries } from '../db/repositories/sales';
 import type { SeriesForecaster } from '../src/services/forecast-stage';
-import type { ChunkForecastRows, SeriesForecastOptions } from '../src/services/forecast-series';
+import type { SeriesForecastOptions, SeriesForecastRows } from '../src/services/forecast-series';
 
 export interface ForecastTask {
   series: WeeklySeries[];
   options: SeriesForecastOptions;
 }
-export type ForecastReply = { rows: ChunkForecastRows } | { error: string };
+export type ForecastReply = { rows: SeriesForecastRows } | { error: string };
 
 interface Pending {
   task: ForecastTask;
-  resolve: (rows: ChunkForecastRows) => void;
+  resolve: (rows: SeriesForecastRows) => void;
   reject: (error: Error) => void;
 }
 
@@ -31,7 +31,7 @@ export class ForecastPool implements SeriesForecaster {
     if (!Number.isInteger(size) || size < 1) throw new Error(`ForecastPool: size must be a positive integer, got ${size}`);
   }
 
-  forecast(series: WeeklySeries[], options: SeriesForecastOptions): Promise<ChunkForecastRows> {
+  forecast(series: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows> {
     return new Promise((resolve, reject) => {
       this.queued.push({ task: { series, options }, resolve, reject });
       this.dispatch();

@@ -6,16 +6,17 @@ export interface PlanError {
   reason: string;
 }
 
+/** The stage that could not handle the item × location: its forecast threw, or its plan. */
+export type PlanErrorStage = 'forecast' | 'plan';
+
 export interface ListedPlanError extends PlanError {
   sku: string;
   locationCode: string;
+  stage: PlanErrorStage;
 }
 
-/** The stage that could not handle an item × location: the forecast stage (no forecast) or the plan stage. */
-export type PlanErrorStage = 'forecast' | 'plan';
-
 /** Replaces one stage's errors of a run's chunk of items with `errors` (a retried chunk rewrites its own). */
-export async function replacePlanErrors(db: Db, runId: number, itemIds: number[], errors: PlanError[], stage: PlanErrorStage): Promise<void> {
+export async function replacePlanErrors(db: Db, runId: number, itemIds: number[], errors: PlanError[], stage: PlanErrorStage = 'plan'): Promise<void> {
   await db.raw(`delete from plan_errors where run_id = ? and item_id = any(?::int[]) and stage = ?`, [runId, itemIds, stage]);
   if (errors.length === 0) return;
   await db.raw(
@@ -25,16 +26,10 @@ export async function replacePlanErrors(db: Db, runId: number, itemIds: number[]
   );
 }
 
-/** How many item × locations the run could not forecast or plan. */
-export async function countPlanErrors(db: Db, runId: number): Promise<number> {
-  const { rows } = await db.raw(`select count(*)::int as n from plan_errors where run_id = ?`, [runId]);
-  return rows[0].n;
-}
-
 /** The first `limit` plan errors of a run, by SKU and location code. */
 export async function planErrorsOfRun(db: Db, runId: number, limit: number): Promise<ListedPlanError[]> {
   const { rows } = await db.raw(
-    `select e.item_id, i.sku, e.location_id, l.code as location_code, e.reason
+    `select e.item_id, i.sku, e.location_id, l.code as location_code, e.reason, e.stage
        from plan_errors e join items i on i.id = e.item_id join locations l on l.id = e.location_id
       where e.run_id = ? order by i.sku, l.code limit ?`,
     [runId, limit],
@@ -45,5 +40,6 @@ export async function planErrorsOfRun(db: Db, runId: number, limit: number): Pro
     locationId: Number(row.location_id),
     locationCode: row.location_code as string,
     reason: row.reason as string,
+    stage: row.stage as PlanErrorStage,
   }));
 }

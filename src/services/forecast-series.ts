@@ -53,43 +53,39 @@ export const selectionKey = (itemId: number, locationId: number) => `${itemId}:$
 export interface SeriesForecastRows {
   forecasts: ForecastRow[];
   fits: ForecastFitRow[];
-}
-
-/** A chunk's rows and the item × locations it could not forecast, with the reason (listed as the run's plan errors). */
-export interface ChunkForecastRows extends SeriesForecastRows {
-  errors: PlanError[];
+  /** The series whose forecast threw (forecastSeries): the stage records them as the run's errors and goes on without them. */
+  errors?: PlanError[];
 }
 
 /**
  * The CPU-heavy part of the forecast stage, free of I/O so that a worker thread can run it: one automatic model
  * choice per weekly series, as the rows the forecast repository writes.
  */
-export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOptions): ChunkForecastRows {
-  const rows: ChunkForecastRows = { forecasts: [], fits: [], errors: [] };
+export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOptions): SeriesForecastRows {
+  const rows: SeriesForecastRows = { forecasts: [], fits: [], errors: [] };
   for (const series of list) appendSeriesForecastOrError(rows, series, options);
   return rows;
 }
 
 /**
- * appendSeriesForecast for one series of a chunk, which one series' numbers never fail: a model that throws, or a
- * forecast with a number that is not finite (a pinned multiplicative model refitted on sales that jumped a
- * hundred-million-fold), gives the series no rows and an error with the reason instead.
+ * appendSeriesForecast, except that a series whose forecast throws, or gives a number that is not finite (a pinned
+ * multiplicative model refitted on sales that jumped to a billion a day, which the import accepts), leaves no rows
+ * and is listed in `rows.errors` with the reason: one bad SKU never fails a run's chunk.
  */
-export function appendSeriesForecastOrError(rows: ChunkForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
-  const own: SeriesForecastRows = { forecasts: [], fits: [] };
+export function appendSeriesForecastOrError(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
+  const [forecasts, fits] = [rows.forecasts.length, rows.fits.length];
   try {
-    appendSeriesForecast(own, series, options);
-    for (const row of own.forecasts) {
-      const bounds = { mean: row.mean, lo80: row.lo80, hi80: row.hi80, lo95: row.lo95, hi95: row.hi95 };
-      const unusable = Object.entries(bounds).find(([, value]) => value !== null && !Number.isFinite(value));
-      if (unusable) throw new Error(`its forecast's ${unusable[0]} at step ${row.step} is ${unusable[1]} (${row.method})`);
+    appendSeriesForecast(rows, series, options);
+    for (const row of rows.forecasts.slice(forecasts)) {
+      const values = { mean: row.mean, lo80: row.lo80, hi80: row.hi80, lo95: row.lo95, hi95: row.hi95 };
+      const unusable = Object.entries(values).find(([, value]) => value !== null && !Number.isFinite(value));
+      if (unusable) throw new Error(`${row.method}: the forecast's ${unusable[0]} at step ${row.step} is ${unusable[1]}`);
     }
   } catch (error) {
-    rows.errors.push({ itemId: series.itemId, locationId: series.locationId, reason: `not forecast: ${(error as Error).message}` });
-    return;
+    rows.forecasts.length = forecasts;
+    rows.fits.length = fits;
+    (rows.errors ??= []).push({ itemId: series.itemId, locationId: series.locationId, reason: `forecast failed: ${(error as Error).message}` });
   }
-  rows.forecasts.push(...own.forecasts);
-  rows.fits.push(...own.fits);
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type PreviousDecision,
   type RecommendationRow,
 } from '../../db/repositories/planning';
-import { countPlanErrors, type PlanError, replacePlanErrors } from '../../db/repositories/plan-errors';
+import { type PlanError, replacePlanErrors } from '../../db/repositories/plan-errors';
 import { recordExceptionsWithEvents, writeExceptionEvents } from './exception-events';
 import { weeklySales } from '../../db/repositories/sales';
 import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../db/repositories/suppliers';
@@ -140,8 +140,6 @@ export function createPlanStage(deps: PlanStageDeps): RunStage {
     await replaceDraftPurchaseOrders(db, runId, orders);
     return {
       ...counts,
-      // The pairs the forecast stage could not forecast are the run's plan errors too.
-      planErrors: await countPlanErrors(db, runId),
       draftPurchaseOrders: orders.length,
       draftPurchaseOrdersBelowMinimum: orders.filter((order) => order.shortfall > 0).length,
     };
@@ -320,7 +318,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
   await replacePlanChunk(db, runId, itemIds, { policies, recommendations });
   // The errors, the exceptions and the exception.opened events they open commit together.
   await db.transaction(async (trx) => {
-    await replacePlanErrors(trx, runId, itemIds, planErrors, 'plan');
+    await replacePlanErrors(trx, runId, itemIds, planErrors);
     await writeExceptionEvents(trx, runId, itemIds, planErrors, context.now());
     await recordExceptionsWithEvents(trx, { runId, kinds: PLAN_EXCEPTION_KINDS, itemIds }, exceptions, context.now());
   });

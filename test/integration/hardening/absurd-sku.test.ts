@@ -49,7 +49,7 @@ describe.each(testEngines())('a run with one absurd SKU on %s', (engine) => {
       expect(shown.body.status).toBe('succeeded');
       expect(shown.body.counts.planErrors).toBe(1);
       expect(shown.body.planErrors).toEqual([
-        { itemId: absurd.item_id, sku: absurd.sku, locationId: absurd.location_id, locationCode: absurd.code, reason: expect.stringMatching(/^recommended quantity [\d.e+]+ is outside what a recommendation holds/) },
+        { itemId: absurd.item_id, sku: absurd.sku, locationId: absurd.location_id, locationCode: absurd.code, reason: expect.stringMatching(/^recommended quantity [\d.e+]+ is outside what a recommendation holds/), stage: 'plan' },
       ]);
       // Every other forecast series has its policy; the absurd pair has none, and no recommendation.
       expect(counts.plannedItems).toBe(shown.body.counts.forecastedSeries - 1);
@@ -109,9 +109,9 @@ describe.each(testEngines())('a run with one absurd SKU on %s', (engine) => {
       expectShape(runDetailResponse, shown.body);
       expect(shown.body.status).toBe('succeeded');
       expect(shown.body.planErrors).toEqual([
-        { itemId: pair.item_id, sku: pair.sku, locationId: pair.location_id, locationCode: pair.code, reason: expect.stringMatching(/^not forecast: its forecast's \w+ at step \d+ is (Infinity|-Infinity|NaN) \(/) },
+        { itemId: pair.item_id, sku: pair.sku, locationId: pair.location_id, locationCode: pair.code, reason: expect.stringMatching(/^forecast failed: .+: the forecast's \w+ at step \d+ is (Infinity|-Infinity|NaN)$/), stage: 'forecast' },
       ]);
-      expect(shown.body.counts.planErrors).toBe(1);
+      expect(shown.body.counts).toMatchObject({ forecastErrors: 1, planErrors: 0 });
       // The pair has no forecast, fit or policy; every other pair was forecast and planned as in the first run.
       expect(shown.body.counts.forecastedSeries).toBe(first.counts.plannedItems - 1);
       expect(second.counts.plannedItems).toBe(shown.body.counts.forecastedSeries);

@@ -54,7 +54,7 @@ describe('ForecastPool (model fits on worker threads)', () => {
 
   it("lists a series whose models throw among the task's errors, with no rows; rejects a task that throws, and the thread keeps serving", async () => {
     const failed = await pool.forecast(makeSeries(1, 4), { ...options, horizonWeeks: 0 });
-    expect(failed).toEqual({ forecasts: [], fits: [], errors: [{ itemId: 1, locationId: 1, reason: expect.stringMatching(/^not forecast: .*h must be a positive integer/) }] });
+    expect(failed).toEqual({ forecasts: [], fits: [], errors: [{ itemId: 1, locationId: 1, reason: expect.stringMatching(/^forecast failed: .*h must be a positive integer/) }] });
     await expect(pool.forecast(null as never, options)).rejects.toThrow(/not iterable/);
     expect((await pool.forecast(makeSeries(1, 4), options)).fits).toHaveLength(1);
   });

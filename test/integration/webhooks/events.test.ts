@@ -50,14 +50,14 @@ describe.each(testEngines())('webhook events from approvals, acknowledgements an
     const [itemA, itemB] = [await insertItem(t.db), await insertItem(t.db)];
     const earlier = await insertRun(t.db);
     const later = await insertRun(t.db, { status: 'running' });
-    await replacePlanErrors(t.db, earlier, [itemA, itemB], [{ itemId: itemA, locationId, reason: 'ets: series is constant' }], 'plan');
+    await replacePlanErrors(t.db, earlier, [itemA, itemB], [{ itemId: itemA, locationId, reason: 'ets: series is constant' }]);
     const errors = [
       { itemId: itemA, locationId, reason: 'ets: series is constant' },
       { itemId: itemB, locationId, reason: 'policy: lead time unknown' },
     ];
     for (let attempt = 0; attempt < 2; attempt++) {
       await t.db.transaction(async (trx) => {
-        await replacePlanErrors(trx, later, [itemA, itemB], errors, 'plan');
+        await replacePlanErrors(trx, later, [itemA, itemB], errors);
         await writeExceptionEvents(trx, later, [itemA, itemB], errors, new Date());
       });
     }
