@@ -17,7 +17,6 @@ import * as weeklySales from './20261127_015_weekly_sales';
 import * as sourcePulls from './20261127_016_source_pulls';
 import * as buyerSearch from './20261201_040_buyer_search';
 import * as planErrors from './20261201_050_plan_errors';
-import * as planErrorStage from './20261202_230_plan_error_stage';
 import * as shortKeyPrefixes from './20261201_051_short_key_prefixes';
 import * as sourceErrorSummaries from './20261201_052_source_error_summaries';
 import * as soldOutDays from './20261202_020_sold_out_days';
@@ -30,6 +29,8 @@ import * as demandEvents from './20261202_090_demand_events';
 import * as forecastOverrides from './20261202_091_forecast_overrides';
 import * as lineShippedDate from './20261202_100_line_shipped_date';
 import * as maxOrderQuantity from './20261202_101_max_order_quantity';
+import * as planErrorStage from './20261202_230_plan_error_stage';
+import * as recommendationShownFigures from './20261202_260_recommendation_shown_figures';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -68,4 +69,5 @@ export const migrations: Migration[] = [
   { name: '20261202_100_line_shipped_date', ...lineShippedDate },
   { name: '20261202_101_max_order_quantity', ...maxOrderQuantity },
   { name: '20261202_230_plan_error_stage', ...planErrorStage },
+  { name: '20261202_260_recommendation_shown_figures', ...recommendationShownFigures },
 ];

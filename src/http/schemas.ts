@@ -475,6 +475,10 @@ export const supplierLeadTimeResponse = z.strictObject({
   data: z.array(
     supplierResponse.extend({
       ...deliveryRecord,
+      latenessTrendDaysPerMonth: z
+        .number()
+        .nullable()
+        .describe("Slope of the receipts' lateness against their month, days per month (positive: later each month); null with fewer than two months."),
       months: z.array(z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/), ...deliveryRecord })).describe('The same per month: the trend.'),
     }),
   ),
@@ -703,6 +707,7 @@ export const exceptionResponse = z.strictObject({
   kind: z.enum(exceptionKinds),
   subject: z.string().describe("Tells apart two of one kind on one SKU × location (the week of a cleaned outlier); '' otherwise."),
   runId: z.number().int().nullable().describe('The run that last found it.'),
+  asOfDate: date.nullable().describe("That run's as-of date: the day of the data it looked at (detectedAt and lastSeenAt are wall-clock times)."),
   details: z.record(z.string(), z.unknown()).describe('The numbers behind it (quantities, quantiles, tracking signal, ratio …).'),
   action: z.string().describe('What replen did about it.'),
   detectedAt: instant,

@@ -68,13 +68,19 @@ export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOpti
 }
 
 /**
- * appendSeriesForecast, except that a series whose forecast throws leaves no rows and is listed in `rows.errors` with
- * the reason: one bad SKU never fails a run's chunk.
+ * appendSeriesForecast, except that a series whose forecast throws, or gives a number that is not finite (a pinned
+ * multiplicative model refitted on sales that jumped to a billion a day, which the import accepts), leaves no rows
+ * and is listed in `rows.errors` with the reason: one bad SKU never fails a run's chunk.
  */
 export function appendSeriesForecastOrError(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
   const [forecasts, fits] = [rows.forecasts.length, rows.fits.length];
   try {
     appendSeriesForecast(rows, series, options);
+    for (const row of rows.forecasts.slice(forecasts)) {
+      const values = { mean: row.mean, lo80: row.lo80, hi80: row.hi80, lo95: row.lo95, hi95: row.hi95 };
+      const unusable = Object.entries(values).find(([, value]) => value !== null && !Number.isFinite(value));
+      if (unusable) throw new Error(`${row.method}: the forecast's ${unusable[0]} at step ${row.step} is ${unusable[1]}`);
+    }
   } catch (error) {
     rows.forecasts.length = forecasts;
     rows.fits.length = fits;
