@@ -381,7 +381,7 @@ function smoothForecast(
   const fixed = { ...choices };
   const pointForecast = (train: number[], steps: number) => uncalibratedSmoothForecast(candidate, train, seasonLength, steps, [], components, { ...fixed }).mean;
   const minimumTrain = Math.max(minimumTrainLength, (seasonLength <= longestEtsSeason ? minimumTrainSeasons * seasonLength : 0) + 1);
-  return calibrateIntervals(y, forecast, pointForecast, { origins: calibrationOrigins, minimumTrain });
+  return calibrateIntervals(y, forecast, pointForecast, { origins: calibrationOrigins, minimumTrain, seasonLength });
 }
 
 function uncalibratedSmoothForecast(
@@ -454,12 +454,19 @@ function componentForecast(
       return forecastArima(fitArima(y, seasonLength), horizon, levels);
     case 'damped': {
       // Error and season by AICc, the trend damped (Gardner & McKenzie 1985); a pinned refit keeps the form.
-      const fit = fitEts(y, { seasonLength, model: choices.dampedModel?.replace('d', '') ?? 'ZAZ', damped: true, maxEvaluations: etsEvaluations });
+      const fit = fitEts(y, { seasonLength, model: applicableForm(choices.dampedModel, y)?.replace('d', '') ?? 'ZAZ', damped: true, maxEvaluations: etsEvaluations });
       choices.dampedModel = `${fit.errorType}${fit.trendType}d${fit.seasonType}`;
       return forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 });
     }
   }
 }
+
+/**
+ * A pinned ETS form, or undefined (choose again) when it has multiplicative error and `y` is not strictly positive: a
+ * form chosen on seasonally adjusted data can be refitted on a raw window with zeros (a calibration origin too short
+ * for the long season), where multiplicative error cannot fit.
+ */
+const applicableForm = (form: string | undefined, y: number[]) => (form?.startsWith('M') && !y.every((v) => v > 0) ? undefined : form);
 
 /** ETS seasonal models stop at m = 24 (as R). */
 const longestEtsSeason = 24;
@@ -475,7 +482,7 @@ const etsEvaluations = 100;
  * to six). Without levels asked for, a single simulated path: only the point forecast is wanted (holdout).
  */
 function etsForecast(y: number[], seasonLength: number, horizon: number, levels: number[], choices: SmoothChoices): Forecast & { ets: EtsComponent } {
-  const form = choices.etsModel;
+  const form = applicableForm(choices.etsModel, y);
   const fit = fitEts(y, { seasonLength, maxEvaluations: etsEvaluations, ...(form && { model: form, damped: form.includes('d') }) });
   choices.etsModel = `${fit.errorType}${fit.trendType}${fit.damped ? 'd' : ''}${fit.seasonType}`;
   return { ...forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 }), ets: { fit, values: y } };

@@ -1,5 +1,5 @@
-import { normalQuantile } from '../stats/normal';
-import { addDays, dayNumber } from './dates';
+import { normalCdf, normalQuantile } from '../stats/normal';
+import { addDays, daysBetween, dayNumber } from './dates';
 
 /**
  * Backorder allocation: which incoming units go to which backordered sales-order line, and so when each line can ship.
@@ -237,24 +237,71 @@ function maxDate(dates: string[]): string {
   return dates.reduce((latest, date) => (dayNumber(date) > dayNumber(latest) ? date : latest));
 }
 
-/** How late a supplier delivers an item, in days after its promise: on average, and in a late case. */
-export interface Lateness {
+/**
+ * How late a supplier delivers an item, in days after its promise (or, for the lead time, days after the order): a
+ * normal delay with this mean and standard deviation, as learned from receipts.
+ */
+export interface Delay {
   meanDays: number;
-  lateCaseDays: number;
+  stdDevDays: number;
 }
 
 /**
  * A supplier × item's lateness from its learned lead time (learnLeadTimes): mean = planned mean lead time − quoted
- * lead time (the credibility-weighted lateness); late case = mean + z(q) × planned standard deviation, the q-quantile
- * of arrival if lead times are normal. Without a quoted lead time, the mean lateness observed on receipts (else 0).
+ * lead time (the credibility-weighted lateness), spread = the planned standard deviation. Without a quoted lead time,
+ * the mean lateness observed on receipts (else 0).
  */
-export function latenessFromLeadTime(
-  leadTime: { promisedDays: number | null; plannedMeanDays: number; plannedStdDevDays: number; observed: { meanLatenessDays: number | null } },
-  lateCaseQuantile: number,
-): Lateness {
-  if (!(lateCaseQuantile >= 0.5 && lateCaseQuantile < 1)) throw new Error(`latenessFromLeadTime: lateCaseQuantile must be in [0.5, 1), got ${lateCaseQuantile}`);
+export function latenessFromLeadTime(leadTime: {
+  promisedDays: number | null;
+  plannedMeanDays: number;
+  plannedStdDevDays: number;
+  observed: { meanLatenessDays: number | null };
+}): Delay {
   const meanDays = leadTime.promisedDays !== null ? leadTime.plannedMeanDays - leadTime.promisedDays : (leadTime.observed.meanLatenessDays ?? 0);
-  return { meanDays, lateCaseDays: meanDays + normalQuantile(lateCaseQuantile) * leadTime.plannedStdDevDays };
+  return { meanDays, stdDevDays: leadTime.plannedStdDevDays };
+}
+
+/**
+ * Slack, in days, before a quantile rounds up to the next day: deliveries come in working hours, so a quantile a couple
+ * of hours into a day is the day before (a supplier on time on average whose order is two weeks from due and has not
+ * come early keeps its promise date, though its median has moved past it by two hours).
+ */
+const DAY_SLACK = 0.1;
+/** Beyond this many standard deviations overdue Φ(−α) loses its precision (1 + erf cancels): the tail's asymptote takes over. */
+const FAR_TAIL_Z = 7;
+
+/**
+ * The q-quantile of a normal delay X ~ N(mean, sd²) given that X > `exceedsDays` (an order still open has not come
+ * yet): F⁻¹(F(a) + q·(1 − F(a))), computed from the upper tail as mean − sd·Φ⁻¹((1 − q)·Φ(−α)), α = (a − mean) / sd,
+ * which keeps its precision for an order long overdue. `exceedsDays` null: mean + z(q)·sd. With sd 0: the mean, or a
+ * when it has passed (the order is later than the record says, and still to come).
+ */
+export function delayQuantile(delay: Delay, q: number, exceedsDays: number | null): number {
+  if (!(q > 0 && q < 1)) throw new Error(`delayQuantile: q must be in (0, 1), got ${q}`);
+  if (!(delay.stdDevDays >= 0)) throw new Error(`delayQuantile: stdDevDays must be ≥ 0, got ${delay.stdDevDays}`);
+  const { meanDays: mean, stdDevDays: sd } = delay;
+  if (sd === 0) return exceedsDays === null ? mean : Math.max(mean, exceedsDays);
+  if (exceedsDays === null) return mean + normalQuantile(q) * sd;
+  const alpha = (exceedsDays - mean) / sd;
+  if (alpha > FAR_TAIL_Z) return exceedsDays + sd * farTailExcess(alpha, q);
+  return mean - sd * normalQuantile((1 - q) * normalCdf(-alpha));
+}
+
+/**
+ * Far in the tail (α > 7), how far past a the q-quantile lies, in standard deviations: with Mills' Φ(−x) ≈ φ(x) / x,
+ * P(X > a + u·sd | X > a) ≈ exp(−αu − u²/2) · α / (α + u); this solves that for 1 − q by Newton's method from the
+ * exponential tail's u = −ln(1 − q) / α (within 0.001 sd of the exact quantile from α = 6 on).
+ */
+function farTailExcess(alpha: number, q: number): number {
+  const target = -Math.log(1 - q);
+  let u = target / alpha;
+  for (let step = 0; step < 4; step++) u -= (alpha * u + (u * u) / 2 + Math.log1p(u / alpha) - target) / (alpha + u + 1 / (alpha + u));
+  return u;
+}
+
+/** The whole days a q-quantile delay takes: rounded up (a day late is a day), DAY_SLACK aside. */
+function delayDays(delay: Delay, q: number, exceedsDays: number | null): number {
+  return Math.ceil(delayQuantile(delay, q, exceedsDays) - DAY_SLACK);
 }
 
 export interface ArrivalEstimate {
@@ -264,43 +311,50 @@ export interface ArrivalEstimate {
   basis: 'promised' | 'expected' | 'lead-time';
 }
 
-/** Whole days a date moves: never earlier than promised (an early record promises nothing), rounded up (a day late is a day). */
-const shiftDays = (days: number) => Math.max(0, Math.ceil(days - 1e-9));
 const later = (a: string, b: string) => (dayNumber(a) >= dayNumber(b) ? a : b);
 
+/** Arrival dates for an order dated from `from` by a delay: its median (the ETA) and its late-case quantile. */
+function arrivalFrom(from: string, delay: Delay, lateCaseQuantile: number, exceedsDays: number | null, atLeastDays: number) {
+  const days = (q: number) => Math.max(atLeastDays, delayDays(delay, q, exceedsDays));
+  return { arrivalDate: addDays(from, days(0.5)), lateCaseArrivalDate: addDays(from, Math.max(days(0.5), days(lateCaseQuantile))) };
+}
+
 /**
- * When an open purchase-order line is honestly expected:
- * - with a promised date: the promise + the supplier's mean lateness (late case: + the late-case lateness), rounded up
- *   to whole days and never before the promise;
+ * When an open purchase-order line is honestly expected. It has not come by the day before `earliestDate` (the run's
+ * as-of date), so its delay is counted among the deliveries that take longer than that (delayQuantile): the ETA is the
+ * median of those, the late case their `lateCaseQuantile`. An order not yet due barely moves; one due tomorrow that a
+ * supplier delivers early half the time is pushed later; an overdue one is dated by how late such orders still come.
+ * - with a promised date: the promise + the supplier's lateness (Delay), whole days, never before the promise;
  * - the ERP's expected date wins when it is later (news of a delay); without a promise it is taken as it is (it is
  *   the ERP's current expectation, not a promise the supplier's record discounts);
- * - with neither: the order date + the learned lead time (mean, late case), or null when none is known;
- * - never before `earliestDate`: an overdue order has not arrived, so it comes on that day at the earliest.
+ * - with neither: the order date + the learned lead time, or null when none is known;
+ * - never before `earliestDate`.
  */
 export function purchaseOrderArrival(input: {
   promisedDate: string | null;
   expectedDate: string | null;
   orderDate: string;
-  lateness: Lateness;
-  leadTime: { meanDays: number; lateCaseDays: number } | null;
+  lateness: Delay;
+  leadTime: Delay | null;
   earliestDate: string;
+  lateCaseQuantile: number;
 }): ArrivalEstimate | null {
+  const { lateCaseQuantile } = input;
+  if (!(lateCaseQuantile >= 0.5 && lateCaseQuantile < 1)) throw new Error(`purchaseOrderArrival: lateCaseQuantile must be in [0.5, 1), got ${lateCaseQuantile}`);
+  // Days from a date to the last day the order is known not to have come.
+  const openThrough = (from: string) => daysBetween(from, input.earliestDate) - 1;
   let estimate: ArrivalEstimate;
   if (input.promisedDate !== null) {
-    const arrival = addDays(input.promisedDate, shiftDays(input.lateness.meanDays));
-    const lateCase = addDays(input.promisedDate, shiftDays(Math.max(input.lateness.meanDays, input.lateness.lateCaseDays)));
-    const delayed = input.expectedDate !== null && dayNumber(input.expectedDate) > dayNumber(arrival);
+    // Never earlier than promised: an early record promises nothing.
+    const dates = arrivalFrom(input.promisedDate, input.lateness, lateCaseQuantile, openThrough(input.promisedDate), 0);
+    const delayed = input.expectedDate !== null && dayNumber(input.expectedDate) > dayNumber(dates.arrivalDate);
     estimate = delayed
-      ? { arrivalDate: input.expectedDate!, lateCaseArrivalDate: later(lateCase, input.expectedDate!), basis: 'expected' }
-      : { arrivalDate: arrival, lateCaseArrivalDate: lateCase, basis: 'promised' };
+      ? { arrivalDate: input.expectedDate!, lateCaseArrivalDate: later(dates.lateCaseArrivalDate, input.expectedDate!), basis: 'expected' }
+      : { ...dates, basis: 'promised' };
   } else if (input.expectedDate !== null) {
     estimate = { arrivalDate: input.expectedDate, lateCaseArrivalDate: input.expectedDate, basis: 'expected' };
   } else if (input.leadTime !== null) {
-    estimate = {
-      arrivalDate: addDays(input.orderDate, Math.ceil(input.leadTime.meanDays)),
-      lateCaseArrivalDate: addDays(input.orderDate, Math.ceil(Math.max(input.leadTime.meanDays, input.leadTime.lateCaseDays))),
-      basis: 'lead-time',
-    };
+    estimate = { ...arrivalFrom(input.orderDate, input.leadTime, lateCaseQuantile, openThrough(input.orderDate), -Infinity), basis: 'lead-time' };
   } else {
     return null;
   }
@@ -313,12 +367,8 @@ export function purchaseOrderArrival(input: {
 
 /**
  * When an approved recommendation not yet sent to the ERP is expected: it can be ordered on `earliestOrderDate` at the
- * soonest, and arrives the learned lead time later (mean; late case), rounded up to whole days.
+ * soonest, and arrives the learned lead time later (median; late-case quantile), whole days rounded up.
  */
-export function recommendationArrival(earliestOrderDate: string, leadTime: { meanDays: number; lateCaseDays: number }): ArrivalEstimate {
-  return {
-    arrivalDate: addDays(earliestOrderDate, Math.ceil(leadTime.meanDays)),
-    lateCaseArrivalDate: addDays(earliestOrderDate, Math.ceil(Math.max(leadTime.meanDays, leadTime.lateCaseDays))),
-    basis: 'lead-time',
-  };
+export function recommendationArrival(earliestOrderDate: string, leadTime: Delay, lateCaseQuantile: number): ArrivalEstimate {
+  return { ...arrivalFrom(earliestOrderDate, leadTime, lateCaseQuantile, null, -Infinity), basis: 'lead-time' };
 }

@@ -14,8 +14,8 @@ import {
   purchaseOrderArrival,
   recommendationArrival,
   type ArrivalEstimate,
+  type Delay,
   type IncomingSupply,
-  type Lateness,
 } from '../../models/policy/backorder-allocation';
 import type { LeadTimeStats } from '../../models/policy/lead-time';
 import { promiseChanges, type LinePromise, type PromiseChange } from '../../models/policy/promise-changes';
@@ -72,14 +72,15 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
 
     for (const line of supply.purchaseLines) {
       const stats = learned(line.supplierId, line.itemId);
-      const lateness: Lateness = stats ? latenessFromLeadTime(stats, lateCaseQuantile) : { meanDays: 0, lateCaseDays: 0 };
+      const lateness: Delay = stats ? latenessFromLeadTime(stats) : { meanDays: 0, stdDevDays: 0 };
       const estimate = purchaseOrderArrival({
         promisedDate: line.promisedDate,
         expectedDate: line.expectedDate,
         orderDate: line.orderDate,
         lateness,
-        leadTime: stats ? leadTimeOf(stats, lateness) : null,
+        leadTime: stats ? leadTimeOf(stats) : null,
         earliestDate: availableDate,
+        lateCaseQuantile,
       });
       if (!estimate) {
         undatedSupply += 1;
@@ -101,7 +102,7 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
         undatedSupply += 1;
         continue;
       }
-      const estimate = recommendationArrival(availableDate, leadTimeOf(stats, latenessFromLeadTime(stats, lateCaseQuantile)));
+      const estimate = recommendationArrival(availableDate, leadTimeOf(stats), lateCaseQuantile);
       incoming.push({ kind: 'approved-recommendation', sourceId: recommendation.recommendationId, itemId: recommendation.itemId, locationId: recommendation.locationId, quantity: recommendation.quantity, ...dates(estimate) });
       origins.set(`approved-recommendation ${recommendation.recommendationId}`, {
         reference: null,
@@ -161,11 +162,8 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
   };
 }
 
-/** The learned lead time, mean and late case: the late case adds to the mean what the late-case lateness adds. */
-const leadTimeOf = (stats: LeadTimeStats, lateness: Lateness) => ({
-  meanDays: stats.plannedMeanDays,
-  lateCaseDays: stats.plannedMeanDays + (lateness.lateCaseDays - lateness.meanDays),
-});
+/** The learned lead time as a delay after the order date. */
+const leadTimeOf = (stats: LeadTimeStats): Delay => ({ meanDays: stats.plannedMeanDays, stdDevDays: stats.plannedStdDevDays });
 
 const dates = (estimate: ArrivalEstimate) => ({ arrivalDate: estimate.arrivalDate, lateCaseArrivalDate: estimate.lateCaseArrivalDate });
 const referenceOf = (line: OpenPurchaseLineRow) => `${line.purchaseOrderReference} / ${line.lineReference}`;

@@ -10,7 +10,9 @@ import { Receiver } from './receiver';
 /*
  * Item P-A at DC-P, no lead-time history: the lead time learned is the prior alone, the quoted 28 days with sd
  * 0.25 × 28 = 7 (as in test/integration/planning/backorders.test.ts), so mean lateness 0 (a purchase order arrives on its
- * promise) and late case 1.28155 × 7 = 8.97 → 9 days after it. Sales-order line SO-P1 (customer C-P) waits for 4 units; PO-P has 10, promised 2026-12-08.
+ * promise) and late case 1.28155 × 7 = 8.97 → 9 days after it. (As of 11-22 PO-P has not come 16 days before its
+ * promise, which moves them to 0.10 and 9.02 days, cq(0, 7, q, −16) in test/unit/policy/backorder-allocation.test.ts:
+ * still 0 and 9 whole days, a tenth of a day's slack aside.) Sales-order line SO-P1 (customer C-P) waits for 4 units; PO-P has 10, promised 2026-12-08.
  *   Run 1, as of 11-22: SO-P1 covered by PO-P, ETA 12-08 (first promise) → backorder.covered.
  *   Run 2, as of 11-23: the supplier moved PO-P to 12-22 → ETA 12-22, cause supplier-delay → backorder.eta_changed.
  *   Run 3, as of 12-20: the ERP shipped SO-P1 (backorder 0) → shipped on 12-20: 12 days after the first ETA (12-08),

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   allocateBackorders,
   compareLinePriority,
+  delayQuantile,
   latenessFromLeadTime,
   purchaseOrderArrival,
   recommendationArrival,
@@ -161,25 +162,74 @@ describe('allocateBackorders: reasons for an uncovered line', () => {
   });
 });
 
-describe('honest arrival dates', () => {
-  // A supplier quotes 28 days and is planned at 31.5 ± 4 (learnLeadTimes): mean lateness 31.5 − 28 = 3.5 days;
-  // late case (90 %) 3.5 + z(0.9) × 4 = 3.5 + 1.28155 × 4 = 8.626 days.
-  const lateness = latenessFromLeadTime({ promisedDays: 28, plannedMeanDays: 31.5, plannedStdDevDays: 4, observed: { meanLatenessDays: 6 } }, 0.9);
+describe('delayQuantile: a normal delay known to exceed a bound', () => {
+  // Golden values from R 4 (exact in log space, upper tail):
+  //   cq <- function(m, s, q, a) qnorm(log(1 - q) + pnorm(a, m, s, lower.tail = FALSE, log.p = TRUE), m, s, lower.tail = FALSE, log.p = TRUE)
+  it('is mean + z(q)·sd without a bound: N(3.5, 4²) at 0.9 = 3.5 + 1.28155 × 4 = qnorm(.9, 3.5, 4) = 8.6262', () => {
+    expect(delayQuantile({ meanDays: 3.5, stdDevDays: 4 }, 0.9, null)).toBeCloseTo(8.6262062622, 8);
+  });
 
-  it('learns lateness as planned − quoted lead time, and a late case from the spread', () => {
-    expect(lateness.meanDays).toBe(3.5);
-    expect(lateness.lateCaseDays).toBeCloseTo(3.5 + 1.2815515655446004 * 4, 10);
+  it('moves the quantile past a bound the delay is known to exceed: F⁻¹(F(a) + q(1 − F(a)))', () => {
+    // N(7, 5²), a = 12: α = 1, Φ(−1) = 0.158655; q = 0.9 → Φ⁻¹(0.1 × 0.158655) = −2.14782 → 7 + 5 × 2.14782 = 17.7389 = cq(7, 5, .9, 12).
+    expect(delayQuantile({ meanDays: 7, stdDevDays: 5 }, 0.9, 12)).toBeCloseTo(17.738912, 5);
+    // The median of the same: Φ⁻¹(0.5 × 0.158655) = −1.40961 → 14.0480 = cq(7, 5, .5, 12).
+    expect(delayQuantile({ meanDays: 7, stdDevDays: 5 }, 0.5, 12)).toBeCloseTo(14.048044, 5);
+  });
+
+  it('barely moves it for an order far from due: N(7, 5²), a = −9 (3.2 sd early) gives 7.0043 for the median', () => {
+    expect(delayQuantile({ meanDays: 7, stdDevDays: 5 }, 0.5, -9)).toBeCloseTo(7.004306, 5);
+  });
+
+  it('keeps its precision far overdue (α > 7: the tail asymptote), within 0.001 day of R', () => {
+    // N(0, 2²): a = 17 (α = 8.5) → cq = 17.52663; a = 24 (α = 12) → 24.37821; a = 60 (α = 30) → 60.15314.
+    const delay = { meanDays: 0, stdDevDays: 2 };
+    expect(delayQuantile(delay, 0.9, 17)).toBeCloseTo(17.52663, 3);
+    expect(delayQuantile(delay, 0.9, 24)).toBeCloseTo(24.378213, 3);
+    expect(delayQuantile(delay, 0.9, 60)).toBeCloseTo(60.153141, 3);
+    // Just below and above the switch (α = 6.9 and 7.0001, a = 13.8 and 14.0002): 14.43992 and 14.63168 in R.
+    expect(delayQuantile(delay, 0.9, 13.8)).toBeCloseTo(14.439922, 3);
+    expect(delayQuantile(delay, 0.9, 14.0002)).toBeCloseTo(14.631676, 3);
+  });
+
+  it('with no spread: the mean, or the bound once the mean has passed', () => {
+    expect(delayQuantile({ meanDays: 7, stdDevDays: 0 }, 0.9, 3)).toBe(7);
+    expect(delayQuantile({ meanDays: 7, stdDevDays: 0 }, 0.9, 10)).toBe(10);
+  });
+});
+
+describe('honest arrival dates', () => {
+  // A supplier quotes 28 days and is planned at 31.5 ± 4 (learnLeadTimes): lateness N(3.5, 4²) days after the promise.
+  const lateness = latenessFromLeadTime({ promisedDays: 28, plannedMeanDays: 31.5, plannedStdDevDays: 4, observed: { meanLatenessDays: 6 } });
+
+  it('learns lateness as planned − quoted lead time, with the planned spread', () => {
+    expect(lateness).toEqual({ meanDays: 3.5, stdDevDays: 4 });
   });
 
   it('falls back to the lateness seen on receipts without a quoted lead time', () => {
-    expect(latenessFromLeadTime({ promisedDays: null, plannedMeanDays: 31.5, plannedStdDevDays: 0, observed: { meanLatenessDays: 6 } }, 0.9)).toEqual({ meanDays: 6, lateCaseDays: 6 });
+    expect(latenessFromLeadTime({ promisedDays: null, plannedMeanDays: 31.5, plannedStdDevDays: 0, observed: { meanLatenessDays: 6 } })).toEqual({ meanDays: 6, stdDevDays: 0 });
   });
 
-  const base = { promisedDate: '2026-12-01', expectedDate: null, orderDate: '2026-11-01', lateness, leadTime: null, earliestDate: '2026-11-28' };
+  // As of 11-27 (first available day 11-28), promised 12-01: the order has not come 4 days before its promise, a = −4.
+  // Quantiles are rounded up to whole days, a tenth of a day's slack aside (2.08 is 3 days, 2.05 is 2).
+  const base = { promisedDate: '2026-12-01', expectedDate: null, orderDate: '2026-11-01', lateness, leadTime: null, earliestDate: '2026-11-28', lateCaseQuantile: 0.9 };
 
-  it('moves the promise by the lateness, rounded up to whole days', () => {
-    // 12-01 + ceil(3.5) = 12-05; late case 12-01 + ceil(8.626) = 12-10.
+  it('moves the promise by the lateness of the deliveries not come by the as-of date, rounded up to whole days', () => {
+    // cq(3.5, 4, .5, −4) = 3.6524 → 4 days: 12-05; cq(3.5, 4, .9, −4) = 8.6963 → 9 days: 12-10.
     expect(purchaseOrderArrival(base)).toEqual({ arrivalDate: '2026-12-05', lateCaseArrivalDate: '2026-12-10', basis: 'promised' });
+  });
+
+  it('dates an order due tomorrow later than its promise when the supplier is on time only on average', () => {
+    // Lateness N(0, 3.5²), promised 11-28, not come by 11-27: a = −1. Unconditioned the ETA would be the promise and the
+    // late case + ceil(4.49) = 5 days; but half the on-average deliveries that were early have not happened:
+    // cq(0, 3.5, .5, −1) = 1.7730 → 2 days: 11-30; cq(0, 3.5, .9, −1) = 5.4054 → 6 days: 12-04.
+    const onAverage = { ...base, promisedDate: '2026-11-28', lateness: { meanDays: 0, stdDevDays: 3.5 } };
+    expect(purchaseOrderArrival(onAverage)).toEqual({ arrivalDate: '2026-11-30', lateCaseArrivalDate: '2026-12-04', basis: 'promised' });
+  });
+
+  it('dates an overdue order by how late such orders still come, not tomorrow', () => {
+    // Promised 11-10, not come by 11-27: a = 17, α = (17 − 3.5) / 4 = 3.375. cq(3.5, 4, .5, 17) = 17.7450 → 18 days:
+    // 11-28; cq(3.5, 4, .9, 17) = 19.3546 → 20 days: 11-30 (it was 11-28 for both: tomorrow).
+    expect(purchaseOrderArrival({ ...base, promisedDate: '2026-11-10' })).toEqual({ arrivalDate: '2026-11-28', lateCaseArrivalDate: '2026-11-30', basis: 'promised' });
   });
 
   it('takes the ERP expected date when it is later (a delay), and ignores an earlier one', () => {
@@ -187,26 +237,29 @@ describe('honest arrival dates', () => {
     expect(purchaseOrderArrival({ ...base, expectedDate: '2026-12-03' })).toEqual({ arrivalDate: '2026-12-05', lateCaseArrivalDate: '2026-12-10', basis: 'promised' });
   });
 
-  it('never dates an overdue order before the first available day', () => {
-    // Promised 11-10: 11-10 + 4 = 11-14 and 11-10 + 9 = 11-19 are past; it has not arrived, so 11-28 at the earliest.
-    expect(purchaseOrderArrival({ ...base, promisedDate: '2026-11-10' })).toEqual({ arrivalDate: '2026-11-28', lateCaseArrivalDate: '2026-11-28', basis: 'promised' });
-  });
-
   it('never dates an order before its promise, even for a supplier that is usually early', () => {
-    // Mean lateness −2 → 0 days; late case 1.5 → 2 days: 12-01 and 12-03.
-    expect(purchaseOrderArrival({ ...base, lateness: { meanDays: -2, lateCaseDays: 1.5 } })).toEqual({ arrivalDate: '2026-12-01', lateCaseArrivalDate: '2026-12-03', basis: 'promised' });
+    // Lateness N(−2, 2.5²), a = −4: cq(−2, 2.5, .5, −4) = −1.3282 → 0 days (not before the promise): 12-01;
+    // cq(−2, 2.5, .9, −4) = 1.5327 → 2 days: 12-03.
+    expect(purchaseOrderArrival({ ...base, lateness: { meanDays: -2, stdDevDays: 2.5 } })).toEqual({ arrivalDate: '2026-12-01', lateCaseArrivalDate: '2026-12-03', basis: 'promised' });
   });
 
   it('uses the order date + learned lead time without any date, and gives up without a lead time', () => {
-    // 11-01 + ceil(20.2) = 11-22; 11-01 + 26 = 11-27 (both after the earliest day 11-20).
+    // Ordered 11-01, not come by 11-19 (first day 11-20): a = 18 days; lead time N(20.2, 4.5²):
+    // cq(20.2, 4.5, .5, 18) = 22.0099 → 22 days (within the slack): 11-23; cq(20.2, 4.5, .9, 18) = 26.8831 → 27 days: 11-28.
     const undated = { ...base, promisedDate: null, earliestDate: '2026-11-20' };
-    expect(purchaseOrderArrival({ ...undated, leadTime: { meanDays: 20.2, lateCaseDays: 26 } })).toEqual({ arrivalDate: '2026-11-22', lateCaseArrivalDate: '2026-11-27', basis: 'lead-time' });
+    expect(purchaseOrderArrival({ ...undated, leadTime: { meanDays: 20.2, stdDevDays: 4.5 } })).toEqual({ arrivalDate: '2026-11-23', lateCaseArrivalDate: '2026-11-28', basis: 'lead-time' });
     expect(purchaseOrderArrival(undated)).toBeNull();
   });
 
   it('dates an approved recommendation at the first order day + its learned lead time', () => {
-    // 11-28 + ceil(13.2) = 12-12; 11-28 + 18 = 12-16.
-    expect(recommendationArrival('2026-11-28', { meanDays: 13.2, lateCaseDays: 18 })).toEqual({ arrivalDate: '2026-12-12', lateCaseArrivalDate: '2026-12-16', basis: 'lead-time' });
+    // Not ordered yet, nothing to condition on: the median 13.2 → 14 days: 12-12; qnorm(.9, 13.2, 3.7) = 17.9417 → 18
+    // days: 12-16.
+    expect(recommendationArrival('2026-11-28', { meanDays: 13.2, stdDevDays: 3.7 }, 0.9)).toEqual({ arrivalDate: '2026-12-12', lateCaseArrivalDate: '2026-12-16', basis: 'lead-time' });
+  });
+
+  it('rejects a late-case quantile below the median or of 1', () => {
+    expect(() => purchaseOrderArrival({ ...base, lateCaseQuantile: 0.4 })).toThrow(/lateCaseQuantile/);
+    expect(() => purchaseOrderArrival({ ...base, lateCaseQuantile: 1 })).toThrow(/lateCaseQuantile/);
   });
 });
 
