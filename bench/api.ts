@@ -1,10 +1,12 @@
 /**
  * Load benchmark of the buyer and ERP API over HTTP on loopback, driven by autocannon, on PostgreSQL.
- * Run: npm run bench:api -- [skus=100000] [secondsPerScenario=10] [--load-only]
+ * Run: npm run bench:api -- [skus=100000] [secondsPerScenario=10] [--load-only] [--use=<database>] [--only=list,sku,detail,search]
  * DATABASE_URL names the server (default postgres://root@127.0.0.1:5432/test); the bench creates a scratch database
  * beside it, loads it with COPY, and drops it at the end. `--load-only` loads it, prints its URL and keeps it, for
  * EXPLAIN (ANALYZE, BUFFERS) on the very data the scenarios read (drop it by hand afterwards). The API runs in a child process, so that autocannon's
- * own work does not sit on the server's event loop.
+ * own work does not sit on the server's event loop. `--use=<database>` reads a database --load-only kept, without
+ * loading, and runs only the read scenarios (paced and in bursts); `--only=…` runs just those paced scenarios. The
+ * list's row is followed by one row per query shape (filters × sort), from the same responses.
  *
  * Data: `skus` items with one recommendation each (4 locations, 20 suppliers), a 12-week forecast, a policy and
  * stock on hand per SKU; a year of daily sales for the SKUs the detail scenario asks for (one in 50), summed into
@@ -305,7 +307,7 @@ async function main(): Promise<void> {
     });
     const base = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${key}` };
-    console.log(`${skus} SKUs with recommendations (run ${runId}) loaded with COPY in ${loadSeconds.toFixed(1)} s; ${seconds} s per scenario`);
+    console.log(`${skus} SKUs with recommendations (run ${runId}) ${use === undefined ? `loaded with COPY in ${loadSeconds.toFixed(1)} s` : `in the kept database ${use}`}; ${seconds} s per scenario`);
     console.log(`load average before the scenarios: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
 
     const common = { url: base, headers, duration: seconds };

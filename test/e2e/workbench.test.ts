@@ -346,7 +346,7 @@ describeWithBrowser('the buyers’ workbench in chromium', () => {
     const ids = await page.locator('#exception-results tbody tr[data-exception-id]').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-exception-id'))));
     expect(ids).toEqual(open.map((exception) => exception.id));
     const first = page.locator(`#exception-results tr[data-exception-id="${open[0].id}"] td`);
-    expect(await first.nth(0).textContent()).toBe(format.shortDate(open[0].asOfDate, ''));
+    expect(await first.nth(0).textContent()).toBe(format.shortDate(open[0].asOfDate));
     expect(await first.nth(0).textContent()).not.toMatch(/\d:\d\d/);
     expect(await first.nth(2).textContent()).toBe(open[0].sku);
     expect(await first.nth(5).textContent()).toBe(open[0].action);

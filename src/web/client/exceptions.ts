@@ -68,7 +68,7 @@ export function createExceptions(options: { canDecide: boolean }): { show(): Pro
         'tr',
         { 'data-exception-id': exception.id },
         // The data's day, as every other tab dates things (in the demo a simulated one), not the wall-clock time the run ran.
-        h('td', { 'data-label': 'Data day' }, format.shortDate(exception.asOfDate, '')),
+        h('td', { 'data-label': 'Data day' }, format.shortDate(exception.asOfDate)),
         h('td', { 'data-label': 'Kind' }, h('span', { class: `badge exception ${exception.kind}` }, kindNames[exception.kind])),
         h('td', { 'data-label': 'SKU' }, exception.sku),
         h('td', { 'data-label': 'Location' }, exception.locationCode),
