@@ -1,4 +1,4 @@
-import { normalCdf, normalQuantile } from '../stats/normal';
+import { normalCdf, normalDensity, normalQuantile } from '../stats/normal';
 import { addDays, daysBetween, dayNumber } from './dates';
 
 /**
@@ -297,6 +297,44 @@ function farTailExcess(alpha: number, q: number): number {
   let u = target / alpha;
   for (let step = 0; step < 4; step++) u -= (alpha * u + (u * u) / 2 + Math.log1p(u / alpha) - target) / (alpha + u + 1 / (alpha + u));
   return u;
+}
+
+/** φ(z) / Φ(z): how fast ln Φ grows; Mills' series where Φ(z) underflows (z < −7). */
+function lowerMillsInverse(z: number): number {
+  if (z < -FAR_TAIL_Z) return -z / (1 - 1 / (z * z) + 3 / z ** 4);
+  return normalDensity(z) / normalCdf(z);
+}
+
+/**
+ * How many days later than its receipts show a supplier delivers, judged by its orders past their promise that have
+ * not come (right-censored deliveries, as in survival analysis: a receipt says "it took x days", an order still out
+ * only "it takes longer than it has waited"). Receipts alone are biased early, most of all while history is short: the
+ * orders that came are the quick ones. Maximises, over the mean lateness μ, the log-likelihood with the receipts as a
+ * normal prior of `weight` deliveries at their mean and each order out as P(X > a_i) = Φ((μ − a_i) / σ):
+ *   −weight·(μ − mean)² / (2σ²) + Σ ln Φ((μ − a_i) / σ),
+ * which is concave; bisection on its derivative −weight·(μ − mean) / σ² + Σ φ(z_i) / Φ(z_i) / σ, which is ≥ 0 at the
+ * receipts' mean. Returns μ − mean (≥ 0; 0 without orders out or spread). Orders not yet due are left out: dates are
+ * never before the promise, so that they did not come early says nothing about how late they come.
+ */
+export function latenessShiftFromOrdersOut(input: { lateness: Delay; weight: number; overdueDays: number[] }): number {
+  const { lateness, weight } = input;
+  if (!(weight > 0) || !Number.isFinite(weight)) throw new Error(`latenessShiftFromOrdersOut: weight must be a finite number > 0, got ${weight}`);
+  const sd = lateness.stdDevDays;
+  const overdue = input.overdueDays.filter((days) => days >= 0);
+  if (overdue.length === 0 || !(sd > 0)) return 0;
+  const slope = (shift: number) => {
+    const mean = lateness.meanDays + shift;
+    return (-weight * shift) / (sd * sd) + overdue.reduce((sum, a) => sum + lowerMillsInverse((mean - a) / sd), 0) / sd;
+  };
+  let high = sd;
+  while (slope(high) > 0) high *= 2;
+  let low = 0;
+  for (let step = 0; step < 100 && high - low > 1e-9; step++) {
+    const middle = (low + high) / 2;
+    if (slope(middle) > 0) low = middle;
+    else high = middle;
+  }
+  return (low + high) / 2;
 }
 
 /** The whole days a q-quantile delay takes: rounded up (a day late is a day), DAY_SLACK aside. */

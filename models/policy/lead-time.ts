@@ -18,6 +18,9 @@ export interface PromisedLeadTime {
   promisedDays: number;
 }
 
+/** The credibility constant k learnLeadTimes shrinks with unless told otherwise. */
+export const DEFAULT_CREDIBILITY = 5;
+
 export interface LeadTimeOptions {
   /** Credibility constant k: an item with n receipts gets weight n / (n + k) on its own figures. Default 5. */
   credibility?: number;
@@ -116,7 +119,7 @@ const pairKey = (supplierId: string, sku: string) => JSON.stringify([supplierId,
  * Returns one entry per supplier × item found in receipts or promises, sorted by supplier then item.
  */
 export function learnLeadTimes(receipts: Receipt[], promised: PromisedLeadTime[] = [], options: LeadTimeOptions = {}): LeadTimeStats[] {
-  const k = options.credibility ?? 5;
+  const k = options.credibility ?? DEFAULT_CREDIBILITY;
   const spreadFraction = options.promisedSpreadFraction ?? 0.25;
   if (!(k >= 0) || !Number.isFinite(k)) throw new Error(`learnLeadTimes: credibility must be a finite number ≥ 0, got ${k}`);
   if (!(spreadFraction >= 0) || !Number.isFinite(spreadFraction)) throw new Error(`learnLeadTimes: promisedSpreadFraction must be ≥ 0, got ${spreadFraction}`);

@@ -662,7 +662,7 @@ export const backorderDetailResponse = backorderResponse.extend({
       lateCaseArrivalDate: date,
       basis: z.enum(['on-hand', 'promised', 'expected', 'lead-time']),
       promisedDate: date.nullable(),
-      latenessDays: z.number().nullable().describe("The supplier's learned mean lateness in days (negative: early); the promise moves by it rounded up, never earlier."),
+      latenessDays: z.number().nullable().describe("The supplier's learned mean lateness in days (negative: early), with what its orders past their promise and not come add; the ETA is the promise moved by the median lateness of deliveries not come by the as-of date, rounded up, never earlier."),
     }),
   ),
 });

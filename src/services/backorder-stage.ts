@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { addDays } from '../../db/dates';
+import { daysBetween } from '../../models/policy/dates';
 import {
   backorderedLines,
   backorderSupply,
@@ -11,13 +12,14 @@ import {
 import {
   allocateBackorders,
   latenessFromLeadTime,
+  latenessShiftFromOrdersOut,
   purchaseOrderArrival,
   recommendationArrival,
   type ArrivalEstimate,
   type Delay,
   type IncomingSupply,
 } from '../../models/policy/backorder-allocation';
-import type { LeadTimeStats } from '../../models/policy/lead-time';
+import { DEFAULT_CREDIBILITY, type LeadTimeStats } from '../../models/policy/lead-time';
 import { promiseChanges, type LinePromise, type PromiseChange } from '../../models/policy/promise-changes';
 import { cancelledLines, lineReferences, openPromises, savePromiseChanges, type LineReference } from '../../db/repositories/backorder-promises';
 import { writeOutboxEvents, type OutboxEvent } from '../../db/repositories/webhooks';
@@ -65,6 +67,14 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
     const leadTimes = lines.length > 0 ? await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)) }) : new Map();
     const learned = (supplierId: number | null, itemId: number): LeadTimeStats | undefined =>
       supplierId === null ? undefined : leadTimes.get(leadTimeKey(supplierId, itemId));
+    const shifts = ordersOutShifts(supply.purchaseLines, leadTimes, asOfDate);
+    const shiftOf = (supplierId: number | null) => (supplierId === null ? 0 : (shifts.get(supplierId) ?? 0));
+    /** The learned lateness and lead time, later by what the supplier's orders still out past their promise say. */
+    const latenessOf = (supplierId: number | null, stats: LeadTimeStats): Delay => {
+      const lateness = latenessFromLeadTime(stats);
+      return { ...lateness, meanDays: lateness.meanDays + shiftOf(supplierId) };
+    };
+    const leadTimeOf = (supplierId: number | null, stats: LeadTimeStats): Delay => ({ meanDays: stats.plannedMeanDays + shiftOf(supplierId), stdDevDays: stats.plannedStdDevDays });
 
     const incoming: IncomingSupply[] = [];
     const origins = new Map<string, SupplyOrigin>();
@@ -72,13 +82,13 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
 
     for (const line of supply.purchaseLines) {
       const stats = learned(line.supplierId, line.itemId);
-      const lateness: Delay = stats ? latenessFromLeadTime(stats) : { meanDays: 0, stdDevDays: 0 };
+      const lateness: Delay = stats ? latenessOf(line.supplierId, stats) : { meanDays: 0, stdDevDays: 0 };
       const estimate = purchaseOrderArrival({
         promisedDate: line.promisedDate,
         expectedDate: line.expectedDate,
         orderDate: line.orderDate,
         lateness,
-        leadTime: stats ? leadTimeOf(stats) : null,
+        leadTime: stats ? leadTimeOf(line.supplierId, stats) : null,
         earliestDate: availableDate,
         lateCaseQuantile,
       });
@@ -102,7 +112,7 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
         undatedSupply += 1;
         continue;
       }
-      const estimate = recommendationArrival(availableDate, leadTimeOf(stats), lateCaseQuantile);
+      const estimate = recommendationArrival(availableDate, leadTimeOf(recommendation.supplierId, stats), lateCaseQuantile);
       incoming.push({ kind: 'approved-recommendation', sourceId: recommendation.recommendationId, itemId: recommendation.itemId, locationId: recommendation.locationId, quantity: recommendation.quantity, ...dates(estimate) });
       origins.set(`approved-recommendation ${recommendation.recommendationId}`, {
         reference: null,
@@ -162,8 +172,33 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
   };
 }
 
-/** The learned lead time as a delay after the order date. */
-const leadTimeOf = (stats: LeadTimeStats): Delay => ({ meanDays: stats.plannedMeanDays, stdDevDays: stats.plannedStdDevDays });
+/**
+ * Per supplier, the days its open orders past their promise add to the lateness its receipts show
+ * (latenessShiftFromOrdersOut): the supplier's receipts (all its items) count as their number + the credibility
+ * constant, at the mean lateness and spread learned for the items of those orders.
+ */
+function ordersOutShifts(purchaseLines: OpenPurchaseLineRow[], leadTimes: Map<string, LeadTimeStats>, asOfDate: string): Map<number, number> {
+  const bySupplier = new Map<number, Array<{ overdueDays: number; stats: LeadTimeStats }>>();
+  for (const line of purchaseLines) {
+    const stats = line.supplierId === null ? undefined : leadTimes.get(leadTimeKey(line.supplierId, line.itemId));
+    if (line.supplierId === null || line.promisedDate === null || !stats) continue;
+    const overdueDays = daysBetween(line.promisedDate, asOfDate);
+    if (overdueDays < 0) continue;
+    const orders = bySupplier.get(line.supplierId) ?? [];
+    orders.push({ overdueDays, stats });
+    bySupplier.set(line.supplierId, orders);
+  }
+  const receiptsOf = new Map<string, number>();
+  if (bySupplier.size > 0) for (const stats of leadTimes.values()) receiptsOf.set(stats.supplierId, (receiptsOf.get(stats.supplierId) ?? 0) + stats.observed.receiptCount);
+  const shifts = new Map<number, number>();
+  for (const [supplierId, orders] of bySupplier) {
+    const receipts = receiptsOf.get(String(supplierId)) ?? 0;
+    const mean = orders.reduce((sum, { stats }) => sum + latenessFromLeadTime(stats).meanDays, 0) / orders.length;
+    const sd = Math.sqrt(orders.reduce((sum, { stats }) => sum + stats.plannedStdDevDays ** 2, 0) / orders.length);
+    shifts.set(supplierId, latenessShiftFromOrdersOut({ lateness: { meanDays: mean, stdDevDays: sd }, weight: receipts + DEFAULT_CREDIBILITY, overdueDays: orders.map((order) => order.overdueDays) }));
+  }
+  return shifts;
+}
 
 const dates = (estimate: ArrivalEstimate) => ({ arrivalDate: estimate.arrivalDate, lateCaseArrivalDate: estimate.lateCaseArrivalDate });
 const referenceOf = (line: OpenPurchaseLineRow) => `${line.purchaseOrderReference} / ${line.lineReference}`;

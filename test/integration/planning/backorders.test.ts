@@ -23,21 +23,24 @@ import {
  * Supplier S quotes 28 days on item A and delivered its last three orders in 35 days each (promised 28 → 7 days late).
  * learnLeadTimes (k = 5, n = 3): planned mean 35 (own mean 35 and prior 28 + 7 agree); variance: own weight
  * (3 − 1) / (3 − 1 + 5) = 2/7 on 0, the prior's 5/7 on [supplier df 2 → weight 2/7 on pooled 0, 5/7 on (0.25 × 28)² = 49
- * → 35] → 25, sd 5. Lateness N(7, 5²): mean 35 − 28 = 7 days. An open order has not come by the as-of date, so its ETA
+ * → 35] → 25, sd 5. Lateness N(7, 5²): mean 35 − 28 = 7 days. PO-2, 12 days past its promise and not come, says the
+ * supplier is later than its receipts show (latenessShiftFromOrdersOut, the receipts weighing 3 + 5 = 8 deliveries):
+ * the μ where −8(μ − 7) / 25 + φ(z) / Φ(z) / 5 = 0, z = (μ − 12) / 5, is 7.8675 (R: uniroot), so lateness N(7.8675, 5²)
+ * and lead time N(35.8675, 5²). An open order has not come by the as-of date, so its ETA
  * is the median, its late case the 90 % quantile, of the deliveries later than that (delayQuantile; cq(m, s, q, a) from R
  * as in test/unit/policy/backorder-allocation.test.ts), rounded up to whole days with a tenth of a day's slack.
  *
  * Item A at DC: on hand 5, of which 3 committed to an open line that is not backordered → 2 free (11-23).
- *   PO-2: 8 open, promised 11-10, 12 days overdue (a = 12): cq(7, 5, .5, 12) = 14.048 → 11-10 + 14 = 11-24
- *     (late case cq(7, 5, .9, 12) = 17.739 → + 18 = 11-28), where the unconditioned 11-17 would have said "tomorrow".
- *   PO-1: 10 ordered − 4 received = 6 open, promised 12-01 (a = −9, barely moves): cq(7, 5, .5, −9) = 7.004 → + 7 =
- *     12-08 (late case cq(7, 5, .9, −9) = 13.410 → + 14 = 12-15).
- *   Approved recommendation (earlier run) of 20: ordered 11-23 at the earliest, lead time N(35, 5²): + 35 = 12-28 (late
- *     case qnorm(.9, 35, 5) = 41.41 → + 42 = 2027-01-04).
- *   A cancelled PO of 100 is not supply. Supply in arrival order: 2 (11-23), 8 (11-24), 6 (12-08), 20 (12-28) = 36 units.
+ *   PO-2: 8 open, promised 11-10, 12 days overdue (a = 12): cq(7.8675, 5, .5, 12) = 14.215 → 11-10 + 15 = 11-25
+ *     (late case cq(7.8675, 5, .9, 12) = 18.093 → + 19 = 11-29), where the receipts alone said 11-17: "tomorrow".
+ *   PO-1: 10 ordered − 4 received = 6 open, promised 12-01 (a = −9, barely moves): cq(7.8675, 5, .5, −9) = 7.870 → + 8
+ *     = 12-09 (late case cq(7.8675, 5, .9, −9) = 14.276 → + 15 = 12-16).
+ *   Approved recommendation (earlier run) of 20: ordered 11-23 at the earliest, lead time N(35.8675, 5²): + 36 = 12-29
+ *     (late case qnorm(.9, 35.8675, 5) = 42.275 → + 43 = 2027-01-05).
+ *   A cancelled PO of 100 is not supply. Supply in arrival order: 2 (11-23), 8 (11-25), 6 (12-09), 20 (12-29) = 36 units.
  *   Lines by priority (promise, else order date): L2 (no promise, ordered 11-02) 10; L1 (promised 11-05) 4;
  *   L3 (promised 11-20, ordered 11-03) 15; L4 (promised 11-20, ordered 11-10) 12.
- *   L2: free 2 + PO-2 8 → ETA 11-24 (late 11-28). L1: PO-1 4 → 12-08 (12-15). L3: PO-1 2 + rec 13 → 12-28 (2027-01-04).
+ *   L2: free 2 + PO-2 8 → ETA 11-25 (late 11-29). L1: PO-1 4 → 12-09 (12-16). L3: PO-1 2 + rec 13 → 12-29 (2027-01-05).
  *   L4: rec 7, 5 short; this run proposes only 3 more → partial, not-enough-supply.
  * Item B at DC: no supply; this run proposes 50 → L5 (6) uncovered, awaiting approval.
  * Item C at DC: nothing → L6 (2) uncovered, no incoming supply. A closed sales order's backorder is not read.
@@ -152,9 +155,9 @@ describe.each(testEngines())('backorder allocation on %s', (engine) => {
       [ids.run],
     );
     expect(rows).toEqual([
-      { sales_order_line_id: ids.l1, priority_rank: 2, allocated: 4, uncovered: 0, status: 'covered', eta: '2026-12-08', eta_late_case: '2026-12-15', uncovered_reason: null },
-      { sales_order_line_id: ids.l2, priority_rank: 1, allocated: 10, uncovered: 0, status: 'covered', eta: '2026-11-24', eta_late_case: '2026-11-28', uncovered_reason: null },
-      { sales_order_line_id: ids.l3, priority_rank: 3, allocated: 15, uncovered: 0, status: 'covered', eta: '2026-12-28', eta_late_case: '2027-01-04', uncovered_reason: null },
+      { sales_order_line_id: ids.l1, priority_rank: 2, allocated: 4, uncovered: 0, status: 'covered', eta: '2026-12-09', eta_late_case: '2026-12-16', uncovered_reason: null },
+      { sales_order_line_id: ids.l2, priority_rank: 1, allocated: 10, uncovered: 0, status: 'covered', eta: '2026-11-25', eta_late_case: '2026-11-29', uncovered_reason: null },
+      { sales_order_line_id: ids.l3, priority_rank: 3, allocated: 15, uncovered: 0, status: 'covered', eta: '2026-12-29', eta_late_case: '2027-01-05', uncovered_reason: null },
       { sales_order_line_id: ids.l4, priority_rank: 4, allocated: 7, uncovered: 5, status: 'partial', eta: null, eta_late_case: null, uncovered_reason: 'not-enough-supply' },
       { sales_order_line_id: ids.l5, priority_rank: 1, allocated: 0, uncovered: 6, status: 'uncovered', eta: null, eta_late_case: null, uncovered_reason: 'awaiting-approval' },
       { sales_order_line_id: ids.l6, priority_rank: 1, allocated: 0, uncovered: 2, status: 'uncovered', eta: null, eta_late_case: null, uncovered_reason: 'no-incoming-supply' },
@@ -184,7 +187,7 @@ describe.each(testEngines())('backorder allocation on %s', (engine) => {
       locationCode: 'DC',
       promisedDate: '2026-11-05',
       priorityDate: '2026-11-05',
-      eta: '2026-12-08',
+      eta: '2026-12-09',
       erpEta: '2026-12-01',
       uncoveredMessage: null,
     });
@@ -214,15 +217,15 @@ describe.each(testEngines())('backorder allocation on %s', (engine) => {
   it('shows one line with the supply behind its ETA', async () => {
     const response = await get(`/backorders/${ids.l3}`).expect(200);
     expectShape(backorderDetailResponse, response.body);
-    expect(response.body).toMatchObject({ status: 'covered', eta: '2026-12-28', etaLateCase: '2027-01-04', quantityAwaitingApproval: 0, recommendationId: ids.proposedA });
+    expect(response.body).toMatchObject({ status: 'covered', eta: '2026-12-29', etaLateCase: '2027-01-05', quantityAwaitingApproval: 0, recommendationId: ids.proposedA });
     expect(response.body.pieces).toEqual([
       {
         kind: 'purchase-order', sourceId: ids.po1, reference: 'PO-1 / PO-1-1', supplierId: ids.supplier, quantity: 2,
-        arrivalDate: '2026-12-08', lateCaseArrivalDate: '2026-12-15', basis: 'promised', promisedDate: '2026-12-01', latenessDays: 7,
+        arrivalDate: '2026-12-09', lateCaseArrivalDate: '2026-12-16', basis: 'promised', promisedDate: '2026-12-01', latenessDays: expect.closeTo(7.8675, 4),
       },
       {
         kind: 'approved-recommendation', sourceId: ids.approved, reference: null, supplierId: ids.supplier, quantity: 13,
-        arrivalDate: '2026-12-28', lateCaseArrivalDate: '2027-01-04', basis: 'lead-time', promisedDate: null, latenessDays: null,
+        arrivalDate: '2026-12-29', lateCaseArrivalDate: '2027-01-05', basis: 'lead-time', promisedDate: null, latenessDays: null,
       },
     ]);
     const partial = await get(`/backorders/${ids.l4}`).expect(200);
@@ -250,7 +253,7 @@ describe.each(testEngines())('backorder allocation on %s', (engine) => {
     expectShape(skuDetailResponse, response.body);
     // Lines L1–L4 at DC: L1–L3 covered, L4 short of 5; the latest ETA of a covered line is L3's.
     expect(response.body.locations.map((location: { locationCode: string; backorders: unknown }) => [location.locationCode, location.backorders])).toEqual([
-      ['DC', { lines: 4, coveredLines: 3, quantityUncovered: 5, latestEta: '2026-12-28' }],
+      ['DC', { lines: 4, coveredLines: 3, quantityUncovered: 5, latestEta: '2026-12-29' }],
     ]);
   });
 

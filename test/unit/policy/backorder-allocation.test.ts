@@ -4,6 +4,7 @@ import {
   compareLinePriority,
   delayQuantile,
   latenessFromLeadTime,
+  latenessShiftFromOrdersOut,
   purchaseOrderArrival,
   recommendationArrival,
   type AllocationInput,
@@ -194,6 +195,37 @@ describe('delayQuantile: a normal delay known to exceed a bound', () => {
   it('with no spread: the mean, or the bound once the mean has passed', () => {
     expect(delayQuantile({ meanDays: 7, stdDevDays: 0 }, 0.9, 3)).toBe(7);
     expect(delayQuantile({ meanDays: 7, stdDevDays: 0 }, 0.9, 10)).toBe(10);
+  });
+});
+
+describe('latenessShiftFromOrdersOut: orders past their promise that have not come', () => {
+  // Golden values from R 4: the root of −w(μ − m) / s² + Σ φ(z_i) / Φ(z_i) / s, z_i = (μ − a_i) / s (uniroot, tol 1e-12).
+  it('solves μ = φ(μ) / Φ(μ) for one order at its promise, weight 1, N(0, 1): 0.506054', () => {
+    expect(latenessShiftFromOrdersOut({ lateness: { meanDays: 0, stdDevDays: 1 }, weight: 1, overdueDays: [0] })).toBeCloseTo(0.506054, 5);
+  });
+
+  it('learns most of a lateness no receipt has shown yet: 150 orders 6 days past promise, N(0, 3.5²), weight 5 → 11.7041', () => {
+    expect(latenessShiftFromOrdersOut({ lateness: { meanDays: 0, stdDevDays: 3.5 }, weight: 5, overdueDays: new Array(150).fill(6) })).toBeCloseTo(11.704113, 5);
+  });
+
+  it('moves a well-known supplier little: 100 receipts at 13 days late, 60 orders out 6 and 13 days → 0.3226', () => {
+    const overdueDays = [...new Array(50).fill(6), ...new Array(10).fill(13)];
+    expect(latenessShiftFromOrdersOut({ lateness: { meanDays: 13, stdDevDays: 3.5 }, weight: 105, overdueDays })).toBeCloseTo(0.322615, 5);
+  });
+
+  it('leaves out orders not yet due, and is 0 without orders out or spread', () => {
+    // N(2, 4²), weight 20, orders 3, 10 and 30 days past promise (the one 5 days before its promise says nothing): 1.86291.
+    expect(latenessShiftFromOrdersOut({ lateness: { meanDays: 2, stdDevDays: 4 }, weight: 20, overdueDays: [3, 10, 30, -5] })).toBeCloseTo(1.86291, 5);
+    expect(latenessShiftFromOrdersOut({ lateness: { meanDays: 2, stdDevDays: 4 }, weight: 20, overdueDays: [-5] })).toBe(0);
+    expect(latenessShiftFromOrdersOut({ lateness: { meanDays: 2, stdDevDays: 0 }, weight: 20, overdueDays: [10] })).toBe(0);
+  });
+
+  it('keeps its precision for an order 30 sd overdue (Mills series): N(0, 2²), weight 5, 60 days → 10.0133', () => {
+    expect(latenessShiftFromOrdersOut({ lateness: { meanDays: 0, stdDevDays: 2 }, weight: 5, overdueDays: [60] })).toBeCloseTo(10.013295, 4);
+  });
+
+  it('rejects a weight that is not positive', () => {
+    expect(() => latenessShiftFromOrdersOut({ lateness: { meanDays: 0, stdDevDays: 2 }, weight: 0, overdueDays: [1] })).toThrow(/weight/);
   });
 });
 
