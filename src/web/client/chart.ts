@@ -79,7 +79,8 @@ function axes(f: Frame, dates: string[], label: (date: string) => string, unit: 
         'g',
         { class: 'x-tick' },
         svg('line', { class: 'tick', x1: f.x(date), x2: f.x(date), y1: HEIGHT - MARGIN.bottom, y2: HEIGHT - MARGIN.bottom + 5 }),
-        svg('text', { x: f.x(date), y: HEIGHT - MARGIN.bottom + 18, 'text-anchor': 'middle' }, label(date)),
+        // A label centred on a tick at the right edge would run past the chart and be cut: it ends at its tick instead.
+        svg('text', { x: f.x(date), y: HEIGHT - MARGIN.bottom + 18, 'text-anchor': f.x(date) > right - 24 ? 'end' : 'middle' }, label(date)),
       ),
     ),
   ];
