@@ -1,10 +1,12 @@
 /**
  * Load benchmark of the buyer and ERP API over HTTP on loopback, driven by autocannon, on PostgreSQL.
- * Run: npm run bench:api -- [skus=100000] [secondsPerScenario=10] [--load-only]
+ * Run: npm run bench:api -- [skus=100000] [secondsPerScenario=10] [--load-only] [--use=<database>] [--only=list,sku,detail,search]
  * DATABASE_URL names the server (default postgres://root@127.0.0.1:5432/test); the bench creates a scratch database
  * beside it, loads it with COPY, and drops it at the end. `--load-only` loads it, prints its URL and keeps it, for
  * EXPLAIN (ANALYZE, BUFFERS) on the very data the scenarios read (drop it by hand afterwards). The API runs in a child process, so that autocannon's
- * own work does not sit on the server's event loop.
+ * own work does not sit on the server's event loop. `--use=<database>` reads a database --load-only kept, without
+ * loading, and runs only the read scenarios (paced and in bursts); `--only=…` runs just those paced scenarios. The
+ * list's row is followed by one row per query shape (filters × sort), from the same responses.
  *
  * Data: `skus` items with one recommendation each (4 locations, 20 suppliers), a 12-week forecast, a policy and
  * stock on hand per SKU; a year of daily sales for the SKUs the detail scenario asks for (one in 50), summed into
@@ -152,6 +154,8 @@ interface Measured {
   p99: number;
   /** CPU time of the API process and its PostgreSQL backends per response, in ms; null where /proc cannot tell. */
   cpuMsPerRequest?: number | null;
+  /** Latencies by the request's query shape (`shapeOf` of its path), where each run has one connection. */
+  byShape: Map<string, number[]>;
 }
 
 /** Linux's USER_HZ: the unit of utime and stime in /proc/<pid>/stat. */
@@ -196,18 +200,33 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * responses. autocannon's rate is a per-connection quota per second sent back to back, so a fixed rate arrives in
  * bursts: `delaysMs` starts each run that much later, which spreads the bursts of several runs over the second.
  */
-async function drive(runs: Array<{ options: autocannon.Options; delayMs?: number }>): Promise<Measured> {
+async function drive(runs: Array<{ options: autocannon.Options; delayMs?: number }>, shapeOf?: (path: string) => string): Promise<Measured> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  const byShape = new Map<string, number[]>();
   const started = performance.now();
   const one = ({ options, delayMs = 0 }: { options: autocannon.Options; delayMs?: number }) =>
     new Promise((resolve, reject) => {
       setTimeout(() => {
         const rated = options.overallRate !== undefined || options.connectionRate !== undefined;
-        const instance = autocannon({ ...options, ...(rated ? { ignoreCoordinatedOmission: true } : {}) }, (error, result) => (error ? reject(error) : resolve(result)));
+        // One connection answers in the order it asks: the shapes sent, first in first out, name the responses.
+        const sent: string[] = [];
+        const requests = shapeOf && options.connections === 1
+          ? options.requests?.map((request) => ({
+              ...request,
+              setupRequest: (built: autocannon.Request, context: unknown) => {
+                const next = typeof request.setupRequest === 'function' ? request.setupRequest(built, context as object) : built;
+                sent.push(shapeOf(String(next.path)));
+                return next;
+              },
+            }))
+          : options.requests;
+        const instance = autocannon({ ...options, requests, ...(rated ? { ignoreCoordinatedOmission: true } : {}) }, (error, result) => (error ? reject(error) : resolve(result)));
         instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
           latencies.push(responseTime);
           statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+          const shape = sent.shift();
+          if (shape !== undefined) byShape.set(shape, [...(byShape.get(shape) ?? []), responseTime]);
         });
       }, delayMs);
     });
@@ -215,7 +234,7 @@ async function drive(runs: Array<{ options: autocannon.Options; delayMs?: number
   // Every run lasts the same: the rate is over that time, not over the runs' start offsets.
   const seconds = (performance.now() - started - Math.max(...runs.map((run) => run.delayMs ?? 0))) / 1000;
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, seconds, statuses, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99) };
+  return { requests: latencies.length, seconds, statuses, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99), byShape };
 }
 
 /** 200 requests/s as autocannon sends a rate: each of 10 connections sends its 20 back to back at the start of every second. */
@@ -226,38 +245,57 @@ const bursts = (options: autocannon.Options) => drive([{ options: { ...options, 
  * each started 20 ms after the one before.
  */
 const PACED_STREAMS = 50;
-const paced = (options: autocannon.Options) =>
+const paced = (options: autocannon.Options, shapeOf?: (path: string) => string) =>
   drive(
     Array.from({ length: PACED_STREAMS }, (_, stream) => ({
       options: { ...options, connections: 1, connectionRate: 200 / PACED_STREAMS },
       delayMs: (stream * 1000) / PACED_STREAMS,
     })),
+    shapeOf,
   );
 
 async function main(): Promise<void> {
   const loadOnly = process.argv.includes('--load-only');
   const [skus = 100_000, seconds = 10] = process.argv.slice(2).filter((arg) => !arg.startsWith('--')).map(Number);
   const serverUrl = new URL(process.env.DATABASE_URL || 'postgres://root@127.0.0.1:5432/test');
-  const scratch = `replen_bench_api_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: serverUrl.toString() });
-  await admin.connect();
-  await admin.query(`create database ${scratch}`);
-  await admin.end();
+  // --use=<database>: a database --load-only kept, read again without loading; only the read scenarios run, so it
+  // stays as loaded. --only=list,sku,detail,search: those paced scenarios alone.
+  const use = process.argv.find((arg) => arg.startsWith('--use='))?.slice('--use='.length);
+  const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+  const readOnly = use !== undefined || only !== undefined;
+  const scratch = use ?? `replen_bench_api_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  if (!/^[a-z0-9_]+$/.test(scratch)) throw new Error(`--use wants a database name, not ${scratch}`);
+  if (use === undefined) {
+    const admin = new pg.Client({ connectionString: serverUrl.toString() });
+    await admin.connect();
+    await admin.query(`create database ${scratch}`);
+    await admin.end();
+  }
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${scratch}` }).toString();
   let child: ChildProcess | undefined;
-  let keep = false;
+  let keep = use !== undefined;
   try {
     const loadStarted = performance.now();
-    const runId = await load(databaseUrl, skus);
-    const analyse = new pg.Client({ connectionString: databaseUrl });
-    await analyse.connect();
-    await analyse.query('vacuum analyze');
-    // The load's dirty pages written now, not by a checkpoint in the middle of the first scenario.
-    await analyse.query('checkpoint');
-    await analyse.end();
+    let runId: number;
+    if (use === undefined) {
+      runId = await load(databaseUrl, skus);
+      const analyse = new pg.Client({ connectionString: databaseUrl });
+      await analyse.connect();
+      await analyse.query('vacuum analyze');
+      // The load's dirty pages written now, not by a checkpoint in the middle of the first scenario.
+      await analyse.query('checkpoint');
+      await analyse.end();
+    } else {
+      const existing = new pg.Client({ connectionString: databaseUrl });
+      await existing.connect();
+      const { rows } = await existing.query<{ id: string; items: number }>(`select max(id) as id, (select count(*)::int from items) as items from forecast_runs`);
+      await existing.end();
+      runId = Number(rows[0].id);
+      if (rows[0].items !== skus) throw new Error(`${scratch} holds ${rows[0].items} SKUs, not ${skus}: give that count`);
+    }
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     if (loadOnly) {
-      console.log(`${skus} SKUs loaded in ${loadSeconds.toFixed(1)} s into ${databaseUrl} (kept: drop database ${scratch} when done)`);
+      console.log(`${skus} SKUs loaded in ${loadSeconds.toFixed(1)} s into ${databaseUrl} (kept: drop database ${scratch} when done; --use=${scratch} reads it again)`);
       keep = true;
       return;
     }
@@ -269,7 +307,7 @@ async function main(): Promise<void> {
     });
     const base = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${key}` };
-    console.log(`${skus} SKUs with recommendations (run ${runId}) loaded with COPY in ${loadSeconds.toFixed(1)} s; ${seconds} s per scenario`);
+    console.log(`${skus} SKUs with recommendations (run ${runId}) ${use === undefined ? `loaded with COPY in ${loadSeconds.toFixed(1)} s` : `in the kept database ${use}`}; ${seconds} s per scenario`);
     console.log(`load average before the scenarios: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
 
     const common = { url: base, headers, duration: seconds };
@@ -319,83 +357,106 @@ async function main(): Promise<void> {
     const monitor = new pg.Client({ connectionString: databaseUrl });
     await monitor.connect();
     const cpu = (run: () => Promise<Measured>) => withCpu(child!.pid!, monitor, run);
-    const list = await cpu(() => paced(listScenario));
-    const skuDetail = await cpu(() => paced(skuScenario));
-    const recommendationDetail = await cpu(() => paced(detailScenario));
-    const searchRecommendations = await cpu(() => paced(searchScenario('/recommendations')));
-    const searchSkus = await cpu(() => paced(searchScenario('/skus')));
-    const listBursts = await cpu(() => bursts(listScenario));
-    const skuDetailBursts = await cpu(() => bursts(skuScenario));
-    const recommendationDetailBursts = await cpu(() => bursts(detailScenario));
-    await monitor.end();
-
-    // Distinct ids, each at version 1 (never changed before): every PATCH is a real approval. The draft orders
-    // of supplier 1 are left alone for the pull below.
-    let approveCall = 0;
-    const approvable = (n: number) => 2 + n * 2;
-    const approve = await drive([{ options: {
-      url: base,
-      headers,
-      duration: seconds,
-      connections: 10,
-      requests: [
-        {
-          method: 'PATCH',
-          setupRequest: (request) => {
-            let id = approvable(approveCall++);
-            while (supplierOf(id) === 1) id = approvable(approveCall++);
-            return { ...request, path: `/recommendations/${id}`, headers: { ...headers, 'content-type': 'application/json', 'if-match': `W/"${id}-1"` }, body: '{"action":"approve"}' };
-          },
-        },
-      ],
-    } }]);
-
-    // Bulk-approve draft orders until the approved lines reach PULL_LINES, then time the pull of all of them.
-    const approved = async () => {
-      const response = await fetch(`${base}/purchase-orders/suggested?limit=200`, { headers: { ...headers, accept: 'text/csv' } });
-      return (await response.text()).trim().split('\n').length - 1;
-    };
-    let lines = await approved();
-    for (let supplierId = 1, locationId = 1; lines < PULL_LINES && supplierId <= SUPPLIERS; locationId = (locationId % LOCATIONS) + 1) {
-      const response = await fetch(`${base}/recommendations/approve`, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ supplierId, locationId }),
-      });
-      lines += ((await response.json()) as { approvedIds: number[] }).approvedIds.length;
-      if (locationId === LOCATIONS) supplierId++;
-    }
-    const pull = async (accept: string) => {
-      const started = performance.now();
-      const response = await fetch(`${base}/purchase-orders/suggested?limit=200`, { headers: { ...headers, accept } });
-      const firstByte = performance.now() - started;
-      const body = await response.text();
-      return { status: response.status, firstByte, total: performance.now() - started, megabytes: body.length / 1e6 };
-    };
-    await pull('application/json');
-    const pullJson = await pull('application/json');
-    const pullCsv = await pull('text/csv');
-    lines = await approved();
-
+    const wanted = (scenario: string) => only === undefined || only.includes(scenario);
+    // A list page by its filters and sort (the path less its limit and values), for the list's rows per query.
+    const listShape = (path: string) => path.replace(/^\/recommendations\?limit=\d+&/, '').replace(/=\d+/g, '=N').replace(/abcClass=[ABC]/, 'abcClass=X');
     const rows: Array<[string, string, string, string, string, string, string, string]> = [];
     const rowOf = (name: string, measured: Measured, target: string, met: boolean | null) => {
       const codes = Object.entries(measured.statuses).map(([code, count]) => `${code}×${count}`).join(' ');
       const cpuMs = measured.cpuMsPerRequest === undefined || measured.cpuMsPerRequest === null ? '' : measured.cpuMsPerRequest.toFixed(2);
       rows.push([name, (measured.requests / measured.seconds).toFixed(0), measured.p50.toFixed(1), measured.p95.toFixed(1), measured.p99.toFixed(1), cpuMs, target, `${met === null ? '' : met ? 'met' : 'MISSED'} ${codes}`]);
     };
-    rowOf('GET /recommendations (100, filtered) @200/s paced', list, 'p99 < 50 ms', list.p99 < 50);
-    rowOf('GET /skus/:sku @200/s paced', skuDetail, 'p99 < 30 ms', skuDetail.p99 < 30);
-    rowOf('GET /recommendations/:id @200/s paced', recommendationDetail, '', null);
-    rowOf('GET /recommendations?q= (50) @200/s paced', searchRecommendations, 'p99 < 50 ms', searchRecommendations.p99 < 50);
-    rowOf('GET /skus?q= (50) @200/s paced', searchSkus, 'p99 < 50 ms', searchSkus.p99 < 50);
-    rowOf('  the same in bursts: list', listBursts, '', null);
-    rowOf('  the same in bursts: SKU', skuDetailBursts, '', null);
-    rowOf('  the same in bursts: detail', recommendationDetailBursts, '', null);
-    rowOf('PATCH /recommendations/:id approve, 10 conns', approve, '', null);
-    const pullRow = (name: string, result: Awaited<ReturnType<typeof pull>>) =>
-      rows.push([name, '', `first byte ${result.firstByte.toFixed(0)} ms`, '', `all ${result.total.toFixed(0)} ms`, '', 'all < 2000 ms', `${result.total < 2000 ? 'met' : 'MISSED'} ${result.status} ${result.megabytes.toFixed(1)} MB`]);
-    pullRow(`pull ${lines} approved lines, JSON`, pullJson);
-    pullRow(`pull ${lines} approved lines, CSV`, pullCsv);
+    /** The list's responses of each query shape, as rows under the list's (p99 of about 220 responses each). */
+    const shapeRows = (measured: Measured) => {
+      for (const [shape, latencies] of [...measured.byShape].sort(([a], [b]) => a.localeCompare(b))) {
+        latencies.sort((a, b) => a - b);
+        const p99 = percentile(latencies, 0.99);
+        rows.push([`    ${shape}`, '', percentile(latencies, 0.5).toFixed(1), percentile(latencies, 0.95).toFixed(1), p99.toFixed(1), '', '', `${p99 < 50 ? '' : 'over 50 ms'} n=${latencies.length}`]);
+      }
+    };
+    if (wanted('list')) {
+      const list = await cpu(() => paced(listScenario, listShape));
+      rowOf('GET /recommendations (100, filtered) @200/s paced', list, 'p99 < 50 ms', list.p99 < 50);
+      shapeRows(list);
+    }
+    if (wanted('sku')) {
+      const skuDetail = await cpu(() => paced(skuScenario));
+      rowOf('GET /skus/:sku @200/s paced', skuDetail, 'p99 < 30 ms', skuDetail.p99 < 30);
+    }
+    if (wanted('detail')) rowOf('GET /recommendations/:id @200/s paced', await cpu(() => paced(detailScenario)), '', null);
+    if (wanted('search')) {
+      const searchRecommendations = await cpu(() => paced(searchScenario('/recommendations')));
+      rowOf('GET /recommendations?q= (50) @200/s paced', searchRecommendations, 'p99 < 50 ms', searchRecommendations.p99 < 50);
+      const searchSkus = await cpu(() => paced(searchScenario('/skus')));
+      rowOf('GET /skus?q= (50) @200/s paced', searchSkus, 'p99 < 50 ms', searchSkus.p99 < 50);
+    }
+    if (wanted('list') && only === undefined) {
+      // The list once more, every cache warm: the first run follows the load, this one the other scenarios.
+      const again = await cpu(() => paced(listScenario, listShape));
+      rowOf('GET /recommendations again, after the others', again, 'p99 < 50 ms', again.p99 < 50);
+    }
+    if (only === undefined) {
+      rowOf('  the same in bursts: list', await cpu(() => bursts(listScenario)), '', null);
+      rowOf('  the same in bursts: SKU', await cpu(() => bursts(skuScenario)), '', null);
+      rowOf('  the same in bursts: detail', await cpu(() => bursts(detailScenario)), '', null);
+    }
+    await monitor.end();
+
+    if (!readOnly) {
+      // Distinct ids, each at version 1 (never changed before): every PATCH is a real approval. The draft orders
+      // of supplier 1 are left alone for the pull below.
+      let approveCall = 0;
+      const approvable = (n: number) => 2 + n * 2;
+      const approve = await drive([{ options: {
+        url: base,
+        headers,
+        duration: seconds,
+        connections: 10,
+        requests: [
+          {
+            method: 'PATCH',
+            setupRequest: (request) => {
+              let id = approvable(approveCall++);
+              while (supplierOf(id) === 1) id = approvable(approveCall++);
+              return { ...request, path: `/recommendations/${id}`, headers: { ...headers, 'content-type': 'application/json', 'if-match': `W/"${id}-1"` }, body: '{"action":"approve"}' };
+            },
+          },
+        ],
+      } }]);
+      rowOf('PATCH /recommendations/:id approve, 10 conns', approve, '', null);
+
+      // Bulk-approve draft orders until the approved lines reach PULL_LINES, then time the pull of all of them.
+      const approved = async () => {
+        const response = await fetch(`${base}/purchase-orders/suggested?limit=200`, { headers: { ...headers, accept: 'text/csv' } });
+        return (await response.text()).trim().split('\n').length - 1;
+      };
+      let lines = await approved();
+      for (let supplierId = 1, locationId = 1; lines < PULL_LINES && supplierId <= SUPPLIERS; locationId = (locationId % LOCATIONS) + 1) {
+        const response = await fetch(`${base}/recommendations/approve`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ supplierId, locationId }),
+        });
+        lines += ((await response.json()) as { approvedIds: number[] }).approvedIds.length;
+        if (locationId === LOCATIONS) supplierId++;
+      }
+      const pull = async (accept: string) => {
+        const started = performance.now();
+        const response = await fetch(`${base}/purchase-orders/suggested?limit=200`, { headers: { ...headers, accept } });
+        const firstByte = performance.now() - started;
+        const body = await response.text();
+        return { status: response.status, firstByte, total: performance.now() - started, megabytes: body.length / 1e6 };
+      };
+      await pull('application/json');
+      const pullJson = await pull('application/json');
+      const pullCsv = await pull('text/csv');
+      lines = await approved();
+      const pullRow = (name: string, result: Awaited<ReturnType<typeof pull>>) =>
+        rows.push([name, '', `first byte ${result.firstByte.toFixed(0)} ms`, '', `all ${result.total.toFixed(0)} ms`, '', 'all < 2000 ms', `${result.total < 2000 ? 'met' : 'MISSED'} ${result.status} ${result.megabytes.toFixed(1)} MB`]);
+      pullRow(`pull ${lines} approved lines, JSON`, pullJson);
+      pullRow(`pull ${lines} approved lines, CSV`, pullCsv);
+    }
+
     const header: [string, string, string, string, string, string, string, string] = ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'CPU ms/req', 'target', 'result'];
     const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
     for (const row of [header, ...rows]) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '));

@@ -5,13 +5,15 @@
  * Series per second are counted on the process's CPU time (user + system), which on a busy machine stays what one
  * core does; wall-clock figures are printed beside them. Peak memory: the largest process.memoryUsage().rss
  * sampled every 25 series (the loop is synchronous, so a timer would never fire).
- * Run: npx tsx bench/forecast.ts [m3|weekly]. Data: DATA_DIR or ../shared/data.
+ * With --arima, ARIMA is a fifth member of the mean (AutoForecastOptions.arima): what it would cost as a default.
+ * Run: npx tsx bench/forecast.ts [m3|weekly] [--arima]. Data: DATA_DIR or ../shared/data.
  */
 import { autoForecast } from '../models/forecast/auto';
 import { normalDraw, seededRandom } from '../models/stats/random';
 import { formatTable, readM3 } from './m3';
 
-const only = process.argv[2];
+const only = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
+const arima = process.argv.includes('--arima');
 let peakRss = process.memoryUsage().rss;
 
 interface Job {
@@ -25,7 +27,7 @@ function timeRun(name: string, jobs: Job[]): string[] {
   const wallStart = process.hrtime.bigint();
   const chosen = new Map<string, number>();
   jobs.forEach((job, i) => {
-    const forecast = autoForecast(job.values, { seasonLength: job.seasonLength, horizon: job.horizon });
+    const forecast = autoForecast(job.values, { seasonLength: job.seasonLength, horizon: job.horizon, ...(arima && { arima }) });
     const kind = forecast.method.startsWith('Mean of')
       ? `combination${forecast.method.includes('seasonally adjusted') ? ' (seasonally adjusted)' : ''}`
       : forecast.method.replace(/\(.*$/, '');
@@ -75,4 +77,4 @@ if (only !== 'm3') {
   rows.push(timeRun('generated weekly (m = 52, n = 156, h = 13)', weekly.map((values) => ({ values, seasonLength: 52, horizon: 13 }))));
 }
 console.log(formatTable(['series set', 'series', 'CPU s', 'series/s/core (CPU)', 'wall s', 'series/s (wall)'], rows));
-console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; target ≥ 50 series/s/core on M3 monthly`);
+console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; target ≥ 50 series/s/core on M3 monthly${arima ? ' (ARIMA in the mean)' : ''}`);

@@ -16,13 +16,16 @@
  * replayed months of each series, then over series (so large series weigh more, in units).
  * Speed: the forecast stage's model choice runs at every review (as weekly runs choose again); intermittent items draw
  * 2000 samples per review; one forecast per review serves all three levels; series are split over one child process per core.
+ * Each demand class's error tail is pooled over a child's share of the series (their warm-up forecasts), as the plan
+ * stage pools a run's (src/services/planning/pooled-tails.ts).
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { integerLevelBand, replayOrderUpTo, type ReplayResult } from '../models/policy/simulate';
-import { backtestPlan, replayBacktestPlan } from '../src/services/replay/backtest';
+import { backtestPlan, backtestPooledTails, replayBacktestPlan } from '../src/services/replay/backtest';
+import type { PooledTail } from '../models/policy/pooled-tail';
 
 const leadTime = 1;
 const reviewPeriod = 1;
@@ -68,8 +71,8 @@ interface SeriesResult {
 type PolicyName = 'policy' | 'textbook' | 'oracle at least' | 'oracle nearest';
 const policyNames: PolicyName[] = ['policy', 'textbook', 'oracle at least', 'oracle nearest'];
 
-function backtest({ source, demand, warmup, seasonLength }: Series): SeriesResult {
-  const options = { leadTime, reviewPeriod, warmup, seasonLength };
+function backtest({ source, demand, warmup, seasonLength }: Series, pooledTails: ReadonlyMap<string, PooledTail>): SeriesResult {
+  const options = { leadTime, reviewPeriod, warmup, seasonLength, pooledTails };
   const forecast = backtestPlan(demand, 'replen', serviceLevels, options);
   const textbook = backtestPlan(demand, 'textbook', serviceLevels, options);
   const result: SeriesResult = { key: `${source} ${forecast.demandClass}`, csl: {} as SeriesResult['csl'], onHand: {} as SeriesResult['onHand'] };
@@ -139,7 +142,10 @@ const series = [...readM3(join(dataFolder, 'm3.jsonl')), ...readCarparts(join(da
 const share = /^--share=(\d+)\/(\d+)$/.exec(process.argv[3] ?? '');
 if (share) {
   const [index, count] = [Number(share[1]), Number(share[2])];
-  process.send!(series.filter((_, i) => i % count === index).map(backtest), () => process.exit(0));
+  const mine = series.filter((_, i) => i % count === index);
+  // Each demand class's error tail pooled over this share's warm-ups, as the plan stage pools its run (backtestPooledTails).
+  const pooledTails = backtestPooledTails(mine, { leadTime, reviewPeriod });
+  process.send!(mine.map((one) => backtest(one, pooledTails)), () => process.exit(0));
 } else {
   const started = Date.now();
   backtestAll(series, dataFolder).then((results) => printTable(results, series.length, (Date.now() - started) / 1000));

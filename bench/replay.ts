@@ -7,7 +7,8 @@
  * end (figures taken on a loaded machine are not valid; the process's CPU time, all threads, is a floor that load
  * does not move much), and the outcome per demand class.
  * Target: 1,000 SKUs × 52 weeks in under 10 minutes on 2 cores.
- * Run: npm run bench:replay -- [--skus N] [--weeks W] [--service-level P] [--lead-time L] [--lead-time-sd S] [--policy replen|textbook|minmax]
+ * Run: npm run bench:replay -- [--skus N] [--weeks W] [--warmup W] [--service-level P] [--lead-time L] [--lead-time-sd S] [--policy replen|textbook|minmax]
+ *        [--sense] [--inject-spikes SHARE [--spike-factor F] [--spike-weeks W]] [--seed N]   (as `replen replay`; prints the spiked SKUs' stock-outs)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +29,11 @@ const { values: args } = parseArgs({
     'lead-time': { type: 'string', default: '2' },
     'lead-time-sd': { type: 'string', default: '0.5' },
     policy: { type: 'string', default: 'replen' },
+    sense: { type: 'boolean', default: false },
+    'inject-spikes': { type: 'string' },
+    'spike-factor': { type: 'string', default: '5' },
+    'spike-weeks': { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
   },
 });
 const skuCount = Number(args.skus);
@@ -72,7 +78,9 @@ async function main(): Promise<void> {
       multiple: 1,
       serviceMeasure: 'cycle',
       policy: args.policy as BacktestPolicy,
-      seed: 1,
+      seed: Number(args.seed),
+      sense: args.sense,
+      spikes: args['inject-spikes'] === undefined ? undefined : { share: Number(args['inject-spikes']), factor: Number(args['spike-factor']), weeks: Number(args['spike-weeks']) },
       onWeek: (week) => {
         const now = Date.now();
         weekSeconds.push((now - last) / 1000);
@@ -85,7 +93,7 @@ async function main(): Promise<void> {
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const summary = summariseOutcomes(outcomes);
     const peakRss = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-    console.log(`\n${series.length} SKUs × ${replayWeeks} weeks (warm-up ${warmup}), policy ${args.policy}, target ${args['service-level']}, L ${args['lead-time']} ± ${args['lead-time-sd']} weeks`);
+    console.log(`\n${series.length} SKUs × ${replayWeeks} weeks (warm-up ${warmup}), policy ${args.policy}${args.sense ? ' with the sense job daily' : ''}, seed ${args.seed}, target ${args['service-level']}, L ${args['lead-time']} ± ${args['lead-time-sd']} weeks`);
     console.log(`total ${total.toFixed(0)} s (${(total / 60).toFixed(1)} min; target < 10 min), mean ${(weekSeconds.reduce((a, b) => a + b, 0) / weekSeconds.length).toFixed(1)} s per week, peak RSS ${peakRss.toFixed(0)} MB`);
     console.log(`CPU time ${cpuSeconds.toFixed(0)} s (this process, all threads): on ${os.availableParallelism()} idle cores the replay takes at least ${(cpuSeconds / os.availableParallelism()).toFixed(0)} s; FORECAST_RESELECT_DAYS ${process.env.FORECAST_RESELECT_DAYS ?? '7 (default)'}`);
     console.log(`load average at start ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.availableParallelism()} cores`);
@@ -99,6 +107,10 @@ async function main(): Promise<void> {
     for (const [name, group] of [...Object.entries(summary.byClass), ['overall', summary.overall] as const]) {
       const pct = (x: number | null) => (x === null ? '   –' : `${(100 * x).toFixed(1)} %`);
       console.log(`${name.padEnd(16)} ${String(group.series).padStart(6)}  ${pct(group.achievedCsl).padStart(12)}  ${pct(group.fillRate).padStart(9)}  ${group.avgOnHand.toFixed(1).padStart(11)}  ${group.backorderedUnits.toFixed(0).padStart(17)}`);
+    }
+    if (summary.spikes) {
+      const { skus, ranOut, share, sensed } = summary.spikes;
+      console.log(`spikes ×${args['spike-factor']} for ${args['spike-weeks']} week(s) in ${skus} SKUs: ${ranOut} ran out during the spike or the lead time after it (${(100 * share!).toFixed(1)} %); ${sensed} seen by the sense job then; average on hand ${summary.overall.avgOnHand.toFixed(2)} per SKU`);
     }
     const { lines, units, measures } = etaAccuracy.overall;
     const share = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);

@@ -14,6 +14,7 @@ for (arg in sets) {
   set <- sub(":.*", "", arg)
   series <- lapply(readLines(sprintf("/work/shared/data/%s.jsonl", set)), fromJSON)
   if (grepl(":", arg)) series <- Filter(function(s) s$period == sub(".*:", "", arg), series)
+  if (length(series) == 0) next
   series <- series[order(order_periods[sapply(series, function(s) s$period)], seq_along(series))]
   out <- sprintf("bench/reference/r-auto-arima/%s.jsonl", set)
   done <- if (file.exists(out)) sapply(lapply(readLines(out), fromJSON), function(r) r$id) else character(0)

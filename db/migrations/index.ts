@@ -29,6 +29,8 @@ import * as demandEvents from './20261202_090_demand_events';
 import * as forecastOverrides from './20261202_091_forecast_overrides';
 import * as lineShippedDate from './20261202_100_line_shipped_date';
 import * as maxOrderQuantity from './20261202_101_max_order_quantity';
+import * as planErrorStage from './20261202_230_plan_error_stage';
+import * as recommendationShownFigures from './20261202_260_recommendation_shown_figures';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -66,4 +68,6 @@ export const migrations: Migration[] = [
   { name: '20261202_091_forecast_overrides', ...forecastOverrides },
   { name: '20261202_100_line_shipped_date', ...lineShippedDate },
   { name: '20261202_101_max_order_quantity', ...maxOrderQuantity },
+  { name: '20261202_230_plan_error_stage', ...planErrorStage },
+  { name: '20261202_260_recommendation_shown_figures', ...recommendationShownFigures },
 ];

@@ -26,6 +26,8 @@ export interface DemandException {
   kind: ExceptionKind;
   subject: string;
   runId: number | null;
+  /** The as-of date of the run that last found it: the data's day (a simulated one in the demo), null without the run. */
+  asOfDate: string | null;
   details: Record<string, unknown>;
   action: string;
   detectedAt: string;
@@ -95,7 +97,8 @@ export async function recordExceptions(
   return opened;
 }
 
-const selectColumns = `e.id, e.item_id, i.sku, e.location_id, l.code as location_code, e.kind, e.subject, e.run_id, e.details, e.action,
+const selectColumns = `e.id, e.item_id, i.sku, e.location_id, l.code as location_code, e.kind, e.subject, e.run_id,
+  (select fr.as_of_date from forecast_runs fr where fr.id = e.run_id) as as_of_date, e.details, e.action,
   e.detected_at, e.last_seen_at, e.acknowledged_at, e.acknowledged_by`;
 
 function toException(row: Record<string, unknown>): DemandException {
@@ -109,6 +112,7 @@ function toException(row: Record<string, unknown>): DemandException {
     kind: row.kind as ExceptionKind,
     subject: row.subject as string,
     runId: row.run_id === null ? null : Number(row.run_id),
+    asOfDate: (row.as_of_date as string | null) ?? null,
     details: row.details as Record<string, unknown>,
     action: row.action as string,
     detectedAt: instant(row.detected_at)!,

@@ -159,3 +159,34 @@ export async function lastModelSelections(
     selection: row.selection,
   }));
 }
+
+/** One series' error summary and forecast mean, for pooling the tail of a demand class (models/policy/pooled-tail.ts). */
+export interface ClassErrorSummary {
+  demandClass: string;
+  protectionErrors: ProtectionErrorSummary;
+  mean: number[];
+}
+
+/**
+ * The error summaries and forecast means of a run's series that have a summary, at most `perClass` per demand class
+ * (the lowest item ids: the same sample on a rerun), in one query.
+ */
+export async function classErrorSummaries(db: Db, runId: number, perClass: number): Promise<ClassErrorSummary[]> {
+  const { rows } = await db.raw(
+    `select ff.demand_class, ff.protection_error_scale, ff.protection_error_horizons::int[] as horizons,
+            ff.protection_errors::numeric[]::float8[] as protection_errors, f.mean
+       from (select run_id, item_id, location_id, demand_class, protection_error_scale, protection_error_horizons, protection_errors,
+                    row_number() over (partition by demand_class order by item_id, location_id) as rank
+               from forecast_fits
+              where run_id = ? and protection_error_scale is not null) ff
+       join lateral (select array_agg(mean order by step)::float8[] as mean
+                       from forecasts f where f.run_id = ff.run_id and f.item_id = ff.item_id and f.location_id = ff.location_id) f on true
+      where ff.rank <= ? and f.mean is not null`,
+    [runId, perClass],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    demandClass: row.demand_class,
+    protectionErrors: { scale: row.protection_error_scale, horizons: row.horizons, rows: row.protection_errors },
+    mean: row.mean,
+  })) as ClassErrorSummary[];
+}

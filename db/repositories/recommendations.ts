@@ -109,35 +109,28 @@ const sortKeys: Record<RecommendationSort, { descending?: boolean; keys: Array<{
 
 /**
  * The same as a filter of the page query, without joining items (a join made the planner hash all 100k items rather
- * than read a page in index order). Containment, and the override by a hashed list that is built only if a row has
- * no class: a per-row subquery costed so high (600,000 for one page) that PostgreSQL JIT-compiled it, 120 ms a call.
+ * than read a page in index order). The planner's class (the column kept from the explanation), and the override by
+ * a hashed list that is built only if a row has no class: a per-row subquery costed so high (600,000 for one page)
+ * that PostgreSQL JIT-compiled it, 120 ms a call.
  */
-const abcClassFilter = `(r.explanation @> jsonb_build_object('abcClass', ?::text)
-  or (r.explanation ->> 'abcClass' is null and r.item_id in (select i.id from items i where i.abc_class_override = ?)))`;
+const abcClassFilter = `(r.abc_class = ?::text
+  or (r.abc_class is null and r.item_id in (select i.id from items i where i.abc_class_override = ?)))`;
 const urgencyRank: Record<Urgency, number> = { critical: 0, high: 1, normal: 2, low: 3 };
 
 /**
- * The columns of a Recommendation from `r` (recommendations, or a page of its rows) joined to items i, locations l,
- * suppliers s and `explanationFields` e. The ABC class is the one the planner wrote into the explanation, else the
- * item's override.
+ * The columns of a Recommendation from `r` (recommendations, or a page of its rows) joined to items i, locations l
+ * and suppliers s. The ABC class is the one the planner wrote into the explanation, else the item's override. The
+ * explanation's figures a line shows are columns generated from it on write (migration 260): reading them from the
+ * jsonb on every list page (jsonb_to_record, a function scan per row) was a third of the page's database time.
  */
 const summaryColumns = `r.id, r.run_id, r.item_id, i.sku, i.description, r.location_id, l.code as location_code,
   r.supplier_id, s.name as supplier_name, s.currency, r.status, r.quantity::float8 as quantity,
   r.suggested_quantity::float8 as suggested_quantity, r.unit_cost::float8 as unit_cost,
   (r.quantity * r.unit_cost)::float8 as line_value, r.need_by_date, r.projected_stockout_date, r.urgency,
-  coalesce(e."abcClass", i.abc_class_override::text) as abc_class, e."onHand" as on_hand, e."onOrder" as on_order,
-  e."backordered" as backordered, e."daysOfCover" as days_of_cover,
-  e."planDate" + ceil(e."leadTimeMeanDays")::int as expected_arrival_date,
-  (e."planDate" + ceil(e."leadTimeMeanDays")::int) - r.projected_stockout_date as days_short,
+  coalesce(r.abc_class, i.abc_class_override::text) as abc_class, r.on_hand, r.on_order, r.backordered, r.days_of_cover,
+  r.expected_arrival_date, r.expected_arrival_date - r.projected_stockout_date as days_short,
   coalesce(n.note_count, 0) as note_count,
   r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at`;
-
-/**
- * The explanation's figures a line shows, read in one pass over the (often compressed) jsonb rather than one
- * detoasting per field. Rows planned before a field existed, or written by hand, give null.
- */
-const explanationFields = `cross join lateral jsonb_to_record(r.explanation) as e("abcClass" text, "onHand" float8, "onOrder" float8,
-  "backordered" float8, "daysOfCover" float8, "planDate" date, "leadTimeMeanDays" float8)`;
 
 /**
  * The notes of the recommendations `which` selects (a condition on recommendation_id), counted in one grouped pass,
@@ -151,8 +144,7 @@ const noteCounts = (which: string) => `left join (
 const joins = `from recommendations r
   join items i on i.id = r.item_id
   join locations l on l.id = r.location_id
-  left join suppliers s on s.id = r.supplier_id
-  ${explanationFields}`;
+  left join suppliers s on s.id = r.supplier_id`;
 
 const timestamp = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string).toISOString());
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
@@ -256,8 +248,8 @@ export async function listRecommendations(
   const { rows } = await db.raw(
     `with page as (
        select r.id, r.run_id, r.item_id, r.location_id, r.supplier_id, r.status, r.quantity, r.suggested_quantity, r.unit_cost,
-              r.need_by_date, r.projected_stockout_date, r.urgency, r.explanation, r.version,
-              r.decided_by, r.decided_at, r.reason_code, r.updated_at,
+              r.need_by_date, r.projected_stockout_date, r.urgency, r.abc_class, r.on_hand, r.on_order, r.backordered,
+              r.days_of_cover, r.expected_arrival_date, r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at,
               ${keys.map((key, index) => `${key.expression} as sort_key_${index}`).join(', ')}
          from recommendations r
         where ${conditions.join(' and ')}
@@ -269,7 +261,6 @@ export async function listRecommendations(
        join items i on i.id = r.item_id
        join locations l on l.id = r.location_id
        left join suppliers s on s.id = r.supplier_id
-       ${explanationFields}
        ${noteCounts('recommendation_id in (select id from page)')}
       order by ${order(keys.map((_, index) => `r.sort_key_${index}`))}`,
     [...bindings, options.limit],

@@ -37,3 +37,12 @@ export async function runBackorderEtas(db: Db, runId: number): Promise<Array<{ l
   );
   return rows.map((row: Record<string, unknown>) => ({ lineExternalId: row.external_id as string, etaLateCase: row.eta_late_case as string }));
 }
+
+/** The SKUs a run (a sense run) recorded or refreshed an exception of `kind` for. */
+export async function runExceptionSkus(db: Db, runId: number, kind: string): Promise<string[]> {
+  const { rows } = await db.raw(
+    `select distinct i.sku from demand_exceptions e join items i on i.id = e.item_id where e.run_id = ? and e.kind = ?`,
+    [runId, kind],
+  );
+  return rows.map((row: { sku: string }) => row.sku);
+}

@@ -111,6 +111,12 @@ export interface DeliveryRecord {
 
 export interface SupplierDeliveries extends DeliveryRecord {
   supplierId: number;
+  /**
+   * The lateness trend: the least-squares slope of each receipt's lateness (received − promised) against its calendar
+   * month, in days per month (positive: later and later, negative: earlier and earlier). Each month counts by its
+   * receipts, so one odd month of two deliveries does not turn it. Null with receipts of fewer than two months.
+   */
+  latenessTrendDaysPerMonth: number | null;
   /** The same per calendar month of receipt, oldest first, months without receipts left out. */
   months: Array<DeliveryRecord & { month: string }>;
 }
@@ -126,7 +132,8 @@ export async function supplierDeliveries(db: Db, options: { endDate: string; mon
        select po.supplier_id, to_char(r.received_date, 'YYYY-MM') as month,
               (r.received_date - po.order_date)::float8 as actual_days,
               (coalesce(pol.promised_date, po.promised_date) - po.order_date)::float8 as promised_days,
-              (r.received_date - coalesce(pol.promised_date, po.promised_date))::float8 as lateness_days
+              (r.received_date - coalesce(pol.promised_date, po.promised_date))::float8 as lateness_days,
+              (extract(year from r.received_date) * 12 + extract(month from r.received_date))::float8 as month_number
          from receipts r
          join purchase_order_lines pol on pol.id = r.purchase_order_line_id
          join purchase_orders po on po.id = pol.purchase_order_id
@@ -135,11 +142,13 @@ export async function supplierDeliveries(db: Db, options: { endDate: string; mon
      ), summed as (
        select supplier_id, month, count(*)::int as receipt_count, avg(promised_days) as promised_mean_days, avg(actual_days) as actual_mean_days,
               percentile_cont(0.9) within group (order by actual_days) as actual_p90_days, avg(lateness_days) as mean_lateness_days,
-              (count(*) filter (where lateness_days <= 0))::float8 / nullif(count(lateness_days), 0) as on_time_rate
+              (count(*) filter (where lateness_days <= 0))::float8 / nullif(count(lateness_days), 0) as on_time_rate,
+              regr_slope(lateness_days, month_number) as lateness_trend
          from received
         group by grouping sets ((supplier_id), (supplier_id, month))
      )
      select s.id as supplier_id, w.receipt_count, w.promised_mean_days, w.actual_mean_days, w.actual_p90_days, w.mean_lateness_days, w.on_time_rate,
+            w.lateness_trend,
             (select coalesce(json_agg(json_build_object('month', m.month, 'receiptCount', m.receipt_count, 'promisedMeanDays', m.promised_mean_days,
                       'actualMeanDays', m.actual_mean_days, 'actualP90Days', m.actual_p90_days, 'meanLatenessDays', m.mean_lateness_days,
                       'onTimeRate', m.on_time_rate) order by m.month), '[]'::json)
@@ -157,6 +166,7 @@ export async function supplierDeliveries(db: Db, options: { endDate: string; mon
     actualP90Days: (row.actual_p90_days as number | null) ?? null,
     meanLatenessDays: (row.mean_lateness_days as number | null) ?? null,
     onTimeRate: (row.on_time_rate as number | null) ?? null,
+    latenessTrendDaysPerMonth: (row.lateness_trend as number | null) ?? null,
     months: (typeof row.months === 'string' ? JSON.parse(row.months) : row.months) as SupplierDeliveries['months'],
   }));
 }

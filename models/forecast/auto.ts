@@ -117,13 +117,17 @@ function etsOf(...forecasts: Forecast[]): { ets?: EtsComponent } {
  *   comes close (damped ETS alone: 1.629 / 15.87 on M1 but 1.415 / 13.08 on M3).
  *   Choosing by holdout among the members and their mean and median did worse on M3 at twice the cost (2 origins:
  *   sMAPE 12.65, MASE 1.384): on one series the holdout winner is mostly noise.
- * - ARIMA off: it adds little to the combination on M3 (sMAPE 12.38, MASE 1.327 with the three members) and costs
- *   about 35 ms of CPU per M3 monthly series, which breaks 50 series/s.
+ * - ARIMA off: as a fifth member of the mean it scores 0.7871 against 0.7931 (M1 15.17 / 1.616, M3 12.32 / 1.334:
+ *   better on both), but with it the automatic choice had not finished M3 monthly after 177 CPU seconds (fewer than
+ *   8.1 series/s against the 50 required; bench:forecast m3 --arima, 2026-12-02): the combination, and with it
+ *   ARIMA's order search, is refitted at every calibration origin.
  * - intervals calibrated on up to 4 rolling origins, as many as give 36 errors (2 for monthly windows of 18, 4 for
- *   quarterly and yearly ones; calibrated-intervals.ts), misses brought to today's level, growth with the step fitted:
- *   coverage 80 / 95 % on M1 73.2 / 86.8 → 75.8 / 90.7, M3 78.1 / 90.9 → 79.3 / 93.9, demo weekly 79.8 / 94.1 →
- *   79.3 / 94.0 (bench:accuracy; 2 origins before, without level or growth). More origins for monthly windows
- *   (4 instead of 2) cover M1 monthly 77.5 % instead of 76.8 % at the 80 % level, but cost more than 50 series/s allows.
+ *   quarterly and yearly ones; calibrated-intervals.ts), misses brought to today's level, growth with the step fitted,
+ *   and where at most one origin fits the one-step in-sample errors pooled in: coverage 80 / 95 % on M1 73.2 / 86.8 →
+ *   77.4 / 92.4, M3 78.1 / 90.9 → 79.3 / 93.9 (bench:accuracy; 2 origins before, without level, growth or pooling).
+ *   More origins for monthly windows (4 instead of 2) cover M1 monthly 77.5 % instead of 76.8 % at the 80 % level,
+ *   but cost more than 50 series/s allows; for quarterly windows, more origins (6) or origins closer together (1, 2
+ *   or 3 steps apart instead of 4) cover M1 quarterly less, not more.
  * - intermittent series: 2 rolling origins (carparts MASE 1.029; 1.032 with 3 origins, 1.034 with 6; TSB alone 1.033).
  */
 export const DEFAULTS = { holdoutOrigins: 0, intermittentHoldoutOrigins: 2, arima: false, calibrationOrigins: 4 } as const;
@@ -381,7 +385,7 @@ function smoothForecast(
   const fixed = { ...choices };
   const pointForecast = (train: number[], steps: number) => uncalibratedSmoothForecast(candidate, train, seasonLength, steps, [], components, { ...fixed }).mean;
   const minimumTrain = Math.max(minimumTrainLength, (seasonLength <= longestEtsSeason ? minimumTrainSeasons * seasonLength : 0) + 1);
-  return calibrateIntervals(y, forecast, pointForecast, { origins: calibrationOrigins, minimumTrain });
+  return calibrateIntervals(y, forecast, pointForecast, { origins: calibrationOrigins, minimumTrain, seasonLength });
 }
 
 function uncalibratedSmoothForecast(
@@ -454,12 +458,19 @@ function componentForecast(
       return forecastArima(fitArima(y, seasonLength), horizon, levels);
     case 'damped': {
       // Error and season by AICc, the trend damped (Gardner & McKenzie 1985); a pinned refit keeps the form.
-      const fit = fitEts(y, { seasonLength, model: choices.dampedModel?.replace('d', '') ?? 'ZAZ', damped: true, maxEvaluations: etsEvaluations });
+      const fit = fitEts(y, { seasonLength, model: applicableForm(choices.dampedModel, y)?.replace('d', '') ?? 'ZAZ', damped: true, maxEvaluations: etsEvaluations });
       choices.dampedModel = `${fit.errorType}${fit.trendType}d${fit.seasonType}`;
       return forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 });
     }
   }
 }
+
+/**
+ * A pinned ETS form, or undefined (choose again) when it has multiplicative error and `y` is not strictly positive: a
+ * form chosen on seasonally adjusted data can be refitted on a raw window with zeros (a calibration origin too short
+ * for the long season), where multiplicative error cannot fit.
+ */
+const applicableForm = (form: string | undefined, y: number[]) => (form?.startsWith('M') && !y.every((v) => v > 0) ? undefined : form);
 
 /** ETS seasonal models stop at m = 24 (as R). */
 const longestEtsSeason = 24;
@@ -475,7 +486,7 @@ const etsEvaluations = 100;
  * to six). Without levels asked for, a single simulated path: only the point forecast is wanted (holdout).
  */
 function etsForecast(y: number[], seasonLength: number, horizon: number, levels: number[], choices: SmoothChoices): Forecast & { ets: EtsComponent } {
-  const form = choices.etsModel;
+  const form = applicableForm(choices.etsModel, y);
   const fit = fitEts(y, { seasonLength, maxEvaluations: etsEvaluations, ...(form && { model: form, damped: form.includes('d') }) });
   choices.etsModel = `${fit.errorType}${fit.trendType}${fit.damped ? 'd' : ''}${fit.seasonType}`;
   return { ...forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 }), ets: { fit, values: y } };

@@ -9,6 +9,11 @@
  * band does, and the level's conformal quantile of those ratios scales the bands. An averaged band of several members
  * under-covers (they err together); bands from a model's own assumptions over- or under-cover as the assumptions
  * fail. The calibration uses neither's width, only their shape. Tashman (2000) for the rolling origin.
+ *
+ * Where at most one origin fits (short histories: a monthly series under about 52 values, whose origins must leave two
+ * seasons to train on), that origin's misses are one draw of the window's level error, and a quantile of them is
+ * mostly noise: the forecast's own one-step in-sample errors, divided by the band's step-1 distance on their side,
+ * are pooled with them (the band's own growth with the step, as the model's state space widens it, carries them out).
  */
 import { conformalQuantile } from './protection-errors';
 import { normalQuantile } from '../stats/normal';
@@ -17,8 +22,10 @@ import type { Forecast } from './types';
 export interface IntervalCalibration {
   /** Rolling origins refitted. */
   origins: number;
-  /** Normalised errors the quantiles were taken over. */
+  /** Normalised errors the quantiles were taken over, the one-step in-sample ones included. */
   errors: number;
+  /** Of those, one-step in-sample errors (pooled only where at most one origin fits; 0 otherwise). */
+  oneStepErrors: number;
   /** Per level (as Forecast.levels): the factor applied to the model's own band at step 1. */
   factors: number[];
   /** Per level: the growth exponent g, the factor at step i being factors[level] × i^g (0: the band's own growth). */
@@ -30,6 +37,8 @@ export interface CalibrationSettings {
   origins: number;
   /** Shortest training history an origin may leave. */
   minimumTrain: number;
+  /** The season length: where in-sample errors are pooled, the first season's (the states still settling) are left out. */
+  seasonLength: number;
 }
 
 /**
@@ -113,11 +122,25 @@ export function growthExponent(rootMeanSquares: readonly number[]): number {
 }
 
 /**
+ * The one-step in-sample errors y_t − fitted_t from t = seasonLength on (the first season's states are still settling:
+ * on M1 monthly, leaving them out covers 78.8 / 94.2 % instead of 78.5 / 94.2 %), where both are finite.
+ */
+export function oneStepErrors(values: readonly number[], fitted: readonly number[], seasonLength: number): number[] {
+  const errors: number[] = [];
+  for (let t = seasonLength; t < values.length; t++) {
+    const error = values[t] - fitted[t];
+    if (Number.isFinite(error)) errors.push(error);
+  }
+  return errors;
+}
+
+/**
  * `forecast` (fitted on all of `values`) with each level's band scaled by the conformal quantile of the normalised
  * errors of `pointForecast` (the same method's point forecast refitted on the history before each origin). A wider
  * level's factor is at least a narrower one's (errors are not lighter-tailed than the normal the bands assume: on M1
- * and M3 the 95 % quantile of a few dozen ratios fell below the 80 % one's scale and under-covered). Unchanged, with
- * no calibration, when no origin fits, when the model's bands have no width, or when fewer than `fewestErrors` remain.
+ * and M3 the 95 % quantile of a few dozen ratios fell below the 80 % one's scale and under-covered). Where at most one
+ * origin fits, the one-step in-sample errors join the ratios (at step 1, so at the band's own growth). Unchanged, with
+ * no calibration, when neither gives `fewestErrors` ratios or the model's bands have no width.
  */
 export function calibrateIntervals(
   values: number[],
@@ -127,14 +150,17 @@ export function calibrateIntervals(
 ): Forecast & { calibration?: IntervalCalibration } {
   if (forecast.levels.length === 0) return forecast;
   const windows = calibrationOrigins(values.length, forecast.mean.length, settings);
-  if (windows.length === 0) return forecast;
+  // One origin's misses share its window's level error; none leave nothing: the in-sample one-step errors join them.
+  // On M1 monthly (104 series with one origin, 37 with none) coverage 76.8 / 92.1 → 78.8 / 94.2 %.
+  const inSample = windows.length <= 1 ? oneStepErrors(values, forecast.fitted, settings.seasonLength) : [];
+  if (windows.length === 0 && inSample.length === 0) return forecast;
   // Each origin's misses, brought to the level of today's forecast.
   const misses = windows.map(({ trainLength, testLength }) => {
     const point = pointForecast(values.slice(0, trainLength), testLength);
     const toToday = levelRatio(forecast.mean, point);
     return point.map((p, i) => (values[trainLength + i] - p) * toToday);
   });
-  const testLength = windows[0].testLength;
+  const testLength = windows.length ? windows[0].testLength : 0;
   const byLevel = forecast.levels.map((level, index) => ({ level, index })).sort((a, b) => a.level - b.level);
   const factors = new Array<number>(forecast.levels.length);
   const growth = new Array<number>(forecast.levels.length);
@@ -154,6 +180,10 @@ export function calibrateIntervals(
         else if (miss === 0) ratios.push(0);
       });
     }
+    for (const error of inSample) {
+      const side = error >= 0 ? forecast.upper[index][0] - forecast.mean[0] : forecast.mean[0] - forecast.lower[index][0];
+      if (side > 0) ratios.push(Math.abs(error) / side);
+    }
     if (ratios.length < fewestErrors) return forecast;
     errors = ratios.length;
     const factor = conformalFactor(Float64Array.from(ratios).sort(), level / 100);
@@ -171,5 +201,5 @@ export function calibrateIntervals(
     lower[wider] = lower[wider].map((bound, i) => Math.min(bound, lower[narrower][i]));
     upper[wider] = upper[wider].map((bound, i) => Math.max(bound, upper[narrower][i]));
   }
-  return { ...forecast, lower, upper, calibration: { origins: windows.length, errors, factors, growth } };
+  return { ...forecast, lower, upper, calibration: { origins: windows.length, errors, oneStepErrors: inSample.length, factors, growth } };
 }

@@ -11,7 +11,8 @@
  */
 import { z } from 'zod';
 import { decimalFlag, parseCommandFlags, serviceLevelFlag, stringFlags, wholeNumberFlag } from './flags';
-import { backtestSeries } from '../services/replay/backtest';
+import { backtestPooledTails, backtestSeries } from '../services/replay/backtest';
+import type { PooledTail } from '../../models/policy/pooled-tail';
 import { csvField } from '../csv-field';
 import { csvNumber, isInputError, readSeriesCsv, SeriesError, writeLinesAtomically } from './csv';
 
@@ -40,7 +41,7 @@ const parseFlags = (argv: string[]): Flags =>
 const header = 'series_id,target_csl,achieved_csl,fill_rate,avg_on_hand,avg_backordered,orders,cycles,demand_class,method';
 
 /** One output row; the warm-up defaults to half of the series (rounded down), so every series has a replay. */
-function simulateSeries(id: string, values: number[], flags: Flags): string {
+function simulateSeries(id: string, values: number[], flags: Flags, pooledTails: ReadonlyMap<string, PooledTail>): string {
   const missing = values.findIndex((value) => !(value >= 0));
   if (missing >= 0) throw new SeriesError(`series '${id}': demand must be a number ≥ 0, got ${values[missing]} in its period ${missing + 1} (in period order)`);
   const warmup = flags.warmup ?? Math.floor(values.length / 2);
@@ -55,6 +56,7 @@ function simulateSeries(id: string, values: number[], flags: Flags): string {
     leadTimeStdDev: flags['lead-time-sd'],
     warmup,
     seed: flags.seed,
+    pooledTails,
   });
   const optional = (value: number | null) => (value === null ? '' : csvNumber(value));
   return [
@@ -82,7 +84,13 @@ export async function runSimulateCommand(argv: string[]): Promise<number> {
   }
   try {
     const series = await readSeriesCsv(flags.input);
-    await writeLinesAtomically(flags.output, [header, ...series.map(({ id, values }) => simulateSeries(id, values, flags))]);
+    const warmupOf = (values: number[]) => flags.warmup ?? Math.floor(values.length / 2);
+    // The plan stage pools each demand class's error tail over its run; the backtest over the series given (their warm-ups).
+    const pooledTails = backtestPooledTails(
+      series.filter(({ values }) => warmupOf(values) >= 1 && warmupOf(values) < values.length && values.every((value) => value >= 0)).map(({ values }) => ({ demand: values, warmup: warmupOf(values), seasonLength: flags['season-length'] })),
+      { leadTime: flags['lead-time'], reviewPeriod: flags['review-period'] },
+    );
+    await writeLinesAtomically(flags.output, [header, ...series.map(({ id, values }) => simulateSeries(id, values, flags, pooledTails))]);
     process.stdout.write(`replen simulate: ${series.length} series replayed, written to ${flags.output}\n`);
     return 0;
   } catch (error) {

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { calendarDate } from '../services/imports/kinds';
 
 /**
  * Request schemas of the buyer and ERP API. The routers parse with them and src/http/openapi.ts documents them,
  * so the document cannot drift from what the handlers accept. Every object is strict: unknown fields are a 400.
  */
+
+/**
+ * An instant in a query that PostgreSQL's timestamptz reads: ISO 8601 with Z or an offset of at most 15:59 (its
+ * limit; ISO allows 23:59), in years 0001 to 9999 (there is no year 0000).
+ */
+const queryInstant = z.iso
+  .datetime({ offset: true, message: 'expected an instant such as 2026-11-27T09:30:00Z' })
+  .refine((value) => !value.startsWith('0000'), 'there is no year 0000: dates start at 0001-01-01')
+  .refine((value) => !/[+-](1[6-9]|2\d):?\d\d$/.test(value), 'a time zone offset must be within ±15:59');
 
 /** The largest value of a PostgreSQL integer column: ids of most tables. */
 export const MAX_INTEGER = 2147483647;
@@ -163,16 +173,15 @@ export const backorderListQuery = z.strictObject({
     .enum(backorderStatuses)
     .optional()
     .describe('covered: every unit has an arrival date; partial: some units do; uncovered: none do. Only covered lines have an ETA.'),
-  changedSince: z.iso
-    .datetime({ offset: true })
+  changedSince: queryInstant
     .optional()
     .describe("Only lines whose promise (status, eta, etaLateCase or supply) changed after this instant: an ERP's pull instead of webhooks."),
   cursor: cursor.optional(),
   limit: limit(200, 50),
 });
 export const backorderAccuracyQuery = z.strictObject({
-  from: z.iso.date().optional().describe('Lines shipped on or after this date.'),
-  to: z.iso.date().optional().describe('Lines shipped on or before this date.'),
+  from: calendarDate.optional().describe('Lines shipped on or after this date.'),
+  to: calendarDate.optional().describe('Lines shipped on or before this date.'),
 });
 export const backorderParams = z.strictObject({ salesOrderLineId: id });
 
@@ -466,6 +475,10 @@ export const supplierLeadTimeResponse = z.strictObject({
   data: z.array(
     supplierResponse.extend({
       ...deliveryRecord,
+      latenessTrendDaysPerMonth: z
+        .number()
+        .nullable()
+        .describe("Slope of the receipts' lateness against their month, days per month (positive: later each month); null with fewer than two months."),
       months: z.array(z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/), ...deliveryRecord })).describe('The same per month: the trend.'),
     }),
   ),
@@ -694,6 +707,7 @@ export const exceptionResponse = z.strictObject({
   kind: z.enum(exceptionKinds),
   subject: z.string().describe("Tells apart two of one kind on one SKU × location (the week of a cleaned outlier); '' otherwise."),
   runId: z.number().int().nullable().describe('The run that last found it.'),
+  asOfDate: date.nullable().describe("That run's as-of date: the day of the data it looked at (detectedAt and lastSeenAt are wall-clock times)."),
   details: z.record(z.string(), z.unknown()).describe('The numbers behind it (quantities, quantiles, tracking signal, ratio …).'),
   action: z.string().describe('What replen did about it.'),
   detectedAt: instant,

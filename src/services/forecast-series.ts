@@ -1,4 +1,5 @@
 import type { ForecastFitRow, ForecastRow, ModelSelection } from '../../db/repositories/forecasts';
+import type { PlanError } from '../../db/repositories/plan-errors';
 import type { WeeklySeries } from '../../db/repositories/sales';
 import { addDays, dayNumber } from '../../db/dates';
 import { cleanedForecast, type CleanedForecast } from '../../models/forecast/cleaned-forecast';
@@ -52,6 +53,8 @@ export const selectionKey = (itemId: number, locationId: number) => `${itemId}:$
 export interface SeriesForecastRows {
   forecasts: ForecastRow[];
   fits: ForecastFitRow[];
+  /** The series whose forecast threw (forecastSeries): the stage records them as the run's errors and goes on without them. */
+  errors?: PlanError[];
 }
 
 /**
@@ -59,9 +62,30 @@ export interface SeriesForecastRows {
  * choice per weekly series, as the rows the forecast repository writes.
  */
 export function forecastSeries(list: WeeklySeries[], options: SeriesForecastOptions): SeriesForecastRows {
-  const rows: SeriesForecastRows = { forecasts: [], fits: [] };
-  for (const series of list) appendSeriesForecast(rows, series, options);
+  const rows: SeriesForecastRows = { forecasts: [], fits: [], errors: [] };
+  for (const series of list) appendSeriesForecastOrError(rows, series, options);
   return rows;
+}
+
+/**
+ * appendSeriesForecast, except that a series whose forecast throws, or gives a number that is not finite (a pinned
+ * multiplicative model refitted on sales that jumped to a billion a day, which the import accepts), leaves no rows
+ * and is listed in `rows.errors` with the reason: one bad SKU never fails a run's chunk.
+ */
+export function appendSeriesForecastOrError(rows: SeriesForecastRows, series: WeeklySeries, options: SeriesForecastOptions): void {
+  const [forecasts, fits] = [rows.forecasts.length, rows.fits.length];
+  try {
+    appendSeriesForecast(rows, series, options);
+    for (const row of rows.forecasts.slice(forecasts)) {
+      const values = { mean: row.mean, lo80: row.lo80, hi80: row.hi80, lo95: row.lo95, hi95: row.hi95 };
+      const unusable = Object.entries(values).find(([, value]) => value !== null && !Number.isFinite(value));
+      if (unusable) throw new Error(`${row.method}: the forecast's ${unusable[0]} at step ${row.step} is ${unusable[1]}`);
+    }
+  } catch (error) {
+    rows.forecasts.length = forecasts;
+    rows.fits.length = fits;
+    (rows.errors ??= []).push({ itemId: series.itemId, locationId: series.locationId, reason: `forecast failed: ${(error as Error).message}` });
+  }
 }
 
 /**

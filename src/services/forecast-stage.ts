@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { activeItemsInRange } from '../../db/repositories/items';
 import { lastModelSelections, type ModelSelection, replaceChunkForecasts } from '../../db/repositories/forecasts';
+import { replacePlanErrors } from '../../db/repositories/plan-errors';
 import { completeChunk } from '../../db/repositories/runs';
 import { weeklySales, type WeeklySeries } from '../../db/repositories/sales';
 import { addDays, dayNumber } from '../../db/dates';
 import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
-import { appendSeriesForecast, selectionKey, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
+import { appendSeriesForecastOrError, selectionKey, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
 import type { ChunkStage } from './pipeline-service';
 import type { FoundException } from '../../db/repositories/exceptions';
 import { recordExceptionsWithEvents } from './exception-events';
@@ -61,10 +62,13 @@ export function createForecastStage(deps: {
       references: await chunkReferences(db, sales.series, { asOfDate, historyWeeks: deps.historyWeeks }),
     };
     const rows = deps.forecaster ? await deps.forecaster.forecast(sales.series, options) : await forecastHere(sales.series, options);
-    const counts = { forecastedSeries: sales.series.length };
+    const errors = rows.errors ?? [];
+    const counts = { forecastedSeries: sales.series.length - errors.length, forecastErrors: errors.length };
     const lifecycle = await lifecycleExceptions(db, rows, new Map(items.map((item) => [item.itemId, item.unitCost])));
     await db.transaction(async (trx) => {
       await replaceChunkForecasts(trx, runId, itemIds, rows);
+      // A series whose model threw is listed with the run's plan errors (GET /runs/:id) and left out of the plan.
+      await replacePlanErrors(trx, runId, itemIds, errors, 'forecast');
       const found = [...recentCleanedWeeks(rows, addDays(options.firstPeriodStart, -7 * RECENT_CLEANED_WEEKS)), ...lifecycle];
       await recordExceptionsWithEvents(trx, { runId, kinds: ['outlier-cleaned', 'new', 'dying'], itemIds }, found, now());
       await completeChunk(trx, runId, range.firstItemId, counts);
@@ -122,10 +126,10 @@ async function lifecycleExceptions(db: Knex, rows: SeriesForecastRows, unitCosts
 }
 
 async function forecastHere(list: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows> {
-  const rows: SeriesForecastRows = { forecasts: [], fits: [] };
+  const rows: SeriesForecastRows = { forecasts: [], fits: [], errors: [] };
   for (const [index, series] of list.entries()) {
     if (index % ITEMS_BETWEEN_YIELDS === 0) await yieldToEventLoop();
-    appendSeriesForecast(rows, series, options);
+    appendSeriesForecastOrError(rows, series, options);
   }
   return rows;
 }

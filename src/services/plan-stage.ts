@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { addDays } from '../../db/dates';
-import { forecastsForItems, type ItemForecast } from '../../db/repositories/forecasts';
+import { classErrorSummaries, forecastsForItems, type ItemForecast } from '../../db/repositories/forecasts';
 import { backorderedQuantities, latestOnHand, openPurchaseQuantities } from '../../db/repositories/inventory';
 import { activeItemIdRanges, activeItemsInRange, type ActiveItem, type ItemIdRange } from '../../db/repositories/items';
 import {
@@ -23,6 +23,8 @@ import { supplierItemsFor, type SupplierItem as SupplierTermsRow } from '../../d
 import { abcClassify } from '../../models/policy/classification';
 import type { LeadTimeStats } from '../../models/policy/lead-time';
 import { planItem, type PlanItemInput } from '../../models/policy/plan';
+import type { PooledTail } from '../../models/policy/pooled-tail';
+import { classPooledTails as poolClasses, withPooledTail } from './planning/pooled-tails';
 import type { PullForwardCandidate } from '../../models/policy/purchase-orders';
 import type { AbcClass, ServiceMeasure } from '../../models/policy/safety-stock';
 import type { SupplierItem } from '../../models/policy/supplier-choice';
@@ -45,6 +47,8 @@ const PERIOD_DAYS = 7;
 const DEFAULT_REVIEW_PERIOD_DAYS = 7;
 /** Lead-time spread assumed where only a promise is known: a quarter of it (learnLeadTimes' default). */
 const PROMISED_SPREAD_FRACTION = 0.25;
+/** Series per class the pooled error tail is averaged over: enough for its mean, few enough to read in one query. */
+const POOLED_TAIL_SAMPLE = 2000;
 
 export interface PlanStageDeps {
   db: Knex;
@@ -116,6 +120,7 @@ export function createPlanStage(deps: PlanStageDeps): RunStage {
   return async (runId, asOfDate) => {
     const abcClasses = await classifyByRevenue(db, asOfDate);
     const leadTimes = await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)) });
+    const pooledTails = await classPooledTails(db, runId);
     const drafts: DraftState = { candidates: [], skus: new Map() };
     const counts = { plannedItems: 0, recommendations: 0, criticalRecommendations: 0, unsourcedRecommendations: 0, previousDecisionsShown: 0, planErrors: 0 };
 
@@ -132,7 +137,7 @@ export function createPlanStage(deps: PlanStageDeps): RunStage {
     for (let index = 0; next; index++) {
       const data = await next;
       next = read(index + 1);
-      const chunk = await planChunk(db, runId, asOfDate, data, { ...settings, abcClasses, leadTimes, drafts, logger: deps.logger });
+      const chunk = await planChunk(db, runId, asOfDate, data, { ...settings, abcClasses, leadTimes, pooledTails, drafts, logger: deps.logger });
       for (const key of Object.keys(counts) as Array<keyof typeof counts>) counts[key] += chunk[key];
     }
 
@@ -197,12 +202,19 @@ export function createReplanner(deps: PlanStageDeps): Replanner {
       ...stageSettings(deps),
       abcClasses,
       leadTimes,
+      pooledTails: await classPooledTails(db, runId),
       drafts: { candidates: [], skus: new Map() },
       logger: deps.logger,
       adjustments: byPair,
     });
     return { replannedItems: chunk.plannedItems, recommendations: chunk.recommendations, criticalRecommendations: chunk.criticalRecommendations };
   };
+}
+
+/** The pooled error tail of each demand class of the run (planning/pooled-tails.ts), from up to POOLED_TAIL_SAMPLE of its series. */
+async function classPooledTails(db: Knex, runId: number): Promise<Map<string, PooledTail>> {
+  const rows = await classErrorSummaries(db, runId, POOLED_TAIL_SAMPLE);
+  return poolClasses(rows.map((row) => ({ demandClass: row.demandClass, summary: row.protectionErrors, forecastMean: row.mean })));
 }
 
 /** ABC class of every active item by revenue over the 52 weeks up to the as-of date (sales × unit price). */
@@ -221,6 +233,8 @@ interface ChunkContext {
   unsourcedLeadTimeDays: number;
   abcClasses: Map<number, AbcClass>;
   leadTimes: Map<string, LeadTimeStats>;
+  /** Each demand class's pooled error tail (classPooledTails). */
+  pooledTails: Map<string, PooledTail>;
   drafts: DraftState;
   logger?: Logger;
   /** The clock exception.opened events are stamped with. */
@@ -282,7 +296,8 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
     const offers = offersByItem.get(String(forecast.itemId)) ?? [];
     const adjustment = context.adjustments?.get(key);
     // One separate step: a buyer's override replaces the (sensed) statistical forecast of the weeks it covers.
-    const overridden = overriddenForecast(adjustment ? adjustedForecast(forecast, adjustment) : forecast, overrides.get(key));
+    const pooled = { ...forecast, protectionErrors: withPooledTail(forecast.protectionErrors, forecast.mean, forecast.demandClass, context.pooledTails) };
+    const overridden = overriddenForecast(adjustment ? adjustedForecast(pooled, adjustment) : pooled, overrides.get(key));
     try {
       const planned = planPair({
         forecast: overridden.forecast,

@@ -49,7 +49,7 @@ export function createSupplierService(db: Knex): SupplierService {
         endDate ? supplierDeliveries(db, { endDate, months }) : Promise.resolve([]),
       ]);
       const bySupplier = new Map(deliveries.map((record) => [record.supplierId, record]));
-      const none = { receiptCount: 0, promisedMeanDays: null, actualMeanDays: null, actualP90Days: null, meanLatenessDays: null, onTimeRate: null, months: [] };
+      const none = { receiptCount: 0, promisedMeanDays: null, actualMeanDays: null, actualP90Days: null, meanLatenessDays: null, onTimeRate: null, latenessTrendDaysPerMonth: null, months: [] };
       return {
         endDate,
         months,

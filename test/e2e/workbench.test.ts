@@ -304,22 +304,50 @@ describeWithBrowser('the buyers’ workbench in chromium', () => {
 
     await page.keyboard.press('End');
     await page.getByRole('tab', { name: 'Suppliers' }).click();
-    const suppliers = (await api('get', '/suppliers/lead-times').expect(200)).body.data as Array<{ name: string; onTimeRate: number | null }>;
+    const suppliers = (await api('get', '/suppliers/lead-times').expect(200)).body.data as Array<{
+      name: string;
+      onTimeRate: number | null;
+      meanLatenessDays: number | null;
+      latenessTrendDaysPerMonth: number | null;
+      months: Array<{ meanLatenessDays: number | null }>;
+    }>;
     await eventually(async () => expect(await page.locator('#view-suppliers tbody tr').count()).toBe(suppliers.length));
     const firstRow = await page.locator('#view-suppliers tbody tr').first().locator('td').allTextContents();
     expect(firstRow[0]).toBe(suppliers[0].name);
     expect(firstRow[8]).toBe(format.percent(suppliers[0].onTimeRate));
+    // The trend in words is the API's slope, said against the supplier's mean lateness; each late month's bar rises
+    // above the middle line and each early one hangs below it.
+    const words = await page.locator('#view-suppliers tbody tr .trend-word').allTextContents();
+    expect(words).toEqual(suppliers.map((supplier) => format.trendWords(supplier.latenessTrendDaysPerMonth, supplier.meanLatenessDays)));
+    const trendRow = suppliers.findIndex((supplier) => supplier.months.length > 1);
+    expect(trendRow).toBeGreaterThanOrEqual(0);
+    const trend = page.locator('#view-suppliers tbody tr').nth(trendRow).locator('.trend');
+    const middle = await trend.evaluate((element) => { const box = element.getBoundingClientRect(); return box.top + box.height / 2; });
+    const bars = await trend.locator('.bar').evaluateAll((elements) => elements.map((bar) => { const box = bar.getBoundingClientRect(); return { top: box.top, bottom: box.bottom }; }));
+    const lateness = suppliers[trendRow].months.filter((month) => month.meanLatenessDays !== null).map((month) => month.meanLatenessDays!);
+    expect(bars).toHaveLength(lateness.length);
+    bars.forEach((bar, index) => {
+      if (lateness[index] > 0) expect(bar.bottom).toBeCloseTo(middle, 0);
+      else expect(bar.top).toBeCloseTo(middle, 0);
+    });
     await page.context().close();
   });
 
   it('lists the open exceptions as GET /exceptions answers, with their numbers, and acknowledges one', async () => {
-    const open = (await api('get', '/exceptions').query({ limit: 100 }).expect(200)).body.data as Array<{ id: number; sku: string; kind: string; action: string }>;
+    const open = (await api('get', '/exceptions').query({ limit: 100 }).expect(200)).body.data as Array<{ id: number; sku: string; kind: string; action: string; runId: number; asOfDate: string | null }>;
     expect(open.length).toBeGreaterThan(0);
+    // The demo's data ends on a simulated day far from the wall clock: an exception is dated by the data's day (the
+    // as-of date of the run that found it), as every other tab dates things, not by when the run ran.
+    const run = (await api('get', `/runs/${open[0].runId}`).expect(200)).body as { asOfDate: string };
+    expect(open[0].asOfDate).toBe(run.asOfDate);
+    expect(open.every((exception) => exception.asOfDate !== null)).toBe(true);
     const page = await signedIn(1440, 'exceptions');
     await eventually(async () => expect(await page.locator('#exception-results tbody tr[data-exception-id]').count()).toBe(open.length));
     const ids = await page.locator('#exception-results tbody tr[data-exception-id]').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-exception-id'))));
     expect(ids).toEqual(open.map((exception) => exception.id));
     const first = page.locator(`#exception-results tr[data-exception-id="${open[0].id}"] td`);
+    expect(await first.nth(0).textContent()).toBe(format.shortDate(open[0].asOfDate));
+    expect(await first.nth(0).textContent()).not.toMatch(/\d:\d\d/);
     expect(await first.nth(2).textContent()).toBe(open[0].sku);
     expect(await first.nth(5).textContent()).toBe(open[0].action);
 

@@ -95,6 +95,51 @@ describe('replen replay (CLI) on a small fixture', () => {
     expect(JSON.parse(await readFile(summaryFile, 'utf8'))).toMatchObject({ policy: 'replen', serviceMeasure: 'fill-rate' });
   }, 300_000);
 
+  it('--sense --inject-spikes: the sense job runs after every simulated day and records the injected spike as an exception', async () => {
+    const output = join(folder, 'sensed.csv');
+    const summaryFile = join(folder, 'sensed.json');
+    const spikeFlags = ['--inject-spikes', '0.34', '--spike-factor', '5', '--spike-weeks', '1'];
+    const { code } = await run([...flags('replen'), '--output', output, '--summary', summaryFile, '--sense', ...spikeFlags]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
+    expect(summary.sense).toBe(true);
+    // Seed 1 spikes round(0.34 × 3) = 1 series, 'steady' (21 a week), in week 15 of 16 (0-based 14: days 98 … 104,
+    // chooseSpikes): 105 units that week. The sense job's spike exception names it on a day of that week.
+    expect(summary.spikes).toMatchObject({ skus: 1, sensed: 1, series: [{ seriesId: 'steady', firstDay: 98 }] });
+    const { firstSensedDay } = summary.spikes.series[0];
+    expect(firstSensedDay).toBeGreaterThanOrEqual(98);
+    expect(firstSensedDay).toBeLessThanOrEqual(104);
+    expect(summary.overall.spikeSensedDays).toBeGreaterThanOrEqual(1);
+
+    // The same replay without --sense: the same spike, and no sense run to see it.
+    const plainSummary = join(folder, 'unsensed.json');
+    expect((await run([...flags('replen'), '--output', join(folder, 'unsensed.csv'), '--summary', plainSummary, ...spikeFlags])).code).toBe(0);
+    const plain = JSON.parse(await readFile(plainSummary, 'utf8'));
+    expect(plain).toMatchObject({ sense: false, spikes: { skus: 1, sensed: 0, series: [{ seriesId: 'steady', firstDay: 98, firstSensedDay: null }] } });
+    expect(plain.overall.spikeSensedDays).toBe(0);
+  }, 300_000);
+
+  it('refuses bad --sense and spike flags, with exit code 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--sense', '--policy', 'textbook'], /--sense re-plans with replen: it needs --policy replen/],
+      [['--spike-factor', '3'], /--spike-factor and --spike-weeks need --inject-spikes/],
+      [['--inject-spikes', '1.5'], /--inject-spikes is the share of series spiked: in \(0, 1\]/],
+      [['--inject-spikes', '0'], /--inject-spikes is the share of series spiked/],
+      [['--inject-spikes', 'some'], /--inject-spikes must be a number ≥ 0/],
+      [['--inject-spikes', '0.1', '--spike-factor=-2'], /--spike-factor must be a number ≥ 0/],
+      [['--inject-spikes', '0.1', '--spike-factor', '0'], /--spike-factor must be > 0/],
+      [['--inject-spikes', '0.1', '--spike-weeks', '0'], /--spike-weeks must be a whole number ≥ 1/],
+      [['--inject-spikes', '0.1', '--spike-weeks', '1.5'], /--spike-weeks must be a whole number ≥ 1/],
+      [['--inject-spikes', '0.1', '--spike-weeks', '7'], /a spike of 7 weeks does not fit in the 6 weeks replayed/],
+      [['--sense=yes'], /--sense/],
+    ];
+    for (const [extra, message] of cases) {
+      const { code, stderr } = await run([...flags('replen'), ...extra]);
+      expect({ extra, code }).toEqual({ extra, code: 2 });
+      expect(stderr).toMatch(message);
+    }
+  });
+
   it('refuses a cap that leaves no multiple at or above the MOQ, with exit code 2', async () => {
     const { code, stderr } = await run([...flags('replen'), '--moq', '12', '--multiple', '12', '--max-order', '11']);
     expect(code).toBe(2);

@@ -1,4 +1,5 @@
 import { autoForecast, type PinnedModel } from '../../models/forecast/auto';
+import { cleanedForecast } from '../../models/forecast/cleaned-forecast';
 import { fitEts } from '../../models/forecast/ets';
 import { fitCroston, forecastIntermittent } from '../../models/forecast/intermittent';
 
@@ -51,11 +52,29 @@ describe('autoForecast with a pinned model (weekly re-selection)', () => {
     expect(autoForecast(sparse, { ...options, pinned: smoothPin }).selection).toBe('holdout');
     expect(autoForecast(history.slice(0, 40), { ...options, pinned: smoothPin }).selection).toBe('class');
 
-    // Multiplicative errors need positive data: after a zero, the pin cannot be refitted.
+    // Multiplicative errors need positive data: after a zero, the pinned candidate is refitted with its ETS form chosen again.
     const withZero = history.map((value, t) => (t === 82 ? 0 : value));
     const pinned: PinnedModel = { family: 'smooth', model: 'combo-mean', etsModel: 'MNN', longSeason: false };
     const result = autoForecast(withZero, { ...options, pinned });
-    expect(result.selection).toBe('class');
+    expect(result.selection).toBe('pinned');
     expect(result.pin!.etsModel).toMatch(/^A/);
+  });
+
+  it('refits on a calibration window with zeros a damped form chosen with multiplicative error on seasonally adjusted data', () => {
+    // Demo-catalogue SKU 80 (db/seeds/demo.ts, seed 1), weekly totals of its first location: the 104-week warm-up of
+    // `replen replay --warmup 104` that failed with "fitEts: multiplicative error needs strictly positive data". Cleaned
+    // and seasonally adjusted (m = 52) it is strictly positive and the damped member picks M,Ad,N; the calibration
+    // origins, shorter than two seasons, refit it on unadjusted weeks that hold the zeros of weeks 21 and 45.
+    const sku80 = [
+      86, 98, 76, 98, 81, 56, 82, 97, 94, 77, 76, 101, 181, 157, 100, 134, 123, 94, 69, 37, 0, 61, 88, 82, 80, 80, 81, 68, 60, 53, 70, 49, 45, 35, 65, 40,
+      52, 43, 80, 100, 68, 35, 51, 12, 0, 80, 47, 53, 48, 69, 59, 70, 64, 103, 79, 86, 82, 80, 83, 87, 99, 85, 99, 70, 99, 84, 103, 199, 189, 100, 70, 87,
+      87, 74, 81, 69, 63, 62, 60, 98, 55, 46, 54, 1, 50, 50, 49, 53, 158, 186, 52, 34, 47, 51, 53, 68, 58, 30, 43, 63, 50, 75, 83, 62,
+    ];
+    const result = cleanedForecast(sku80, { seasonLength: 52, horizon: 26, levels: [80, 95] });
+    expect(result.pin).toMatchObject({ family: 'smooth', longSeason: true, dampedModel: 'MAdN' });
+    expect(result.method).toContain('ETS(M,Ad,N)');
+    // The bands were calibrated on those windows (the refits there chose additive errors), not left uncalibrated.
+    expect(result.calibration).toBeDefined();
+    for (const row of [result.mean, ...result.lower, ...result.upper]) for (const value of row) expect(Number.isFinite(value) && value >= 0).toBe(true);
   });
 });

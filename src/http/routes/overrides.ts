@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiKeyService } from '../../services/api-key-service';
+import { calendarDate } from '../../services/imports/kinds';
 import type { OverrideService } from '../../services/override-service';
 import { requirePermission } from '../auth';
 import { cursorParts, decodeCursor, encodeCursor, idParams } from '../schemas';
 
 /** Request and response schemas of /forecast-overrides and /forecast-value-added (src/http/openapi.ts documents them). */
-const date = z.iso.date('expected a date YYYY-MM-DD').refine((value) => !value.startsWith('0000'), 'there is no year 0000');
+const date = calendarDate;
 const reason = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a lowercase word such as promotion or lost-customer')

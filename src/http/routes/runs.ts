@@ -40,8 +40,17 @@ export const runResponse = z.strictObject({
 });
 export const runDetailResponse = runResponse.extend({
   planErrors: z
-    .array(z.strictObject({ itemId: z.number().int(), sku: z.string(), locationId: z.number().int(), locationCode: z.string(), reason: z.string() }))
-    .describe('The first 100 SKU × locations the run could not plan (counts.planErrors has how many), each with the reason; the others were planned.'),
+    .array(
+      z.strictObject({
+        itemId: z.number().int(),
+        sku: z.string(),
+        locationId: z.number().int(),
+        locationCode: z.string(),
+        reason: z.string(),
+        stage: z.enum(['forecast', 'plan']).describe('forecast: its model threw, so it had no forecast to plan from; plan: planning it failed'),
+      }),
+    )
+    .describe('The first 100 SKU × locations the run could not plan (counts.planErrors and counts.forecastErrors have how many), each with the reason; the others were planned.'),
 });
 export const runPageResponse = z.strictObject({ data: z.array(runResponse), nextCursor: z.number().int().nullable() });
 export const startedRunResponse = z.strictObject({

@@ -46,8 +46,8 @@ const booleanWords: Record<string, boolean> = { true: true, t: true, yes: true, 
 const flag = z.preprocess((value) => (typeof value === 'string' ? (booleanWords[value.toLowerCase()] ?? value) : value), z.boolean());
 const withoutNul = (schema: z.ZodString) => schema.refine((value) => !value.includes('\0'), 'must not contain a NUL character');
 const text = withoutNul(z.string().trim().min(1, 'must not be empty').max(200));
-/** A calendar date PostgreSQL holds: years 0001 to 9999 (there is no year 0000). */
-const isoDate = z.iso.date('expected a date YYYY-MM-DD').refine((value) => !value.startsWith('0000'), 'there is no year 0000: dates start at 0001-01-01');
+/** A calendar date PostgreSQL holds: years 0001 to 9999 (there is no year 0000). Imports, queries and bodies alike. */
+export const calendarDate = z.iso.date('expected a date YYYY-MM-DD').refine((value) => !value.startsWith('0000'), 'there is no year 0000: dates start at 0001-01-01');
 /**
  * Bounds well inside the columns (quantities numeric(14,3), unit costs numeric(14,4), lead times integer) and the
  * planner's arithmetic on them (a year of demand at the largest quantity still fits a recommendation's quantity).
@@ -114,13 +114,13 @@ const supplierItem = z.strictObject({
 const dailySale = z.strictObject({
   sku: text,
   location: text,
-  salesDate: isoDate,
+  salesDate: calendarDate,
   quantity,
   outOfStock: flag.default(false),
   unit: text.optional(),
 });
 
-const onHand = z.strictObject({ sku: text, location: text, snapshotDate: isoDate, quantity, unit: text.optional() });
+const onHand = z.strictObject({ sku: text, location: text, snapshotDate: calendarDate, quantity, unit: text.optional() });
 
 /** Bounds of an expected uplift (a share of extra demand: 0.3 = 30 % more), within demand_events.expected_uplift. */
 export const MIN_UPLIFT = -1;
@@ -132,8 +132,8 @@ const event = z
     category: text.optional(),
     location: text.optional(),
     kind: z.string().trim().regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a lowercase word such as promotion or price-change'),
-    startDate: isoDate,
-    endDate: isoDate,
+    startDate: calendarDate,
+    endDate: calendarDate,
     expectedUplift: numberFrom(
       z.number().gt(MIN_UPLIFT, 'an uplift of -1 or less would leave no demand').max(MAX_UPLIFT, `an uplift above ${MAX_UPLIFT} (${MAX_UPLIFT * 100} % more)`),
     ).optional(),
@@ -147,7 +147,7 @@ const event = z
     }
   });
 
-const receipt = z.strictObject({ externalId: text, receivedDate: isoDate, quantity });
+const receipt = z.strictObject({ externalId: text, receivedDate: calendarDate, quantity });
 const standaloneReceipt = receipt.extend({ purchaseOrder: text, purchaseOrderLine: text });
 
 const purchaseOrderLine = z.strictObject({
@@ -155,7 +155,7 @@ const purchaseOrderLine = z.strictObject({
   sku: text,
   quantityOrdered: quantity,
   quantityReceived: quantity.default(0),
-  promisedDate: isoDate.optional(),
+  promisedDate: calendarDate.optional(),
   unit: text.optional(),
   receipts: z.array(receipt).default([]),
 });
@@ -164,9 +164,9 @@ const purchaseOrder = z.strictObject({
   externalId: text,
   supplier: text,
   location: text,
-  orderDate: isoDate,
-  promisedDate: isoDate.optional(),
-  expectedDate: isoDate.optional(),
+  orderDate: calendarDate,
+  promisedDate: calendarDate.optional(),
+  expectedDate: calendarDate.optional(),
   status: status.default('open'),
   lines: z.array(purchaseOrderLine).default([]),
 });
@@ -177,10 +177,10 @@ const salesOrderLine = z.strictObject({
   quantityOrdered: quantity,
   quantityShipped: quantity.default(0),
   quantityBackordered: quantity.default(0),
-  promisedDate: isoDate.optional(),
-  eta: isoDate.optional(),
+  promisedDate: calendarDate.optional(),
+  eta: calendarDate.optional(),
   /** The day the line last shipped: a backorder's promise is scored against it (GET /backorders/accuracy). */
-  shippedDate: isoDate.optional(),
+  shippedDate: calendarDate.optional(),
   unit: text.optional(),
 });
 
@@ -188,8 +188,8 @@ const salesOrder = z.strictObject({
   externalId: text,
   customerRef: text,
   location: text,
-  orderDate: isoDate,
-  promisedDate: isoDate.optional(),
+  orderDate: calendarDate,
+  promisedDate: calendarDate.optional(),
   status: status.default('open'),
   lines: z.array(salesOrderLine).default([]),
 });

@@ -11,6 +11,8 @@ import { planItem } from '../../../models/policy/plan';
 import { replayOrderUpTo, type ReplayOptions, type ReplayResult, type ReviewLevels } from '../../../models/policy/simulate';
 import { appendSeriesForecast, type SeriesForecastRows } from '../forecast-series';
 import { planningDemand, samplingHistory } from '../planning/planning-demand';
+import { classPooledTails, withPooledTail } from '../planning/pooled-tails';
+import type { PooledTail } from '../../../models/policy/pooled-tail';
 
 export type BacktestPolicy = 'replen' | 'textbook' | 'minmax';
 
@@ -33,6 +35,8 @@ export interface PlannerLevelOptions {
   samples?: number;
   /** Seed of the samples (default 1). */
   seed?: number;
+  /** Each demand class's pooled error tail, as the plan stage pools its run's (backtestPooledTails); none: each series' own. */
+  pooledTails?: ReadonlyMap<string, PooledTail>;
 }
 
 /** What the planner decides for one history: the forecast's class and method, and S at each service level. */
@@ -47,20 +51,40 @@ export interface PlannerLevels {
  * The planner's order-up-to level for `history` (demand per period, oldest first) at each of `serviceLevels`: one
  * forecast, then planItem per level.
  */
-export function plannerOrderUpTo(history: number[], serviceLevels: number[], options: PlannerLevelOptions): PlannerLevels {
-  const protectionPeriods = options.leadTime + options.reviewPeriod;
+/** The forecast stage's forecast of one history, as plannerOrderUpTo plans from it. */
+function forecastHistory(history: number[], options: Pick<PlannerLevelOptions, 'leadTime' | 'reviewPeriod' | 'horizon' | 'seasonLength'>) {
   const series = { itemId: 1, locationId: 1, quantities: history, outOfStockDays: history.map(() => 0) };
   const rows: SeriesForecastRows = { forecasts: [], fits: [] };
   appendSeriesForecast(rows, series, {
-    horizonWeeks: options.horizon ?? Math.max(1, Math.ceil(protectionPeriods)),
+    horizonWeeks: options.horizon ?? Math.max(1, Math.ceil(options.leadTime + options.reviewPeriod)),
     firstPeriodStart: FIRST_PERIOD,
     seasonLength: options.seasonLength,
   });
-  const [fit] = rows.fits;
+  return { series, fit: rows.fits[0], mean: rows.forecasts.map((row) => row.mean) };
+}
+
+/**
+ * The pooled error tails the backtest plans with (planning/pooled-tails.ts, as the plan stage pools a run's): each
+ * series' forecast at its first review (the warm-up), grouped by demand class. A nightly run pools the run it plans;
+ * over a backtest's few dozen reviews the pool of the first stands for them all, at one forecast more per series.
+ */
+export function backtestPooledTails(
+  histories: Array<{ demand: number[]; warmup: number; seasonLength: number }>,
+  options: Pick<PlannerLevelOptions, 'leadTime' | 'reviewPeriod' | 'horizon'>,
+): Map<string, PooledTail> {
+  const members = histories.flatMap(({ demand, warmup, seasonLength }) => {
+    const { fit, mean } = forecastHistory(demand.slice(0, warmup), { ...options, seasonLength });
+    return fit.protectionErrors ? [{ demandClass: fit.demandClass, summary: fit.protectionErrors, forecastMean: mean }] : [];
+  });
+  return classPooledTails(members);
+}
+
+export function plannerOrderUpTo(history: number[], serviceLevels: number[], options: PlannerLevelOptions): PlannerLevels {
+  const { series, fit, mean } = forecastHistory(history, options);
   const leadTime = { meanDays: options.leadTime * PERIOD_DAYS, stdDevDays: (options.leadTimeStdDev ?? 0) * PERIOD_DAYS };
   const reviewPeriodDays = options.reviewPeriod * PERIOD_DAYS;
   const demand = planningDemand({
-    forecast: { mean: rows.forecasts.map((row) => row.mean), errorSd: fit.errorSd, protectionErrors: fit.protectionErrors, demandClass: fit.demandClass },
+    forecast: { mean, errorSd: fit.errorSd, protectionErrors: withPooledTail(fit.protectionErrors, mean, fit.demandClass, options.pooledTails), demandClass: fit.demandClass },
     history: samplingHistory(series),
     leadTime,
     reviewPeriodDays,

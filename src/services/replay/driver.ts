@@ -11,7 +11,7 @@
 import type { Knex } from 'knex';
 import { addDays } from '../../../db/dates';
 import { withWeeklySalesRebuilt } from '../../../db/weekly-sales';
-import { ensureLocation, runBackorderEtas, runItemLevels } from '../../../db/repositories/replay';
+import { ensureLocation, runBackorderEtas, runExceptionSkus, runItemLevels } from '../../../db/repositories/replay';
 import { minMaxLevels, textbookOrderUpTo } from '../../../models/policy/baseline-policies';
 import { cycleServiceLevel, type ReviewOrder } from '../../../models/policy/cycle-service';
 import { roundOrderQuantity } from '../../../models/policy/order-quantity';
@@ -43,6 +43,40 @@ export interface ReplayDriverOptions {
   serviceMeasure: ServiceMeasure;
   policy: BacktestPolicy;
   seed: number;
+  /**
+   * Runs the sense job (services.sense.runNow, as `npx replen sense`) after each simulated day's sales are recorded,
+   * and the buyer approves what it re-planned; the ERP then sends its records every day instead of once a week.
+   */
+  sense?: boolean;
+  /** Demand spikes injected into the replayed weeks (chooseSpikes). */
+  spikes?: SpikeOptions;
+}
+
+export interface SpikeOptions {
+  /** Share of the SKUs that get one spike (rounded to whole SKUs). */
+  share: number;
+  /** What the spike multiplies the SKU's weekly demand by. */
+  factor: number;
+  /** How many consecutive weeks a spike lasts. */
+  weeks: number;
+}
+
+/**
+ * The SKUs (by index) that get a spike, each with the first of its spike weeks: round(share × count) SKUs drawn
+ * without replacement, each week drawn uniformly among the replayed weeks where the whole spike fits, from the seed.
+ */
+export function chooseSpikes(count: number, totalWeeks: number, warmupWeeks: number, spikes: SpikeOptions, seed: number): Map<number, number> {
+  const random = seededRandom((seed * 2_654_435_761 + 97) >>> 0);
+  const indices = Array.from({ length: count }, (_, index) => index);
+  const chosen = new Map<number, number>();
+  const latestStart = totalWeeks - spikes.weeks;
+  if (latestStart < warmupWeeks) return chosen;
+  for (let drawn = 0; drawn < Math.round(spikes.share * count); drawn++) {
+    const pick = drawn + Math.floor(random() * (count - drawn));
+    [indices[drawn], indices[pick]] = [indices[pick], indices[drawn]];
+    chosen.set(indices[drawn], warmupWeeks + Math.floor(random() * (latestStart - warmupWeeks + 1)));
+  }
+  return chosen;
 }
 
 /** One SKU's outcome over the replayed weeks. */
@@ -65,6 +99,14 @@ export interface SeriesOutcome {
   orders: number;
   /** Share of backordered lines filled by the late-case (p90) ETA the backorder stage first gave them; null without one. */
   etaP90Met: number | null;
+  /**
+   * The injected spike: its first and last day, and whether the SKU ran out during it (a day of unmet demand from its
+   * first day to its last day plus the promised lead time), and the first day within that span after which the sense
+   * job saw a spike (null: never); null without a spike.
+   */
+  spike: { firstDay: number; lastDay: number; ranOut: boolean; firstSensedDay: number | null } | null;
+  /** Days after which the sense job (--sense) recorded or still saw a spike on the SKU. */
+  spikeSensedDays: number;
   /** End-of-week on hand and open backorders, replayed weeks only. */
   weeklyOnHand: number[];
   weeklyBackordered: number[];
@@ -72,7 +114,7 @@ export interface SeriesOutcome {
 }
 
 /** Where a replay's time goes: the ERP's imports, the nightly run's stages, the buyer and ERP around them, the days. */
-export type ReplayStage = 'catalogue and warm-up import' | 'weekly import' | 'forecast stage' | 'plan stage' | 'backorder stage' | 'buyer and ERP' | 'simulated days';
+export type ReplayStage = 'catalogue and warm-up import' | 'weekly import' | 'forecast stage' | 'plan stage' | 'backorder stage' | 'buyer and ERP' | 'sense job' | 'simulated days';
 
 /** Seconds spent per stage so far (the run's plan and backorder stages are filled in by the runner). */
 export type StageSeconds = Record<ReplayStage, number>;
@@ -84,6 +126,7 @@ export const emptyStageSeconds = (): StageSeconds => ({
   'plan stage': 0,
   'backorder stage': 0,
   'buyer and ERP': 0,
+  'sense job': 0,
   'simulated days': 0,
 });
 
@@ -150,6 +193,10 @@ interface SkuState {
   weeklyOnHand: number[];
   weeklyBackordered: number[];
   demandClass: string;
+  /** First week of the injected spike, if any. */
+  spikeWeek?: number;
+  /** Days after which the sense job recorded (or still saw) a spike. */
+  spikeSensedDays: number[];
 }
 
 /** Spreads a week's demand over its 7 days: whole units one by one on seeded random days, fractions evenly. */
@@ -207,11 +254,19 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
   /** Leaves time spent elsewhere (the pipeline, timed by the runner) out of the driver's stages. */
   const skipLap = () => void (stageStarted = performance.now());
 
+  const spikeWeeks = options.spikes ? chooseSpikes(seriesList.length, weeks, warmup, options.spikes, options.seed) : new Map<number, number>();
   const skus: SkuState[] = seriesList.map((series, index) => {
     const random = seededRandom((options.seed * 1_000_003 + index * 7919) >>> 0);
     // Series shorter than the longest start later: they end with it.
     const padded = [...new Array<number>(weeks - series.values.length).fill(0), ...series.values];
+    const spikeWeek = spikeWeeks.get(index);
+    if (spikeWeek !== undefined) {
+      // Whole units stay whole units.
+      for (let week = spikeWeek; week < spikeWeek + options.spikes!.weeks; week++) padded[week] = Number.isInteger(padded[week]) ? Math.round(padded[week] * options.spikes!.factor) : padded[week] * options.spikes!.factor;
+    }
     return {
+      spikeWeek,
+      spikeSensedDays: [],
       id: series.id,
       sku: `R${String(index + 1).padStart(6, '0')}`,
       daily: padded.flatMap((value) => spreadWeek(value, random)),
@@ -276,15 +331,17 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
   const drawLeadTimeDays = (random: Random) =>
     Math.max(1, Math.round(7 * (L + options.latenessWeeks) + 7 * options.leadTimeSdWeeks * (options.leadTimeSdWeeks > 0 ? normalDraw(random) : 0)));
 
-  const placeOrders = async (lines: Array<{ sku: SkuState; quantity: number }>, day: number) => {
+  /** Orders placed on `day`; those of a review (not of a sense run) are the review's orders its cycle is counted from. */
+  const placeOrders = async (lines: Array<{ sku: SkuState; quantity: number }>, day: number, review = true) => {
     const orderDate = dayDate(day);
     const records = lines.map(({ sku, quantity }) => {
       orderCount += 1;
-      const order = `PO-${sku.sku}-${day}`;
+      // A sense run's order may go out on a review day after the review's own.
+      const order = `PO-${sku.sku}-${day}${review ? '' : '-S'}`;
       const line = `${order}-1`;
       const arrivalDay = day + drawLeadTimeDays(sku.random);
       sku.incoming.push({ order, line, orderDate, arrivalDay, quantity });
-      sku.arrivalByReview.set(day, arrivalDay);
+      if (review) sku.arrivalByReview.set(day, arrivalDay);
       sku.onOrder += quantity;
       sku.orders += 1;
       return {
@@ -301,6 +358,17 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
   };
 
   const bySku = new Map(skus.map((sku) => [sku.sku, sku]));
+  /** The buyer approves every proposal of the run (the nightly run's, or what a sense run re-planned in it); the ERP pulls them. */
+  const approveAndOrder = async (runId: number, day: number, review: boolean) => {
+    const lines = await approveAndPull(services, runId, lastKey);
+    lastKey = lines.lastKey ?? lastKey;
+    await placeOrders(
+      lines.lines.flatMap(({ sku, quantity }) => (bySku.has(sku) ? [{ sku: bySku.get(sku)!, quantity }] : [])),
+      day,
+      review,
+    );
+  };
+  let pipelineRunId: number | null = null;
   for (let week = warmup; week < weeks; week++) {
     const monday = 7 * week;
     if ((week - warmup) % R === 0) {
@@ -309,6 +377,7 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
       if (options.policy === 'replen' || week === warmup) {
         lap('buyer and ERP');
         runId = await deps.runPipeline();
+        pipelineRunId = runId;
         skipLap();
         const levels = await runItemLevels(deps.db, runId);
         for (const level of levels) {
@@ -336,12 +405,7 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
         }
         await placeOrders(lines, monday);
       } else if (week > warmup && runId !== null) {
-        const lines = await approveAndPull(services, runId, lastKey);
-        lastKey = lines.lastKey ?? lastKey;
-        await placeOrders(
-          lines.lines.flatMap(({ sku, quantity }) => (bySku.has(sku) ? [{ sku: bySku.get(sku)!, quantity }] : [])),
-          monday,
-        );
+        await approveAndOrder(runId, monday, true);
       }
       if (runId !== null && options.policy === 'replen') {
         for (const { lineExternalId, etaLateCase } of await runBackorderEtas(deps.db, runId)) {
@@ -356,6 +420,16 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
     const sales: object[] = [];
     const salesOrders: object[] = [];
     const receipts: object[] = [];
+    // What the ERP sends at the end of a day: sales, stock, deliveries (allocated at once to the lines still waiting),
+    // then customer orders with what shipped and when. Once a week, or every day for the sense job.
+    const sendRecords = async (day: number) => {
+      const date = dayDate(day);
+      clock.setEndOfDay(date);
+      await importInBatches(services, 'daily-sales', sales.splice(0));
+      await importInBatches(services, 'on-hand', skus.map((sku) => ({ sku: sku.sku, location: LOCATION, snapshotDate: date, quantity: sku.onHand })));
+      await importInBatches(services, 'purchase-orders', receipts.splice(0));
+      await importInBatches(services, 'sales-orders', latestPerLine(salesOrders.splice(0)));
+    };
     for (let day = monday; day < monday + 7; day++) {
       const date = dayDate(day);
       for (const sku of skus) {
@@ -407,17 +481,21 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
         sku.onHandDays += sku.onHand;
         if (sku.backorders.length > 0) sku.backorderDays += 1;
       }
+      if (options.sense) {
+        lap('simulated days');
+        await sendRecords(day);
+        lap('weekly import');
+        // The sense job after the day's sales, as `npx replen sense` runs it; the buyer approves what it re-planned.
+        const sensed = await services.sense.runNow('replay');
+        for (const sku of await runExceptionSkus(deps.db, sensed.runId, 'spike')) bySku.get(sku)?.spikeSensedDays.push(day);
+        if (pipelineRunId !== null) await approveAndOrder(pipelineRunId, day, false);
+        lap('sense job');
+      }
     }
 
     lap('simulated days');
-    // What the ERP sends after the week: sales, stock, deliveries (allocated at once to the lines still waiting), then
-    // customer orders with what shipped and when.
     const sunday = dayDate(monday + 6);
-    clock.setEndOfDay(sunday);
-    await importInBatches(services, 'daily-sales', sales);
-    await importInBatches(services, 'on-hand', skus.map((sku) => ({ sku: sku.sku, location: LOCATION, snapshotDate: sunday, quantity: sku.onHand })));
-    await importInBatches(services, 'purchase-orders', receipts);
-    await importInBatches(services, 'sales-orders', latestPerLine(salesOrders));
+    if (!options.sense) await sendRecords(monday + 6);
     lap('weekly import');
     let onHand = 0;
     let backordered = 0;
@@ -502,6 +580,13 @@ function outcomeOf(sku: SkuState, options: ReplayDriverOptions, weeks: number, e
   }
   const replayedDays = 7 * (weeks - warmup);
   const avgOnHand = sku.onHandDays / replayedDays;
+  let spike: SeriesOutcome['spike'] = null;
+  if (sku.spikeWeek !== undefined) {
+    const firstDay = 7 * sku.spikeWeek;
+    const lastDay = firstDay + 7 * options.spikes!.weeks - 1;
+    const within = (day: number) => day >= firstDay && day <= lastDay + 7 * L;
+    spike = { firstDay, lastDay, ranOut: [...sku.shortDays].some(within), firstSensedDay: sku.spikeSensedDays.find(within) ?? null };
+  }
   return {
     seriesId: sku.id,
     demandClass: sku.demandClass,
@@ -514,6 +599,8 @@ function outcomeOf(sku: SkuState, options: ReplayDriverOptions, weeks: number, e
     backorderDays: sku.backorderDays,
     orders: sku.orders,
     etaP90Met: etaLines === 0 ? null : etaMet / etaLines,
+    spike,
+    spikeSensedDays: sku.spikeSensedDays.length,
     weeklyOnHand: sku.weeklyOnHand,
     weeklyBackordered: sku.weeklyBackordered,
     weeklyDemand: Array.from({ length: weeks - warmup }, (_, index) => sku.daily.slice(7 * (warmup + index), 7 * (warmup + index + 1)).reduce((sum, x) => sum + x, 0)),

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { call, query } from './api';
 import { announce, byId, h } from './dom';
+import * as format from './format';
 import type { ExceptionItem, ExceptionPage } from './types';
 
 /** Each kind in words, as a buyer reads it. */
@@ -61,12 +62,13 @@ export function createExceptions(options: { canDecide: boolean }): { show(): Pro
   let loadToken = 0;
 
   function render(): void {
-    const columns = ['When', 'Kind', 'SKU', 'Location', 'The numbers', 'What replen did', ...(options.canDecide ? ['Acknowledge'] : [])];
+    const columns = ['Data day', 'Kind', 'SKU', 'Location', 'The numbers', 'What replen did', ...(options.canDecide ? ['Acknowledge'] : [])];
     const rows = shown.map((exception) =>
       h(
         'tr',
         { 'data-exception-id': exception.id },
-        h('td', { 'data-label': 'When' }, new Date(exception.lastSeenAt).toISOString().slice(0, 16).replace('T', ' ')),
+        // The data's day, as every other tab dates things (in the demo a simulated one), not the wall-clock time the run ran.
+        h('td', { 'data-label': 'Data day' }, format.shortDate(exception.asOfDate)),
         h('td', { 'data-label': 'Kind' }, h('span', { class: `badge exception ${exception.kind}` }, kindNames[exception.kind])),
         h('td', { 'data-label': 'SKU' }, exception.sku),
         h('td', { 'data-label': 'Location' }, exception.locationCode),
@@ -126,7 +128,7 @@ export function createExceptions(options: { canDecide: boolean }): { show(): Pro
   more.addEventListener('click', () => void load(false));
   view.replaceChildren(
     h('h2', {}, 'Exceptions'),
-    h('p', { class: 'hint' }, 'What the runs found odd: demand against the forecast (checked every hour), weeks cleaned as outliers, forecasts and orders far above recent demand. Each goes when its run no longer finds it.'),
+    h('p', { class: 'hint' }, 'What the runs found odd: demand against the forecast (checked every hour), weeks cleaned as outliers, forecasts and orders far above recent demand. Each goes when its run no longer finds it. Data day: the as-of date of the run that last found it.'),
     filters,
     results,
     more,

@@ -35,3 +35,18 @@ export function shortageGrade(daysShort: number | null | undefined): 'severe' | 
   if (daysShort > 0) return 'short';
   return daysShort > -7 ? 'tight' : 'clear';
 }
+
+/** Below this many days a month either way, the lateness is called steady. */
+const STEADY_DAYS_PER_MONTH = 0.25;
+
+/**
+ * The API's lateness trend (days per month, the slope over every receipt) in a buyer's words: whether deliveries
+ * come later or earlier each month, said against where they stand (a late supplier getting earlier is "less late").
+ */
+export function trendWords(slope: number | null, meanLatenessDays: number | null): string {
+  if (slope === null) return 'too few months';
+  if (Math.abs(slope) < STEADY_DAYS_PER_MONTH) return 'steady';
+  const late = (meanLatenessDays ?? 0) > 0;
+  const words = slope > 0 ? (late ? 'later each month' : 'less early each month') : late ? 'less late each month' : 'earlier each month';
+  return `${words} (${slope > 0 ? '+' : '−'}${precise(Math.abs(slope))} d a month)`;
+}

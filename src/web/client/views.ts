@@ -178,7 +178,7 @@ export async function showSuppliers(): Promise<void> {
           format.days(supplier.actualP90Days),
           format.days(supplier.meanLatenessDays),
           format.percent(supplier.onTimeRate),
-          latenessTrend(supplier.months),
+          latenessTrend(supplier),
         ]),
         'No suppliers.',
       ),
@@ -188,22 +188,20 @@ export async function showSuppliers(): Promise<void> {
   }
 }
 
-/** Mean lateness per month as small bars (late up, early down), with the figures in its label. */
-function latenessTrend(months: SupplierLeadTimes['data'][number]['months']): Node {
-  const shown = months.filter((month) => month.meanLatenessDays !== null);
+/** Mean lateness per month as small bars (late up, early down from the middle line), and the API's trend in words. */
+function latenessTrend(supplier: SupplierLeadTimes['data'][number]): Node {
+  const shown = supplier.months.filter((month) => month.meanLatenessDays !== null);
   if (shown.length === 0) return document.createTextNode('–');
   const largest = Math.max(1, ...shown.map((month) => Math.abs(month.meanLatenessDays!)));
   const label = shown.map((month) => `${format.monthName(Number(month.month.slice(5)) - 1)} ${format.days(month.meanLatenessDays)}`).join(', ');
-  const first = shown[0].meanLatenessDays!;
-  const last = shown[shown.length - 1].meanLatenessDays!;
-  const direction = last > first + 0.5 ? 'getting later' : last < first - 0.5 ? 'getting earlier' : 'steady';
+  const direction = format.trendWords(supplier.latenessTrendDaysPerMonth, supplier.meanLatenessDays);
   return h(
     'span',
     { class: 'trend', role: 'img', 'aria-label': `Lateness by month, ${direction}: ${label}` },
     ...shown.map((month) =>
       h('span', {
         class: `bar ${month.meanLatenessDays! > 0 ? 'late' : 'early'}`,
-        style: `height: ${Math.max(2, (Math.abs(month.meanLatenessDays!) / largest) * 18)}px`,
+        style: `height: ${Math.max(2, (Math.abs(month.meanLatenessDays!) / largest) * 11)}px`,
         title: `${month.month}: ${format.days(month.meanLatenessDays)}, ${month.receiptCount} receipts`,
       }),
     ),

@@ -131,6 +131,24 @@ describe.each(testEngines())('hardened input on %s', (engine) => {
       expect(csv.body.error.details).toEqual([{ row: 3, field: 'sales_date', reason: 'there is no year 0000: dates start at 0001-01-01' }]);
       await expectNothingChanged();
     });
+
+    it('refuses year 0000 and time zone offsets PostgreSQL cannot read in query dates and instants (they were a 500)', async () => {
+      for (const [url, path, message] of [
+        ['/backorders/accuracy?from=0000-01-01', 'from', 'there is no year 0000: dates start at 0001-01-01'],
+        ['/backorders/accuracy?to=0000-12-31', 'to', 'there is no year 0000: dates start at 0001-01-01'],
+        ['/backorders?changedSince=0000-01-01T00:00:00Z', 'changedSince', 'there is no year 0000: dates start at 0001-01-01'],
+        ['/backorders?changedSince=2026-11-27T09:30:00-23:59', 'changedSince', 'a time zone offset must be within ±15:59'],
+        ['/backorders?changedSince=2026-11-27', 'changedSince', 'expected an instant such as 2026-11-27T09:30:00Z'],
+      ]) {
+        const answer = await get(url);
+        expectError(answer, 400, 'validation_failed');
+        expect(answer.body.error.details).toEqual([{ path, message }]);
+      }
+      // The edges PostgreSQL holds are answered.
+      await get('/backorders/accuracy?from=0001-01-01&to=9999-12-31').expect(200);
+      await get(`/backorders?changedSince=${encodeURIComponent('2026-11-27T09:30:00-15:59')}`).expect(200);
+      await expectNothingChanged();
+    });
   });
 
   describe('4. NUL bytes, bad percent-encoding, unknown encodings and charsets, bad gzip, forged cursors', () => {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import readXlsxFile from 'read-excel-file/node';
 import { learnLeadTimes } from '../../../models/policy/lead-time';
+import * as format from '../../../src/web/client/format';
 import {
   bulkDecisionResponse,
   draftOrderListResponse,
@@ -327,9 +328,37 @@ describe.each(testEngines())('the buyers’ workbench API on %s', (engine) => {
       ['2026-09', 1, -1],
       ['2026-10', 2, 8],
     ]);
+    // Two months: the slope is the difference of their means, 8 − (−1) = 9 days a month.
+    expect(record.latenessTrendDaysPerMonth).toBeCloseTo(9, 10);
     const quiet = response.body.data.find((entry: { id: number }) => entry.id === ids.other);
-    expect(quiet).toMatchObject({ receiptCount: 0, onTimeRate: null, months: [] });
+    expect(quiet).toMatchObject({ receiptCount: 0, onTimeRate: null, latenessTrendDaysPerMonth: null, months: [] });
     await get('/suppliers/lead-times?months=0').expect(400);
+  });
+
+  it('gives the lateness trend as the least-squares slope over every receipt, oldest month first', async () => {
+    const supplierId = await insertSupplier(t.db, { name: 'Improving Supplier' });
+    const itemId = await insertSourcedItem(t.db, { supplierId });
+    // Lateness (received − promised): August 6 and 6, September 3, none in October, November 0.
+    const receipts = [
+      { orderDate: '2026-08-01', promisedDate: '2026-08-11', receivedDate: '2026-08-17' },
+      { orderDate: '2026-08-03', promisedDate: '2026-08-13', receivedDate: '2026-08-19' },
+      { orderDate: '2026-09-01', promisedDate: '2026-09-11', receivedDate: '2026-09-14' },
+      { orderDate: '2026-11-01', promisedDate: '2026-11-11', receivedDate: '2026-11-11' },
+    ];
+    for (const receipt of receipts) await insertReceipt(t.db, { supplierId, itemId, locationId: ids.location, ...receipt });
+    const response = await get('/suppliers/lead-times?months=4').expect(200);
+    expectShape(supplierLeadTimeResponse, response.body);
+    const record = response.body.data.find((entry: { id: number }) => entry.id === supplierId);
+    expect(record.months.map((month: { month: string; meanLatenessDays: number }) => [month.month, month.meanLatenessDays])).toEqual([
+      ['2026-08', 6],
+      ['2026-09', 3],
+      ['2026-11', 0],
+    ]);
+    // By hand, months counted from August (x = 0, 0, 1, 3; y = 6, 6, 3, 0): mean x 1, mean y 3.75,
+    // Sxy = 2·(−1)(2.25) + 0 + 2·(−3.75) = −12, Sxx = 1 + 1 + 0 + 4 = 6: slope −2 days a month, deliveries less late.
+    expect(record.meanLatenessDays).toBeCloseTo(3.75, 10);
+    expect(record.latenessTrendDaysPerMonth).toBeCloseTo(-2, 10);
+    expect(format.trendWords(record.latenessTrendDaysPerMonth, record.meanLatenessDays)).toBe('less late each month (−2 d a month)');
   });
 });
 

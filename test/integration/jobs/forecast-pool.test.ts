@@ -52,8 +52,10 @@ describe('ForecastPool (model fits on worker threads)', () => {
     expect(order[0]).toBe('event loop');
   });
 
-  it('rejects a task whose models throw, and the thread keeps serving', async () => {
-    await expect(pool.forecast(makeSeries(1, 4), { ...options, horizonWeeks: 0 })).rejects.toThrow(/h must be a positive integer/);
+  it("lists a series whose models throw among the task's errors, with no rows; rejects a task that throws, and the thread keeps serving", async () => {
+    const failed = await pool.forecast(makeSeries(1, 4), { ...options, horizonWeeks: 0 });
+    expect(failed).toEqual({ forecasts: [], fits: [], errors: [{ itemId: 1, locationId: 1, reason: expect.stringMatching(/^forecast failed: .*h must be a positive integer/) }] });
+    await expect(pool.forecast(null as never, options)).rejects.toThrow(/not iterable/);
     expect((await pool.forecast(makeSeries(1, 4), options)).fits).toHaveLength(1);
   });
 

@@ -126,6 +126,32 @@ describe('planItem decisions and edge cases', () => {
     expect(policy.orderUpTo).toBe(22);
   });
 
+  describe('whole-unit sampled demand orders up to the nearest whole unit, not the next one up', () => {
+    // Protection 6 weeks. Samples [0, 1, 1, 2, 2, 2, 3, 3, 4, 5]: mean 2.3, 80 % → 8th smallest = 3, ss = 0.7.
+    const samples = [0, 1, 1, 2, 2, 2, 3, 3, 4, 5];
+    const sampled = (weekly: number, stock = noStock) =>
+      planItem(baseInput({ demandClass: 'intermittent', demandSamples: samples, forecastMean: Array(12).fill(weekly), service: { measure: 'cycle', level: 0.8 }, stock, supplierItems: [{ supplierId: 'P', unitCost: 1, leadTimeDays: 14, primary: true }] }));
+
+    it('takes S = 6 × 0.4 + 0.7 = 3.1 as 3 (ordering up to 3.1 would buy a 4th unit and cover 90 % instead of 80 %)', () => {
+      const { policy, recommendation, explanation } = sampled(0.4);
+      expect(policy.safetyStock).toBeCloseTo(0.7, 12);
+      expect(policy.orderUpTo).toBe(3);
+      expect(explanation.notes).toContain('whole-unit demand: order-up-to level 3.10 taken as 3, the nearest whole unit');
+      expect(recommendation?.quantity).toBe(3);
+    });
+
+    it('takes S = 6 × 0.45 + 0.7 = 3.4 as 3 and S = 6 × 0.5 + 0.7 = 3.7 as 4', () => {
+      expect(sampled(0.45).policy.orderUpTo).toBe(3);
+      expect(sampled(0.5).policy.orderUpTo).toBe(4);
+    });
+
+    it('leaves fractional-unit samples (kilograms) unrounded', () => {
+      const { policy } = planItem(baseInput({ demandClass: 'intermittent', demandSamples: samples.map((x) => x + 0.5), forecastMean: Array(12).fill(0.4), service: { measure: 'cycle', level: 0.8 } }));
+      // Mean 2.8, 80 % → 3.5, ss 0.7, S = 2.4 + 0.7.
+      expect(policy.orderUpTo).toBeCloseTo(3.1, 12);
+    });
+  });
+
   it('refuses intermittent demand without samples rather than fall back to a normal', () => {
     expect(() => planItem(baseInput({ demandClass: 'intermittent' }))).toThrow('planItem: intermittent demand needs sorted demand samples');
   });
