@@ -32,7 +32,8 @@ import {
  *
  * Item A at DC: on hand 5, of which 3 committed to an open line that is not backordered → 2 free (11-23).
  *   PO-2: 8 open, promised 11-10, 12 days overdue (a = 12): cq(7.8675, 5, .5, 12) = 14.215 → 11-10 + 15 = 11-25
- *     (late case cq(7.8675, 5, .9, 12) = 18.093 → + 19 = 11-29), where the receipts alone said 11-17: "tomorrow".
+ *     (late case cq(7.8675, 5, .9, 12) = 18.093 → + 18 = 11-28, within the slack), where the receipts alone said 11-17:
+ *     "tomorrow".
  *   PO-1: 10 ordered − 4 received = 6 open, promised 12-01 (a = −9, barely moves): cq(7.8675, 5, .5, −9) = 7.870 → + 8
  *     = 12-09 (late case cq(7.8675, 5, .9, −9) = 14.276 → + 15 = 12-16).
  *   Approved recommendation (earlier run) of 20: ordered 11-23 at the earliest, lead time N(35.8675, 5²): + 36 = 12-29
@@ -40,7 +41,7 @@ import {
  *   A cancelled PO of 100 is not supply. Supply in arrival order: 2 (11-23), 8 (11-25), 6 (12-09), 20 (12-29) = 36 units.
  *   Lines by priority (promise, else order date): L2 (no promise, ordered 11-02) 10; L1 (promised 11-05) 4;
  *   L3 (promised 11-20, ordered 11-03) 15; L4 (promised 11-20, ordered 11-10) 12.
- *   L2: free 2 + PO-2 8 → ETA 11-25 (late 11-29). L1: PO-1 4 → 12-09 (12-16). L3: PO-1 2 + rec 13 → 12-29 (2027-01-05).
+ *   L2: free 2 + PO-2 8 → ETA 11-25 (late 11-28). L1: PO-1 4 → 12-09 (12-16). L3: PO-1 2 + rec 13 → 12-29 (2027-01-05).
  *   L4: rec 7, 5 short; this run proposes only 3 more → partial, not-enough-supply.
  * Item B at DC: no supply; this run proposes 50 → L5 (6) uncovered, awaiting approval.
  * Item C at DC: nothing → L6 (2) uncovered, no incoming supply. A closed sales order's backorder is not read.
@@ -156,7 +157,7 @@ describe.each(testEngines())('backorder allocation on %s', (engine) => {
     );
     expect(rows).toEqual([
       { sales_order_line_id: ids.l1, priority_rank: 2, allocated: 4, uncovered: 0, status: 'covered', eta: '2026-12-09', eta_late_case: '2026-12-16', uncovered_reason: null },
-      { sales_order_line_id: ids.l2, priority_rank: 1, allocated: 10, uncovered: 0, status: 'covered', eta: '2026-11-25', eta_late_case: '2026-11-29', uncovered_reason: null },
+      { sales_order_line_id: ids.l2, priority_rank: 1, allocated: 10, uncovered: 0, status: 'covered', eta: '2026-11-25', eta_late_case: '2026-11-28', uncovered_reason: null },
       { sales_order_line_id: ids.l3, priority_rank: 3, allocated: 15, uncovered: 0, status: 'covered', eta: '2026-12-29', eta_late_case: '2027-01-05', uncovered_reason: null },
       { sales_order_line_id: ids.l4, priority_rank: 4, allocated: 7, uncovered: 5, status: 'partial', eta: null, eta_late_case: null, uncovered_reason: 'not-enough-supply' },
       { sales_order_line_id: ids.l5, priority_rank: 1, allocated: 0, uncovered: 6, status: 'uncovered', eta: null, eta_late_case: null, uncovered_reason: 'awaiting-approval' },

@@ -6,13 +6,15 @@ import { expectShape, insertLocation, insertRun, insertSourcedItem, openTestApp,
 
 /*
  * A backordered line is scored on the day it shipped, not on the as-of date of the next run. Item S-A at DC-S, no
- * lead-time history (quoted 28 days, sd 7: mean lateness 0, late case 9 days). PO-S of 10 units promised 11-20.
- *   Run 1, as of 11-10: SO-S1 (4), SO-S2 (3) and SO-S3 (2) covered by PO-S, ETA 11-20, late case 11-29.
+ * lead-time history (quoted 28 days, sd 7: lateness N(0, 7²)). PO-S of 10 units promised 11-20.
+ *   Run 1, as of 11-10: SO-S1 (4), SO-S2 (3) and SO-S3 (2) covered by PO-S. It has not come 10 days before its promise
+ *   (8 % of such deliveries would have): median cq(0, 7, .5, −10) = 0.673 → 1 day, ETA 11-21; late case
+ *   cq(0, 7, .9, −10) = 9.285 → 10 days, 11-30 (cq as in test/unit/policy/backorder-allocation.test.ts).
  *   Receipt RC-S of 7 on 11-18: allocated to SO-S1 (4) and SO-S2 (3) at import.
  *   The ERP then ships all three: SO-S1 with shippedDate 11-19, SO-S2 without one, SO-S3 with a stale 11-05 (before
  *   run 1 found it backordered, so not the shipment that cleared it).
  *   Run 2, as of 12-06: SO-S1 shipped 11-19 (the ERP's date), SO-S2 11-18 (its receipt), SO-S3 12-06 (the run's date).
- *   By eta (11-20): 2 lines of 3, 7 units of 9 on time, SO-S3 16 days late.
+ *   By eta (11-21): 2 lines of 3, 7 units of 9 on time, SO-S3 15 days late.
  */
 describe.each(testEngines())('the ship date of a backordered line on %s', (engine) => {
   let t: TestApp;
@@ -79,7 +81,7 @@ describe.each(testEngines())('the ship date of a backordered line on %s', (engin
     ]);
     const accuracy = (await read('/backorders/accuracy').expect(200)).body;
     expect(accuracy.overall).toMatchObject({ lines: 3, units: 9 });
-    expect(accuracy.overall.measures.firstEta).toEqual({ onTimeLines: 2 / 3, onTimeUnits: 7 / 9, meanDaysLate: 16 / 3 });
+    expect(accuracy.overall.measures.firstEta).toEqual({ onTimeLines: 2 / 3, onTimeUnits: 7 / 9, meanDaysLate: 15 / 3 });
 
     const detail = (await read(`/backorders/${await lineId('SO-S2-1')}?runId=${runs[0]}`).expect(200)).body;
     expectShape(backorderDetailResponse, detail);
