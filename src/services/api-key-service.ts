@@ -65,7 +65,17 @@ export function createApiKeyService(db: Knex, cache: ApiKeyCacheOptions = { cach
       }
       const generated = !configuredKey && GENERATED_KEY.test(key);
       let apiKey = await findApiKeyByHash(db, hashApiKey(key));
-      if (!apiKey) apiKey = (await createApiKey(db, { name: 'admin', role: 'admin', key, generated })).apiKey;
+      if (!apiKey) {
+        apiKey = await createApiKey(db, { name: 'admin', role: 'admin', key, generated }).then(
+          (created) => created.apiKey,
+          async (error: unknown) => {
+            // The API and its workers starting at once on a new database: another process stored the key first.
+            const stored = (error as { code?: string }).code === '23505' ? await findApiKeyByHash(db, hashApiKey(key!)) : undefined;
+            if (!stored) throw error;
+            return stored;
+          },
+        );
+      }
       else if (!generated && apiKey.prefix !== null) {
         // Stored before configured keys had no prefix: forget the part of the secret it showed.
         await clearApiKeyPrefix(db, apiKey.id);

@@ -72,6 +72,19 @@ describe.each(testEngines())('keys and secrets on %s', (engine) => {
     }
   });
 
+  it('8. processes starting at once with one configured admin key store it once (a worker used to die on the unique key)', async () => {
+    const configuredKey = 'a-key-three-processes-start-with-0123';
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'replen-admin-key-'));
+    try {
+      const ensured = await Promise.all([1, 2, 3].map(() => testApp.services.apiKeys.ensureAdminKey({ configuredKey, dataDir })));
+      const { rows } = await testApp.db.raw(`select id from api_keys where key_hash = ?`, [hashApiKey(configuredKey)]);
+      expect(rows).toHaveLength(1);
+      expect(ensured.map((one) => one.apiKey.id)).toEqual([rows[0].id, rows[0].id, rows[0].id]);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('10. shows a prefix of 8 characters of generated keys only, none of a configured key, and forgets a longer one stored before', async () => {
     const admin = as(testApp.keys.admin);
     const created = (await admin.post('/keys', { name: 'prefix test', role: 'viewer' }).expect(201)).body;
