@@ -213,12 +213,18 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
   const pick = (counts: Record<string, number>) =>
     Object.fromEntries(Object.entries(counts).filter(([key]) => ['chunks', 'chunksDone', 'items', 'forecastedSeries', 'plannedItems', 'recommendations', 'planErrors'].includes(key)));
 
-  /** A new run starts and succeeds: nothing is left holding the single-flight guard. */
+  /**
+   * After a fault: a new run starts and succeeds with exactly one forecast per SKU × location × week and the clean
+   * run's counts (nothing is left holding the single-flight guard), and every schedule is declared once.
+   */
   async function expectNewRunSucceeds(deployment: Deployment) {
     const started = await deployment.call('POST', '/runs');
     expect(started.status).toBe(202);
-    const run = await deployment.runEnds(started.body.runId as number, 120_000);
+    const runId = started.body.runId as number;
+    const run = await deployment.runEnds(runId, 120_000);
     expect(run.status).toBe('succeeded');
+    await expectCompleteRun(deployment, runId);
+    expect(await deployment.schedulers()).toEqual(SCHEDULE_IDS);
   }
 
   async function startRun(deployment: Deployment): Promise<number> {
@@ -270,7 +276,7 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
     }
   }, 300_000);
 
-  it('fault 2 / 15.13: PostgreSQL stopped (-m immediate) for 10 s mid-run: /ready says 503 within 2 s, the jobs wait it out without spending a try, the run succeeds', async () => {
+  it('fault 2 / 15.13: PostgreSQL stopped (-m immediate) for 30 s mid-run: /ready says 503 within 2 s, the jobs wait it out without spending a try, the run succeeds', async () => {
     const deployment = await deploy();
     try {
       const runId = await startRun(deployment);
@@ -281,7 +287,7 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
       expect(ready.status).toBe(503);
       expect(ready.ms).toBeLessThan(2000);
       expect(ready.checks.find((check) => check.name === 'database')).toMatchObject({ ok: false });
-      await sleep(Math.max(0, 10_000 - (Date.now() - down)));
+      await sleep(Math.max(0, 30_000 - (Date.now() - down)));
       await pg.start();
       const back = Date.now();
       // Stated: within the workers' probe backoff (at most 10 s) + the chunks left.
@@ -295,7 +301,7 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
       expect(chunks).toHaveLength(12);
       for (const chunk of chunks) expect(chunk.attemptsMade).toBe(1);
       expect((await timedReady(deployment)).status).toBe(200);
-      measured.push({ fault: 'PostgreSQL stopped -m immediate for 10 s mid-run', recovery: `/ready 503 in ${ready.ms} ms; run succeeded ${seconds(recovery)} s after PostgreSQL was back, no try spent` });
+      measured.push({ fault: 'PostgreSQL stopped -m immediate for 30 s mid-run', recovery: `/ready 503 in ${ready.ms} ms; run succeeded ${seconds(recovery)} s after PostgreSQL was back, no try spent` });
       await expectNewRunSucceeds(deployment);
       expectJsonLogsOnly(deployment);
     } finally {
@@ -383,6 +389,7 @@ describeFaults('the nightly batch survives its dependencies going away (own Post
       expect(run.status).toBe('succeeded');
       await expectCompleteRun(deployment, runId);
       measured.push({ fault: 'both workers SIGKILLed mid-run, started 10 s later', recovery: `run succeeded ${seconds(Date.now() - restarted)} s after the workers started` });
+      await expectNewRunSucceeds(deployment);
     } finally {
       await deployment.close();
     }
