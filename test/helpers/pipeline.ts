@@ -5,10 +5,19 @@ import { seedDemoData } from '../../db/seeds/demo';
 import { InProcessRunner } from '../../jobs/in-process-runner';
 import { openTestDb, type TestDb } from './database';
 import type { Services } from '../../src/services';
+import type { ItemRange, RunDispatcher } from '../../jobs/dispatcher';
 
 /** A small pipeline: 20 demo SKUs in chunks of 7 (several forecast jobs), 8 weeks ahead from 104 weeks of history. */
 export const smallPipelineConfig = loadConfig({ FORECAST_CHUNK_SIZE: '7', FORECAST_HORIZON_WEEKS: '8', HISTORY_WEEKS: '104' });
 export const smallDemoSeed = { skuCount: 20, endDate: '2026-06-30', seed: 7 };
+
+/** Keeps the chunks of a started run, so the test runs them itself. */
+export class RecordingDispatcher implements RunDispatcher {
+  readonly runs = new Map<number, ItemRange[]>();
+  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
+    this.runs.set(runId, chunks);
+  }
+}
 
 /** Polls a run until it leaves 'running' (BullMQ runs finish in other connections' time). */
 export async function waitForRun(services: Services, runId: number, timeoutMs = 60_000) {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { ItemRange, RunDispatcher } from '../../../jobs/dispatcher';
+import { RecordingDispatcher } from '../../helpers/pipeline';
 import { seedDemoData } from '../../../db/seeds/demo';
 import { loadConfig } from '../../../src/config';
 import { createServices } from '../../../src/container';
@@ -8,14 +8,6 @@ import { runDetailResponse } from '../../../src/http/routes/runs';
 import { createLogger } from '../../../src/logger';
 import { expectShape } from '../../helpers/catalogue';
 import { openTestDb, testEngines } from '../../helpers/database';
-
-/** Keeps the chunks of a started run, so the test runs them itself. */
-class RecordingDispatcher implements RunDispatcher {
-  readonly runs = new Map<number, ItemRange[]>();
-  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
-    this.runs.set(runId, chunks);
-  }
-}
 
 describe.each(testEngines())('a run with one absurd SKU on %s', (engine) => {
   it('succeeds: the absurd SKU × location is listed in its plan errors with the reason, every other one is planned', async () => {

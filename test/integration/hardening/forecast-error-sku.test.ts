@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { ItemRange, RunDispatcher } from '../../../jobs/dispatcher';
+import { RecordingDispatcher } from '../../helpers/pipeline';
 import { seedDemoData } from '../../../db/seeds/demo';
 import { loadConfig } from '../../../src/config';
 import { createServices } from '../../../src/container';
@@ -10,14 +10,6 @@ import { forecastSeries } from '../../../src/services/forecast-series';
 import type { SeriesForecaster } from '../../../src/services/forecast-stage';
 import { expectShape } from '../../helpers/catalogue';
 import { openTestDb, testEngines } from '../../helpers/database';
-
-/** Keeps the chunks of a started run, so the test runs them itself. */
-class RecordingDispatcher implements RunDispatcher {
-  readonly runs = new Map<number, ItemRange[]>();
-  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
-    this.runs.set(runId, chunks);
-  }
-}
 
 describe.each(testEngines())('a run whose model throws on one SKU on %s', (engine) => {
   it('succeeds: the SKU × location is listed as a forecast error with the reason, every other one is forecast and planned', async () => {

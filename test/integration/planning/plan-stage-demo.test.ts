@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ItemRange, RunDispatcher } from '../../../jobs/dispatcher';
+import { RecordingDispatcher } from '../../helpers/pipeline';
 import { draftPurchaseOrdersForRun } from '../../../db/repositories/planning';
 import { seedDemoData } from '../../../db/seeds/demo';
 import { loadConfig } from '../../../src/config';
@@ -7,14 +7,6 @@ import { createServices } from '../../../src/container';
 import { createLogger } from '../../../src/logger';
 import type { Services } from '../../../src/services';
 import { openTestDb, type TestDb, testEngines } from '../../helpers/database';
-
-/** Keeps the chunks of a started run, so the test runs them itself. */
-class RecordingDispatcher implements RunDispatcher {
-  readonly runs = new Map<number, ItemRange[]>();
-  async dispatchRun(runId: number, chunks: ItemRange[]): Promise<void> {
-    this.runs.set(runId, chunks);
-  }
-}
 
 async function rows<T>(db: Knex, sql: string, bindings: unknown[]): Promise<T[]> {
   return (await db.raw(sql, bindings as Knex.RawBinding[])).rows;
