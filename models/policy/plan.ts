@@ -21,8 +21,10 @@ import {
   safetyFactorForFillRate,
   safetyStockFromProtectionErrors,
   safetyStockFromSamples,
+  sampleQuantile,
   type ServiceMeasure,
 } from './safety-stock';
+import { protectionDemandProbabilities, type ProtectionDemandRecord } from './protection-demand';
 import { sampleBufferReason, slowMoverUnits } from './sample-buffer';
 import { chooseSupplier, type SupplierChoice, type SupplierItem, type SupplierReasonCode } from './supplier-choice';
 
@@ -143,6 +145,11 @@ export interface PlanExplanation {
     /** H past the longest horizon summarised: errors scaled by √H. */
     extrapolated: boolean;
   } | null;
+  /**
+   * The distribution of demand over the protection interval the safety stock is the quantile of (protection-demand.ts):
+   * the one record the API reads the interval it shows buyers from (protectionDemandLevel at the target is the level).
+   */
+  protectionDemand: ProtectionDemandRecord;
   serviceMeasure: ServiceMeasure;
   serviceLevel: number;
   safetyStockMethod: 'error-quantile-cycle' | 'normal-cycle' | 'normal-fill-rate' | 'samples-quantile' | 'none';
@@ -224,7 +231,7 @@ type PolicyExplanation = Pick<
   PlanExplanation,
   | 'leadTimeMeanDays' | 'leadTimeStdDevDays' | 'leadTimePeriods' | 'leadTimeStdDevPeriods' | 'reviewPeriods' | 'protectionPeriods'
   | 'demandOverLeadTime' | 'demandOverProtection' | 'meanDemandPerPeriod' | 'demandStdDevOverProtection' | 'demandStdDevSource'
-  | 'protectionErrors' | 'safetyStockMethod'
+  | 'protectionErrors' | 'protectionDemand' | 'safetyStockMethod'
   | 'safetyFactor' | 'fillRateOrderQuantity' | 'sampleCount' | 'sampleQuantile' | 'sampleMean' | 'safetyStock' | 'reorderPoint'
   | 'orderUpTo' | 'economicOrderQuantity' | 'baseOrderQuantity'
 >;
@@ -266,6 +273,7 @@ function computePolicy(
   let fillRateOrderQuantity: number | null = null;
   let sample: { count: number; quantile: number; mean: number } | null = null;
   let safetyStock: number;
+  let protectionDemand: ProtectionDemandRecord | null = null;
 
   if (sampleBuffer !== null) {
     const samples = input.demandSamples as number[];
@@ -275,6 +283,16 @@ function computePolicy(
     safetyStockMethod = 'samples-quantile';
     sample = { count: samples.length, quantile: fromSamples.quantile, mean: fromSamples.meanDemand };
     safetyStock = fromSamples.safetyStock;
+    const shown = [...new Set([...protectionDemandProbabilities, service.level])].sort((a, b) => a - b);
+    protectionDemand = {
+      kind: 'samples',
+      horizonPeriods: protectionPeriods,
+      forecastDemand: demandOverProtection,
+      // The level below is rounded to the nearest whole unit exactly then.
+      wholeUnits: kind === 'periodic' && wholeUnits(samples),
+      sampleMean: fromSamples.meanDemand,
+      quantiles: shown.map((p) => [p, sampleQuantile(samples, p)]),
+    };
   } else {
     const leadTimeDemandStdDev = meanDemandPerPeriod * leadTimeStdDevPeriods;
     if (input.protectionErrors) {
@@ -320,6 +338,7 @@ function computePolicy(
       protectionErrors.errorQuantile = fromErrors.errorQuantile;
       protectionErrors.leadTimeBuffer = fromErrors.leadTimeBuffer;
       safetyStock = fromErrors.safetyStock;
+      protectionDemand = fromErrors.record;
       if (fromErrors.errorQuantile < 0) notes.push(`the forecast ran high over ${protectionPeriods.toFixed(2)} periods (error quantile ${fromErrors.errorQuantile.toFixed(2)} < 0): less buffer than the lead-time term`);
     } else if (demandStdDev === 0) {
       safetyStockMethod = 'none';
@@ -344,6 +363,8 @@ function computePolicy(
       safetyStock = Math.max(0, safetyFactor * demandStdDev);
     }
     if (safetyFactor !== null && safetyFactor < 0) notes.push(`safety factor ${safetyFactor.toFixed(3)} is negative: safety stock floored at 0`);
+    // A normal of σ over H, the fill-rate factor's as well (its level is then k·σ, not this record's quantile at the target).
+    if (protectionDemand === null) protectionDemand = { kind: 'normal', horizonPeriods: protectionPeriods, forecastDemand: demandOverProtection, wholeUnits: false, stdDev: demandStdDev ?? 0 };
   }
 
   const reorderLevel = kind === 'continuous' ? reorderPoint(demandOverLeadTime, safetyStock) : null;
@@ -372,6 +393,7 @@ function computePolicy(
       demandStdDevOverProtection: demandStdDev,
       demandStdDevSource,
       protectionErrors,
+      protectionDemand,
       safetyStockMethod,
       safetyFactor,
       fillRateOrderQuantity,

@@ -1,5 +1,6 @@
 import { errorQuantileAt, protectionErrorsAt, type ProtectionErrors, type ProtectionErrorSummary } from '../forecast/protection-errors';
 import { normalCdf, normalLoss, normalQuantile } from '../stats/normal';
+import type { ProtectionDemandRecord } from './protection-demand';
 
 export type AbcClass = 'A' | 'B' | 'C';
 
@@ -105,10 +106,18 @@ export function safetyStockFromSamples(sortedSamples: number[], serviceLevel: nu
     if (!(sortedSamples[i] >= 0) || !Number.isFinite(sortedSamples[i])) throw new Error(`safetyStockFromSamples: samples must be finite and ≥ 0, got ${sortedSamples[i]}`);
     if (i > 0 && sortedSamples[i] < sortedSamples[i - 1]) throw new Error('safetyStockFromSamples: samples must be sorted ascending');
   }
-  // The small allowance keeps 0.81 × 300 = 243.00000000000003 from rounding up to the 244th sample.
-  const quantile = sortedSamples[Math.max(0, Math.ceil(serviceLevel * sortedSamples.length - 1e-9) - 1)];
+  const quantile = sampleQuantile(sortedSamples, serviceLevel);
   const meanDemand = sortedSamples.reduce((sum, x) => sum + x, 0) / sortedSamples.length;
   return { quantile, meanDemand, safetyStock: Math.max(0, quantile - meanDemand) };
+}
+
+/**
+ * The inverse empirical distribution of sorted samples at p (Hyndman and Fan 1996, type 1): the smallest sample with at
+ * least a share p of the samples at or below it.
+ */
+export function sampleQuantile(sortedSamples: ArrayLike<number>, probability: number): number {
+  // The small allowance keeps 0.81 × 300 = 243.00000000000003 from rounding up to the 244th sample.
+  return sortedSamples[Math.max(0, Math.ceil(probability * sortedSamples.length - 1e-9) - 1)];
 }
 
 export interface ProtectionErrorSafetyStockInput {
@@ -134,6 +143,8 @@ export interface ProtectionErrorSafetyStock {
   safetyStock: number;
   /** H beyond the summary's largest horizon: its errors were scaled by √H. */
   extrapolated: boolean;
+  /** The distribution the safety stock is the quantile of (models/policy/protection-demand): what the page's interval is read from. */
+  record: ProtectionDemandRecord & { kind: 'forecast-errors' };
 }
 
 /** Nodes per half of the error distribution in errorPlusNormalQuantile (100 in all). */
@@ -196,7 +207,9 @@ export function safetyStockFromProtectionErrors(input: ProtectionErrorSafetyStoc
   const unit = summary.scale === 'relative' ? forecastTotal : 1;
   const errorQuantile = quantile * unit;
   const safetyFactor = normalQuantile(cycleServiceLevel);
-  const buffer = errorPlusNormalQuantile(errors, leadTimeDemandStdDev, cycleServiceLevel, unit);
+  // protectionDemandBuffer(record, p) makes this same call: the level and the interval shown are one computation.
+  const record = { kind: 'forecast-errors' as const, horizonPeriods: protectionPeriods, forecastDemand: forecastTotal, wholeUnits: false, errors, unit, leadTimeSpread: leadTimeDemandStdDev };
+  const buffer = errorPlusNormalQuantile(record.errors, record.leadTimeSpread, cycleServiceLevel, record.unit);
   const leadTimeBuffer = buffer - errorQuantile;
   return {
     protectionPeriods,
@@ -206,5 +219,6 @@ export function safetyStockFromProtectionErrors(input: ProtectionErrorSafetyStoc
     safetyFactor,
     safetyStock: Math.max(0, buffer),
     extrapolated: errors.extrapolated,
+    record,
   };
 }

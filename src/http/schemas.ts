@@ -329,6 +329,24 @@ export const recommendationDetailResponse = recommendationResponse.extend({
       "The planner's stock projection over the protection interval (and until the order lands): stock on hand less backorders run down by the forecast, " +
         'open purchase orders added on their expected dates, without this order and with it arriving on its date. Null without a forecast.',
     ),
+  protectionDemand: z
+    .strictObject({
+      horizonPeriods: z.number().describe('Periods the level covers: lead time, + review period when periodic.'),
+      forecastDemand: z.number().describe('The forecast over them: the level less the safety stock.'),
+      source: z.enum(['forecast-errors', 'normal', 'samples']).describe("What the distribution is: the forecast's own errors over those periods (with a random lead time's demand), a normal, or simulated demand."),
+      points: z.array(
+        z.strictObject({
+          probability: z.number(),
+          level: z.number().describe('The level the planner sets for this cycle service level: demand over the periods not exceeded with this probability, at least the forecast.'),
+          target: z.boolean().describe("The item's own cycle-service target: this level is the policy's reorder point or order-up-to level."),
+        }),
+      ),
+    })
+    .nullable()
+    .describe(
+      "The planner's interval of demand over the protection interval, read from the record its safety stock is the quantile of (the explanation's protectionDemand), " +
+        "at 80 %, 95 % and the item's target. Not the forecast's weekly bands: those describe one week's demand. Null for lines planned before the record was kept.",
+    ),
 });
 
 export const recommendationDecisionResponse = recommendationDetailResponse.extend({ warnings: z.array(z.string()) });

@@ -23,6 +23,7 @@ import { lockSupplierLocation, stampPurchaseOrderChanges, syncPurchaseOrderLines
 import { addDays, daysBetween } from '../../models/policy/dates';
 import { roundOrderQuantity, type ScheduledReceipt } from '../../models/policy/order-quantity';
 import { projectedStock } from '../../models/policy/projected-stock';
+import { protectionDemandInterval, type ProtectionDemandInterval, type ProtectionDemandRecord } from '../../models/policy/protection-demand';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../errors';
 import { PIPELINE_RUN_KIND } from './pipeline-service';
 import { approvedRecommendationData, writeOutboxEvents } from '../../db/repositories/webhooks';
@@ -81,7 +82,11 @@ export interface StockProjection {
   protectionEndDate: string;
 }
 
-export type RecommendationView = RecommendationDetail & { events: RecommendationEvent[]; projection: StockProjection | null };
+export type RecommendationView = RecommendationDetail & {
+  events: RecommendationEvent[];
+  projection: StockProjection | null;
+  protectionDemand: ProtectionDemandInterval | null;
+};
 
 export interface DecisionResult {
   recommendation: RecommendationView;
@@ -179,6 +184,17 @@ function projectionOf(recommendation: RecommendationDetail, forecastMean: number
   };
 }
 
+/**
+ * The planner's interval of demand over the protection interval, from the record its safety stock was the quantile of
+ * (the explanation's protectionDemand, models/policy/protection-demand): null for lines planned before it was kept.
+ */
+function protectionDemandOf(explanation: Record<string, unknown>): ProtectionDemandInterval | null {
+  const record = explanation.protectionDemand as ProtectionDemandRecord | undefined;
+  const level = numberIn(explanation, 'serviceLevel');
+  if (!record || !['forecast-errors', 'normal', 'samples'].includes(record.kind) || level === null) return null;
+  return protectionDemandInterval(record, { measure: String(explanation.serviceMeasure), level });
+}
+
 export function createRecommendationService(db: Knex, options: { onEventsWritten?: () => void; now?: () => Date } = {}): RecommendationService {
   const now = options.now ?? (() => new Date());
   const eventsWritten = (count: number) => {
@@ -195,7 +211,7 @@ export function createRecommendationService(db: Knex, options: { onEventsWritten
     const [recommendation, events] = await Promise.all([findRecommendation(db, id), listRecommendationEvents(db, id)]);
     if (!recommendation) throw new NotFoundError(`recommendation ${id}`);
     const means = await forecastMeans(db, recommendation.runId, recommendation.itemId, recommendation.locationId);
-    return { ...recommendation, events, projection: projectionOf(recommendation, means) };
+    return { ...recommendation, events, projection: projectionOf(recommendation, means), protectionDemand: protectionDemandOf(recommendation.explanation) };
   }
 
   return {

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { h, svg } from './dom';
 import * as format from './format';
-import type { ForecastPeriod, StockProjection } from './types';
+import type { ForecastPeriod, ProtectionDemand, StockProjection } from './types';
 
 /**
  * The detail's two charts, hand-written SVG drawn at the width they get (one unit = one pixel, so labels stay at
@@ -179,6 +179,58 @@ export function demandChart(input: DemandChartInput, width: number): Element {
       h('span', { class: 'key band80' }, '80 % interval'),
       h('span', { class: 'key band95' }, '95 % interval'),
       h('span', { class: 'key stockout-week' }, 'weeks with days out of stock'),
+    ),
+  );
+}
+
+const PROTECTION_HEIGHT = 96;
+
+/**
+ * The planner's own interval of demand over the protection interval (lead time + review), from the record its safety
+ * stock is the quantile of (the API's protectionDemand): a bar to the forecast over those weeks and a mark at the level
+ * set for 80 %, 95 % and the item's target, the target's being the order-up-to level (or reorder point) itself. The
+ * weekly bands above describe one week each and are not what the level is read from.
+ */
+export function protectionChart(interval: ProtectionDemand, width: number, periodDays: number): Element {
+  const { forecastDemand, points } = interval;
+  const weeks = (interval.horizonPeriods * periodDays) / 7;
+  const highest = Math.max(1, forecastDemand, ...points.map((point) => point.level));
+  const ticks = valueTicks(0, highest);
+  const right = width - MARGIN.right;
+  const x = (value: number) => MARGIN.left + (value / ticks[ticks.length - 1]) * (right - MARGIN.left);
+  const [barTop, barBottom] = [30, 58];
+  const label = (point: ProtectionDemand['points'][number]) => `${point.target ? 'target ' : ''}${format.percent(point.probability)}`;
+  const summary =
+    `Demand over the next ${format.precise(weeks)} weeks (lead time and review): forecast ${format.quantity(forecastDemand)}; ` +
+    points.map((point) => `${format.quantity(point.level)} covers it ${format.percent(point.probability)} of the time${point.target ? ' (the target: the level ordered up to)' : ''}`).join(', ');
+  return h(
+    'figure',
+    { class: 'chart-figure' },
+    svg(
+      'svg',
+      { class: 'chart protection-chart', width, height: PROTECTION_HEIGHT, viewBox: `0 0 ${width} ${PROTECTION_HEIGHT}`, role: 'img', 'aria-label': `Protection interval chart: ${summary}` },
+      svg('title', {}, summary),
+      ...ticks.map((value) =>
+        svg('g', { class: 'x-tick' }, svg('line', { class: 'grid', x1: x(value), x2: x(value), y1: barTop - 6, y2: barBottom + 4 }), svg('text', { x: x(value), y: PROTECTION_HEIGHT - 16, 'text-anchor': 'middle' }, format.quantity(value))),
+      ),
+      svg('text', { class: 'unit', x: 4, y: 14 }, `units over ${format.precise(weeks)} weeks`),
+      svg('rect', { class: 'forecast-total', x: x(0), y: barTop + 8, width: x(forecastDemand) - x(0), height: barBottom - barTop - 16 }),
+      ...points.map((point, index) =>
+        svg(
+          'g',
+          { class: point.target ? 'level-point target' : 'level-point' },
+          svg('line', { x1: x(point.level), x2: x(point.level), y1: barTop, y2: barBottom }),
+          // Labels alternate above and below so that close levels stay legible.
+          svg('text', { x: x(point.level), y: index % 2 === 0 ? barTop - 10 : barBottom + 14, 'text-anchor': x(point.level) > right - 40 ? 'end' : 'middle' }, `${label(point)} ${format.quantity(point.level)}`),
+        ),
+      ),
+    ),
+    h(
+      'figcaption',
+      { class: 'legend' },
+      h('span', { class: 'key forecast-total' }, 'forecast over lead time and review'),
+      h('span', { class: 'key level-point' }, 'level for that service'),
+      h('span', { class: 'key level-point target' }, "the item's target: the level ordered up to"),
     ),
   );
 }

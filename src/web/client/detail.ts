@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { ApiError, call, query } from './api';
-import { demandChart, drawResponsive, stockChart } from './chart';
+import { demandChart, drawResponsive, protectionChart, stockChart } from './chart';
 import { announce, byId, h } from './dom';
 import { explanationNotes, explanationSections, summaryOf } from './explanation';
 import * as format from './format';
@@ -98,10 +98,15 @@ export function createDetail(options: DetailOptions): DetailView {
       h('div', { id: 'stock-chart', class: 'chart-box' }, detail.projection ? null : h('p', { class: 'hint' }, 'No projection for this line (no forecast).')),
       h('h3', {}, 'Weekly demand and forecast'),
       h('div', { id: 'demand-chart', class: 'chart-box' }, h('p', { class: 'hint' }, 'Loading…')),
+      ...(detail.protectionDemand
+        ? [h('h3', {}, 'Demand over lead time and review: what the level covers'), h('div', { id: 'protection-chart', class: 'protection-box' })]
+        : []),
       derivation(detail),
       history(detail),
     );
     if (detail.projection) drawResponsive(byId('stock-chart'), (width) => stockChart(detail.projection!, width));
+    const periodDays = typeof detail.explanation.periodDays === 'number' ? detail.explanation.periodDays : 7;
+    if (detail.protectionDemand) drawResponsive(byId('protection-chart'), (width) => protectionChart(detail.protectionDemand!, width, periodDays));
     void loadDemand(detail, openToken);
   }
 

@@ -27,6 +27,7 @@ export type Status = Recommendation['status'];
 export type RecommendationDetail = z.infer<typeof recommendationDetailResponse>;
 export type RecommendationEvent = RecommendationDetail['events'][number];
 export type StockProjection = NonNullable<RecommendationDetail['projection']>;
+export type ProtectionDemand = NonNullable<RecommendationDetail['protectionDemand']>;
 export type RecommendationPage = z.infer<typeof recommendationPageResponse>;
 export type BulkDecision = z.infer<typeof bulkDecisionResponse>;
 export type Supplier = z.infer<typeof supplierResponse>;
