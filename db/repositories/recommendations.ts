@@ -186,14 +186,51 @@ function toRecommendation(row: Record<string, unknown>): Recommendation {
 }
 
 /**
+ * A Recommendation as one JSON object PostgreSQL builds from the same joined row as summaryColumns (row_to_json of
+ * these aliases, in the interface's key order: compact, as JSON.stringify writes it), so that a list page travels as
+ * one text value instead of 30 columns × 100 rows parsed and stringified again in the API process. Every value is
+ * what toRecommendation makes of summaryColumns: numerics as float8, dates as 'YYYY-MM-DD', timestamps as
+ * toISOString writes them (UTC, milliseconds truncated), the currency trimmed. test/integration/db/recommendation-json.test.ts
+ * checks both give the same JSON on both engines.
+ */
+const summaryJsonColumns = `r.id as "id", r.run_id as "runId", r.item_id as "itemId", i.sku as "sku", i.description as "description",
+  r.location_id as "locationId", l.code as "locationCode", r.supplier_id as "supplierId", s.name as "supplierName",
+  btrim(s.currency) as "currency", r.status as "status", r.quantity::float8 as "quantity",
+  r.suggested_quantity::float8 as "suggestedQuantity", r.unit_cost::float8 as "unitCost",
+  (r.quantity * r.unit_cost)::float8 as "lineValue", r.need_by_date as "needByDate",
+  r.projected_stockout_date as "projectedStockoutDate", r.urgency as "urgency",
+  coalesce(r.abc_class, i.abc_class_override::text) as "abcClass", r.on_hand as "onHand", r.on_order as "onOrder",
+  r.backordered as "backordered", r.days_of_cover as "daysOfCover", r.expected_arrival_date as "expectedArrivalDate",
+  r.expected_arrival_date - r.projected_stockout_date as "daysShort", coalesce(n.note_count, 0) as "noteCount",
+  r.version as "version", r.decided_by as "decidedBy", ${isoInstant('r.decided_at')} as "decidedAt",
+  r.reason_code as "reasonCode", ${isoInstant('r.updated_at')} as "updatedAt"`;
+
+/** A timestamptz as Date#toISOString writes it: UTC, three decimals (truncated, as node-postgres and PGlite read it). */
+function isoInstant(column: string): string {
+  return `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** A page of the list as PostgreSQL wrote it: `data` is the JSON array of its Recommendations, in order. */
+export interface RecommendationPageJson {
+  /** How many lines the page holds. */
+  count: number;
+  /** The run of its first line; null for an empty page. */
+  firstRunId: number | null;
+  /** The JSON text of Recommendation[], compact, as JSON.stringify of the objects would write it. */
+  data: string;
+  /** The sort key of its last line (the cursor of the next page); null for an empty page. */
+  lastKey: Array<string | number> | null;
+}
+
+/**
  * One page of a run's recommendations (by default the latest succeeded run of `runKind`, looked up in the same
  * statement; with status 'decided' and no run, the decided lines of every run), filtered and sorted, after the row
- * whose sort key is `after` (the `sortKey` of the last row of the previous page). Returns the rows and each row's sort key.
+ * whose sort key is `after` (the `sortKey` of the last row of the previous page), as the JSON text of its lines.
  */
-export async function listRecommendations(
+export async function listRecommendationsJson(
   db: Db,
   options: { filters: RecommendationFilters; runKind: string; sort: RecommendationSort; after?: Array<string | number>; limit: number },
-): Promise<Array<{ recommendation: Recommendation; sortKey: Array<string | number> }>> {
+): Promise<RecommendationPageJson> {
   const { filters } = options;
   const { keys, descending } = sortKeys[options.sort];
   const conditions: string[] = [];
@@ -242,9 +279,11 @@ export async function listRecommendations(
   }
   const direction = descending ? ' desc' : '';
   const order = (expressions: string[]) => [...expressions, 'r.id'].map((expression) => `${expression}${direction}`).join(', ');
+  const pageOrder = order(keys.map((_, index) => `r.sort_key_${index}`));
   // The page is chosen on recommendations alone, then joined for display: sorting a run's rows before the joins
   // costs a top-N sort (or an index range) instead of joining every row. The page carries the columns shown (from
-  // the heap rows its scan already read), so it is not read again by id.
+  // the heap rows its scan already read), so it is not read again by id. Its lines are joined into one JSON array
+  // with string_agg (json_agg would put ", \n " between them); the last line's sort key is the next page's cursor.
   const { rows } = await db.raw(
     `with page as (
        select r.id, r.run_id, r.item_id, r.location_id, r.supplier_id, r.status, r.quantity, r.suggested_quantity, r.unit_cost,
@@ -256,20 +295,37 @@ export async function listRecommendations(
         order by ${order(keys.map((key) => key.expression))}
         limit ?
      )
-     select ${summaryColumns}, ${keys.map((_, index) => `r.sort_key_${index}::text as sort_key_${index}`).join(', ')}
+     select count(*)::int as count,
+            '[' || coalesce(string_agg(row_to_json(j)::text, ',' order by ${pageOrder}), '') || ']' as data,
+            (array_agg(r.run_id order by ${pageOrder}))[1] as first_run_id,
+            ${keys.map((_, index) => `(array_agg(r.sort_key_${index}::text order by ${pageOrder}))[count(*)::int] as last_key_${index}`).join(', ')},
+            (array_agg(r.id order by ${pageOrder}))[count(*)::int] as last_id
        from page r
        join items i on i.id = r.item_id
        join locations l on l.id = r.location_id
        left join suppliers s on s.id = r.supplier_id
        ${noteCounts('recommendation_id in (select id from page)')}
-      order by ${order(keys.map((_, index) => `r.sort_key_${index}`))}`,
+       cross join lateral (select ${summaryJsonColumns}) j`,
     [...bindings, options.limit],
   );
-  return rows.map((row: Record<string, unknown>) => ({
-    recommendation: toRecommendation(row),
+  const row = rows[0] as Record<string, unknown>;
+  const count = row.count as number;
+  return {
+    count,
+    firstRunId: count === 0 ? null : Number(row.first_run_id),
+    data: row.data as string,
     // Keys travel as text; the id closes the tuple.
-    sortKey: [...keys.map((_, index) => row[`sort_key_${index}`] as string), Number(row.id)],
-  }));
+    lastKey: count === 0 ? null : [...keys.map((_, index) => row[`last_key_${index}`] as string), Number(row.last_id)],
+  };
+}
+
+/** The same page as objects (a spreadsheet export reads the list this way), with the last line's sort key. */
+export async function listRecommendations(
+  db: Db,
+  options: { filters: RecommendationFilters; runKind: string; sort: RecommendationSort; after?: Array<string | number>; limit: number },
+): Promise<{ recommendations: Recommendation[]; lastKey: Array<string | number> | null }> {
+  const page = await listRecommendationsJson(db, options);
+  return { recommendations: JSON.parse(page.data) as Recommendation[], lastKey: page.lastKey };
 }
 
 /** One recommendation with its explanation and its supplier item's MOQ and multiple; `forUpdate` locks the row. */

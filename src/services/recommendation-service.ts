@@ -8,6 +8,7 @@ import {
   insertRecommendationEvents,
   listRecommendationEvents,
   listRecommendations,
+  listRecommendationsJson,
   updateDecisions,
   updateRecommendationDecision,
   type DecisionState,
@@ -62,7 +63,11 @@ export const QUANTITY_REASON_ABOVE_SUGGESTION = 3;
 
 export interface RecommendationPage {
   runId: number | null;
-  data: Recommendation[];
+  /**
+   * The JSON text of the page's Recommendation[] as PostgreSQL wrote it (what JSON.stringify of the objects gives):
+   * the API sends it as it is, without parsing rows into objects and stringifying them again.
+   */
+  dataJson: string;
   /** Sort key of the last row when the page is full (there may be more); null at the end. */
   lastKey: Array<string | number> | null;
 }
@@ -216,7 +221,7 @@ export function createRecommendationService(db: Knex, options: { onEventsWritten
 
   return {
     async list(query) {
-      const rows = await listRecommendations(db, {
+      const page = await listRecommendationsJson(db, {
         filters: query,
         runKind: PIPELINE_RUN_KIND,
         sort: query.sort,
@@ -224,12 +229,8 @@ export function createRecommendationService(db: Knex, options: { onEventsWritten
         limit: query.limit,
       });
       // The page names its run; an empty one (nothing matches, or no run yet) needs the look-up on its own.
-      const runId = rows[0]?.recommendation.runId ?? (await runIdOrLatest(query.runId)) ?? null;
-      return {
-        runId,
-        data: rows.map((row) => row.recommendation),
-        lastKey: rows.length === query.limit ? rows[rows.length - 1].sortKey : null,
-      };
+      const runId = page.firstRunId ?? (await runIdOrLatest(query.runId)) ?? null;
+      return { runId, dataJson: page.data, lastKey: page.count === query.limit ? page.lastKey : null };
     },
 
     async exportList(query) {
@@ -237,10 +238,11 @@ export function createRecommendationService(db: Knex, options: { onEventsWritten
       let after: Array<string | number> | undefined;
       // Keyset pages, as a buyer paging through would read them: the same rows in the same order, in bounded statements.
       while (data.length < EXPORT_MAX_LINES) {
-        const rows = await listRecommendations(db, { filters: query, runKind: PIPELINE_RUN_KIND, sort: query.sort, after, limit: Math.min(EXPORT_PAGE, EXPORT_MAX_LINES - data.length) });
-        data.push(...rows.map((row) => row.recommendation));
-        if (rows.length < EXPORT_PAGE) break;
-        after = rows[rows.length - 1].sortKey;
+        const limit = Math.min(EXPORT_PAGE, EXPORT_MAX_LINES - data.length);
+        const page = await listRecommendations(db, { filters: query, runKind: PIPELINE_RUN_KIND, sort: query.sort, after, limit });
+        data.push(...page.recommendations);
+        if (page.recommendations.length < EXPORT_PAGE || !page.lastKey) break;
+        after = page.lastKey;
       }
       const runId = query.status === 'decided' && query.runId === undefined ? null : (data[0]?.runId ?? (await runIdOrLatest(query.runId)) ?? null);
       return { runId, data };

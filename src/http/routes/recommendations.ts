@@ -84,7 +84,10 @@ export function recommendationRoutes(recommendations: RecommendationService, api
     const tag = `recommendations:${query.sort}`;
     const after: CursorKey | undefined = query.cursor ? decodeCursor(tag, query.cursor, cursorKeys[query.sort] as z.ZodType<CursorKey>) : undefined;
     const page = await recommendations.list({ ...query, after });
-    res.json({ runId: page.runId, data: page.data, nextCursor: page.lastKey ? encodeCursor(tag, page.lastKey) : null });
+    // The page's lines arrive as JSON text from the database (the same bytes JSON.stringify of them would give): the
+    // answer is that text within the page's envelope, as res.json would write it (same headers, ETag included).
+    const nextCursor = page.lastKey ? encodeCursor(tag, page.lastKey) : null;
+    res.type('application/json').send(`{"runId":${JSON.stringify(page.runId)},"data":${page.dataJson},"nextCursor":${JSON.stringify(nextCursor)}}`);
   });
 
   router.get('/recommendations/:id', requirePermission(apiKeys, 'read'), async (req, res) => {

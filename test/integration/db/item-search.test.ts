@@ -58,9 +58,9 @@ describe.each(testEngines())('the buyers’ search at more matches than SEARCH_I
     let after: Array<string | number> | undefined;
     for (;;) {
       const page = await listRecommendations(db, { filters: { q }, runKind: 'pipeline', sort: 'urgency', after, limit: 500 });
-      found.push(...page.map((row) => row.recommendation.sku));
-      if (page.length < 500) return found;
-      after = page[page.length - 1].sortKey;
+      found.push(...page.recommendations.map((recommendation) => recommendation.sku));
+      if (page.recommendations.length < 500 || !page.lastKey) return found;
+      after = page.lastKey;
     }
   }
 

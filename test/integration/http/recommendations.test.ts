@@ -60,6 +60,10 @@ describe.each(testEngines())('recommendations over HTTP on %s', (engine) => {
     const latest = await get('/recommendations').expect(200);
     expect(latest.body.runId).toBe(ids.run);
     expectShape(recommendationPageResponse, latest.body);
+    // The page's JSON comes from the database as text: the answer is exactly what res.json of its content writes.
+    expect(latest.text).toBe(JSON.stringify(latest.body));
+    expect(latest.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(latest.headers.etag).toMatch(/^W\/"/);
     expect(idsOf(latest.body).sort()).toEqual([ids.r1, ids.r2, ids.r3, ids.r4, ids.r5].sort());
     const old = await get(`/recommendations?runId=${ids.oldRun}`).expect(200);
     expect(idsOf(old.body)).toEqual([ids.old]);
