@@ -54,6 +54,12 @@ export interface PlanItemInput {
    */
   demandSamples?: number[];
   /**
+   * From the same draws as demandSamples (protectionDemandSamples' atRisk): the total when the review period's cycle
+   * has demand, else 0. With it a periodic review's sampled level is the quantile of these, the level whose cycles meet
+   * every day's demand with the service level's probability (models/policy/cycle-service.ts measures that).
+   */
+  cycleDemandSamples?: number[];
+  /**
    * models/forecast/classify's class: intermittent, lumpy, short and zero are buffered from demandSamples, never a
    * normal; every other class from the forecast's errors or σ, unless demandHistory makes it a slow mover.
    */
@@ -269,7 +275,9 @@ function computePolicy(
 
   if (sampleBuffer !== null) {
     const samples = input.demandSamples as number[];
-    const fromSamples = safetyStockFromSamples(samples, service.level);
+    const atRisk = kind === 'periodic' && input.cycleDemandSamples?.length ? input.cycleDemandSamples : undefined;
+    const fromSamples = safetyStockFromSamples(samples, service.level, atRisk);
+    if (atRisk) notes.push('sampled level sized for the replenishment cycle: the quantile of demand over L + R in the draws whose review period has demand');
     if (sampleBuffer === 'slow-mover') notes.push(`slow mover: fewer than ${slowMoverUnits} units over the protection interval`);
     if (service.measure === 'fill-rate') notes.push('fill-rate target on sampled demand: the level is applied as a cycle service level (at least as much stock)');
     safetyStockMethod = 'samples-quantile';
