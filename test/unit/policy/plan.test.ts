@@ -136,7 +136,11 @@ describe('planItem decisions and edge cases', () => {
     expect(plan(0.9, atRisk).explanation).toMatchObject({ sampleQuantile: 20, sampleMean: 10 });
     expect(plan(0.8).explanation.sampleQuantile).toBe(10);
     expect(plan(0.8, atRisk).explanation.sampleQuantile).toBe(0);
-    expect(plan(0.8, atRisk).policy.orderUpTo).toBe(12);
+    // The quantile 0 lies 10 below the mean: no safety stock, S = 2 × 6 − 10 = 2 (not the forecast's 12).
+    expect(plan(0.8, atRisk).policy).toMatchObject({ safetyStock: 0, orderUpTo: 2 });
+    expect(plan(0.8, atRisk).explanation.notes).toContain("the cycle's 80.0 % quantile of sampled demand is 10.00 below its mean: no safety stock, order-up-to level 2.00 below the forecast over the protection interval");
+    // Without the cycle's samples the buffer is floored at 0 and S stays the forecast's 12.
+    expect(plan(0.8).policy.orderUpTo).toBe(12);
     expect(plan(0.8, atRisk).explanation.notes).toContain('sampled level sized for the replenishment cycle: the quantile of demand over L + R in the draws whose review period has demand');
     // Continuous review has no review period's cycle: the at-risk samples are not used.
     const continuous = planItem(baseInput({ demandClass: 'lumpy', demandSamples: samples, cycleDemandSamples: atRisk, forecastMean: Array(12).fill(2), reviewPeriodDays: 0, service: { measure: 'cycle', level: 0.8 } }));
