@@ -39,6 +39,9 @@ export function cleanedForecast(values: number[], options: CleanedForecastOption
     return { ...autoForecast(values, forecastOptions), cleaned: [], levelShiftAt: null };
   }
   const history = cleanHistory(values, { seasonLength: options.seasonLength, explained, protectRecent: RECENT_PERIODS_KEPT });
-  const cleaned = history.outliers.index.map((index, k) => ({ index, value: values[index], replacement: history.outliers.replacements[k] }));
-  return { ...autoForecast(history.values, forecastOptions), cleaned, levelShiftAt: history.levelShiftAt };
+  // tsoutliers interpolates a spike among small values on the seasonally adjusted scale, which can fall below zero;
+  // demand cannot, and autoForecast takes a history with a negative value for one whose forecast may go negative.
+  const floor = values.some((value) => value < 0) ? (value: number) => value : (value: number) => Math.max(0, value);
+  const cleaned = history.outliers.index.map((index, k) => ({ index, value: values[index], replacement: floor(history.outliers.replacements[k]) }));
+  return { ...autoForecast(history.values.map(floor), forecastOptions), cleaned, levelShiftAt: history.levelShiftAt };
 }

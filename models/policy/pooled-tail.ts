@@ -26,9 +26,14 @@ export interface TailSeries {
 
 const tailIndex = protectionErrorProbabilities.indexOf(tailThreshold);
 
-/** Units one error of `summary` at `horizon` is in, as a share of the forecast: 1 for relative errors, else the forecast over the horizon. */
+/**
+ * Units one error of `summary` at `horizon` is in, as a share of the forecast: 1 for relative errors, else the forecast
+ * over the horizon; NaN (no unit: the series is left out of the pool and keeps its own tail) when a forecast value is
+ * not a demand (below zero or not finite), so one such series never stops the pool of its class.
+ */
 function shareUnit(summary: ProtectionErrorSummary, forecastMean: readonly number[], horizon: number): number {
-  return summary.scale === 'relative' ? 1 : demandOverHorizon([...forecastMean], horizon);
+  if (summary.scale === 'relative') return 1;
+  return forecastMean.every((value) => value >= 0 && Number.isFinite(value)) ? demandOverHorizon([...forecastMean], horizon) : Number.NaN;
 }
 
 /**

@@ -295,10 +295,10 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
     const key = pairKey(forecast.itemId, forecast.locationId);
     const offers = offersByItem.get(String(forecast.itemId)) ?? [];
     const adjustment = context.adjustments?.get(key);
-    // One separate step: a buyer's override replaces the (sensed) statistical forecast of the weeks it covers.
-    const pooled = { ...forecast, protectionErrors: withPooledTail(forecast.protectionErrors, forecast.mean, forecast.demandClass, context.pooledTails) };
-    const overridden = overriddenForecast(adjustment ? adjustedForecast(pooled, adjustment) : pooled, overrides.get(key));
     try {
+      // One separate step: a buyer's override replaces the (sensed) statistical forecast of the weeks it covers.
+      const pooled = { ...forecast, protectionErrors: withPooledTail(forecast.protectionErrors, forecast.mean, forecast.demandClass, context.pooledTails) };
+      const overridden = overriddenForecast(adjustment ? adjustedForecast(pooled, adjustment) : pooled, overrides.get(key));
       const planned = planPair({
         forecast: overridden.forecast,
         sensing: adjustment?.note,

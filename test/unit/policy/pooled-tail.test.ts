@@ -34,6 +34,14 @@ describe('pooledTail: the mean excess over the 80 % quantile as a share of the f
     expect(() => pooledTail([], 0)).toThrow('pooledTail: minimumSeries must be a whole number ≥ 1, got 0');
   });
 
+  it('leaves out a series whose forecast is not a demand (a value below zero or not finite) instead of failing the pool', () => {
+    const alone = pooledTail([{ summary: absolute, forecastMean: flat }])!;
+    for (const bad of [[10, 10, -0.16, 10], [10, Number.NaN, 10, 10]]) {
+      expect(pooledTail([{ summary: absolute, forecastMean: flat }, { summary: absolute, forecastMean: bad }])).toEqual(alone);
+      expect(shrinkTailTowardPool(absolute, bad, alone, 1)).toEqual(absolute);
+    }
+  });
+
   it('counts a quantile below the 80 % one (a summary read off few errors) as no excess', () => {
     const odd: ProtectionErrorSummary = { scale: 'relative', horizons: [1], rows: [row(0.2, 0, 0.3, [0.2, 0.3, 0.4, 0.5, 0.5, 0.6, 0.7])] };
     expect(pooledTail([{ summary: odd, forecastMean: flat }])!.rows[0].slice(2)).toEqual([0, 0, expect.closeTo(0.1, 12), expect.closeTo(0.2, 12), expect.closeTo(0.2, 12), expect.closeTo(0.3, 12), expect.closeTo(0.4, 12)]);
