@@ -32,20 +32,59 @@ export interface LeadTimeDemandOptions {
  * lead times, or from a gamma distribution with the given mean and sd (non-negative and right-skewed, as lead times are).
  */
 export function leadTimeDemandSamples(history: number[], options: LeadTimeDemandOptions): number[] {
+  return protectionDemandSamples(history, { ...options, cyclePeriods: 0 }).totals;
+}
+
+export interface ProtectionDemandSamples {
+  /** Sorted totals over the protection interval: leadTimeDemandSamples. */
+  totals: number[];
+  /**
+   * Sorted, from the same draws: the total when the cycle (the last cyclePeriods whole periods of the interval, the
+   * days from one order's arrival to the next's) has demand, else 0. A replenishment cycle fails when a day inside it
+   * has demand stock cannot meet, i.e. when the total exceeds S and the cycle itself has demand: a shortfall built up
+   * before the arrival with no demand after it fails the cycle before, not this one. The p-quantile of these is the
+   * lowest S whose cycles meet all their demand with probability p (for demand every period it is the totals' quantile).
+   */
+  atRisk: number[];
+}
+
+/**
+ * leadTimeDemandSamples with, from the same draws, the demand at risk in the replenishment cycle: the last
+ * `cyclePeriods` whole periods of each simulated interval are the cycle (a review period R of an interval L + R; the
+ * fractional, thinned period belongs to the lead time). cyclePeriods 0: atRisk is totals.
+ */
+export function protectionDemandSamples(history: number[], options: LeadTimeDemandOptions & { cyclePeriods: number }): ProtectionDemandSamples {
   const samples = options.samples ?? 10000;
   if (!Number.isInteger(samples) || samples < 1) throw new Error(`leadTimeDemandSamples: samples must be a positive integer, got ${samples}`);
+  const { cyclePeriods } = options;
+  if (!(Number.isInteger(cyclePeriods) && cyclePeriods >= 0)) throw new Error(`protectionDemandSamples: cyclePeriods must be a whole number ≥ 0, got ${cyclePeriods}`);
   const leadTime = leadTimeDistribution(options.horizon);
   const drawPeriod = periodDemandSampler(periodModel(history, options.method ?? 'tsb'));
   const random = seededRandom(options.seed ?? 1);
-  const totals = Array.from({ length: samples }, () => {
+  const totals: number[] = new Array(samples);
+  const atRisk: number[] = new Array(samples);
+  for (let i = 0; i < samples; i++) {
     const periods = leadTime.draw(random);
     const wholePeriods = Math.floor(periods);
+    const cycleStart = cyclePeriods === 0 ? 0 : wholePeriods - cyclePeriods;
     let total = 0;
-    for (let period = 0; period < wholePeriods; period++) total += drawPeriod(random);
-    if (random() < periods - wholePeriods) total += drawPeriod(random);
-    return total;
-  });
-  return totals.sort((a, b) => a - b);
+    let inCycle = 0;
+    for (let period = 0; period < wholePeriods; period++) {
+      const demand = drawPeriod(random);
+      total += demand;
+      if (period >= cycleStart) inCycle += demand;
+    }
+    if (random() < periods - wholePeriods) {
+      const demand = drawPeriod(random);
+      total += demand;
+      // An interval shorter than the cycle is all cycle.
+      if (cyclePeriods === 0 || cycleStart < 0) inCycle += demand;
+    }
+    totals[i] = total;
+    atRisk[i] = inCycle > 0 || cyclePeriods === 0 ? total : 0;
+  }
+  totals.sort((a, b) => a - b);
+  return { totals, atRisk: cyclePeriods === 0 ? totals : atRisk.sort((a, b) => a - b) };
 }
 
 /** The analytic mean of leadTimeDemandSamples: E[lead time] × the per-period rate of the method. */

@@ -98,15 +98,26 @@ export interface SampleSafetyStock {
  * or simulated by the forecast): SS = max(0, Q̂(p) − mean), Q̂ the inverse empirical distribution (Hyndman and Fan 1996,
  * type 1), so that at least a share p of the samples is covered. No normal approximation: lumpy demand is skewed and
  * a normal buffer under-protects its upper tail.
+ * With `atRiskSamples` (models/forecast/lead-time-demand's protectionDemandSamples: from the same draws, the total when
+ * the replenishment cycle itself has demand, else 0) the quantile is theirs and the mean stays the totals': the level
+ * then holds a share p of cycles without a day of unmet demand, rather than a share p of intervals without a backorder
+ * at their end (the two differ for intermittent demand, whose cycle often has no demand to miss).
  */
-export function safetyStockFromSamples(sortedSamples: number[], serviceLevel: number): SampleSafetyStock {
+export function safetyStockFromSamples(sortedSamples: number[], serviceLevel: number, atRiskSamples?: number[]): SampleSafetyStock {
   checkLevel('safetyStockFromSamples', 'serviceLevel', serviceLevel);
   if (sortedSamples.length === 0) throw new Error('safetyStockFromSamples: no samples');
-  for (let i = 0; i < sortedSamples.length; i++) {
-    if (!(sortedSamples[i] >= 0) || !Number.isFinite(sortedSamples[i])) throw new Error(`safetyStockFromSamples: samples must be finite and ≥ 0, got ${sortedSamples[i]}`);
-    if (i > 0 && sortedSamples[i] < sortedSamples[i - 1]) throw new Error('safetyStockFromSamples: samples must be sorted ascending');
+  const checkSorted = (samples: number[]) => {
+    for (let i = 0; i < samples.length; i++) {
+      if (!(samples[i] >= 0) || !Number.isFinite(samples[i])) throw new Error(`safetyStockFromSamples: samples must be finite and ≥ 0, got ${samples[i]}`);
+      if (i > 0 && samples[i] < samples[i - 1]) throw new Error('safetyStockFromSamples: samples must be sorted ascending');
+    }
+  };
+  checkSorted(sortedSamples);
+  if (atRiskSamples !== undefined) {
+    if (atRiskSamples.length !== sortedSamples.length) throw new Error('safetyStockFromSamples: atRiskSamples must come from the same draws as the samples');
+    checkSorted(atRiskSamples);
   }
-  const quantile = sampleQuantile(sortedSamples, serviceLevel);
+  const quantile = sampleQuantile(atRiskSamples ?? sortedSamples, serviceLevel);
   const meanDemand = sortedSamples.reduce((sum, x) => sum + x, 0) / sortedSamples.length;
   return { quantile, meanDemand, safetyStock: Math.max(0, quantile - meanDemand) };
 }

@@ -433,6 +433,7 @@ function planPair(input: PairInput): {
     forecastStdDev: demand.forecastStdDev,
     protectionErrors: demand.protectionErrors,
     demandSamples: demand.demandSamples,
+    cycleDemandSamples: demand.cycleDemandSamples,
     demandClass: demand.demandClass,
     demandHistory: demand.demandHistory,
     leadTime,

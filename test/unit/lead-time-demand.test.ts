@@ -1,5 +1,5 @@
 import carpartsGolden from '../fixtures/golden/croston-carparts.json';
-import { expectedLeadTimeDemand, leadTimeDemandSamples, quantileOfSamples, type LeadTime, type LeadTimeDemandMethod } from '../../models/forecast/lead-time-demand';
+import { expectedLeadTimeDemand, leadTimeDemandSamples, protectionDemandSamples, quantileOfSamples, type LeadTime, type LeadTimeDemandMethod } from '../../models/forecast/lead-time-demand';
 
 const history = carpartsGolden.cases.find((golden) => golden.name === 'carparts 11107391')!.values;
 const lumpy = [0, 0, 6, 0, 0, 0, 1, 0, 12, 0, 0, 2, 0, 0, 0, 0, 5, 0, 1, 0, 0, 9, 0, 0];
@@ -79,5 +79,43 @@ describe('leadTimeDemandSamples', () => {
     expect(() => leadTimeDemandSamples(lumpy, { horizon: { mean: 0, sd: 1 } })).toThrow('leadTimeDemandSamples: a lead time with mean 0 cannot have sd > 0');
     expect(() => leadTimeDemandSamples(lumpy, { horizon: { samples: [] } })).toThrow('leadTimeDemandSamples: horizon.samples needs at least one lead time');
     expect(() => leadTimeDemandSamples(lumpy, { horizon: 2, samples: 0 })).toThrow('leadTimeDemandSamples: samples must be a positive integer');
+  });
+});
+
+describe('protectionDemandSamples (the demand a replenishment cycle can miss)', () => {
+  // One unit in half the periods ('empirical': occurrence = share of periods with demand, sizes as observed), over a fixed
+  // L + R = 3 periods of which the last (R = 1) is the cycle. Totals are Binomial(3, 0.5): P(≤ 0, 1, 2, 3) = 0.125, 0.5,
+  // 0.875, 1 (R: pbinom(0:3, 3, 0.5)). At risk: 0 when the cycle has no demand (probability 0.5), else the total, 1 +
+  // Binomial(2, 0.5): P(≤ 0, 1, 2, 3) = 0.5, 0.625, 0.875, 1 (R: cumsum(c(0.5, 0.5 * dbinom(0:2, 2, 0.5)))).
+  const alternating = Array.from({ length: 40 }, (_, index) => index % 2);
+  const { totals, atRisk } = protectionDemandSamples(alternating, { horizon: 3, method: 'empirical', samples: 20000, seed: 3, cyclePeriods: 1 });
+  const share = (samples: number[], atMost: number) => samples.filter((value) => value <= atMost).length / samples.length;
+
+  it('totals are leadTimeDemandSamples\' own draws', () => {
+    expect(totals).toEqual(leadTimeDemandSamples(alternating, { horizon: 3, method: 'empirical', samples: 20000, seed: 3 }));
+  });
+
+  it.each([
+    [0, 0.125, 0.5],
+    [1, 0.5, 0.625],
+    [2, 0.875, 0.875],
+  ])('P(≤ %d): totals %d, at risk %d (binomial, ± 0.015)', (atMost, totalShare, atRiskShare) => {
+    expect(Math.abs(share(totals, atMost) - totalShare)).toBeLessThan(0.015);
+    expect(Math.abs(share(atRisk, atMost) - atRiskShare)).toBeLessThan(0.015);
+  });
+
+  it('the 60 % level: the totals need 2 units, the cycle 1 (quantiles of the distributions above)', () => {
+    expect(quantileOfSamples(totals, 0.6)).toBe(2);
+    expect(quantileOfSamples(atRisk, 0.6)).toBe(1);
+  });
+
+  it('without a cycle (continuous review, cyclePeriods 0) at risk is every total', () => {
+    const continuous = protectionDemandSamples(alternating, { horizon: 3, method: 'empirical', samples: 500, cyclePeriods: 0 });
+    expect(continuous.atRisk).toEqual(continuous.totals);
+  });
+
+  it('demand every period: at risk is the totals (the cycle always has demand)', () => {
+    const steady = protectionDemandSamples([3, 4, 5, 4, 3, 5, 4, 4], { horizon: { mean: 3, sd: 0.5 }, samples: 2000, cyclePeriods: 1 });
+    expect(steady.atRisk).toEqual(steady.totals);
   });
 });

@@ -1,6 +1,6 @@
 import type { WeeklySeries } from '../../../db/repositories/sales';
 import type { DemandClass } from '../../../models/forecast/classify';
-import { leadTimeDemandSamples } from '../../../models/forecast/lead-time-demand';
+import { protectionDemandSamples } from '../../../models/forecast/lead-time-demand';
 import type { ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
 import type { PlanItemInput } from '../../../models/policy/plan';
 import { buffersFromSamples } from '../../../models/policy/sample-buffer';
@@ -27,7 +27,7 @@ export interface PlanningDemandInput {
   seed: number;
 }
 
-export type PlanningDemand = Pick<PlanItemInput, 'forecastMean' | 'forecastStdDev' | 'protectionErrors' | 'demandSamples' | 'demandClass' | 'demandHistory'> & {
+export type PlanningDemand = Pick<PlanItemInput, 'forecastMean' | 'forecastStdDev' | 'protectionErrors' | 'demandSamples' | 'cycleDemandSamples' | 'demandClass' | 'demandHistory'> & {
   forecastStdDevSource: 'forecast-residuals' | 'poisson';
   notes: string[];
 };
@@ -54,20 +54,26 @@ export function planningDemand(input: PlanningDemandInput): PlanningDemand {
   const demandClass = forecast.demandClass as DemandClass;
   // planItem decides on the same default-source lead time + review, and keeps the decision on a re-plan.
   const protectionPeriods = (leadTime.meanDays + input.reviewPeriodDays) / input.periodDays;
-  const demandSamples =
+  // Periodic review: the cycle is the review period's whole periods at the end of the interval (at least one).
+  const cyclePeriods = input.reviewPeriodDays > 0 ? Math.max(1, Math.round(input.reviewPeriodDays / input.periodDays)) : 0;
+  const sampled =
     history && buffersFromSamples({ demandClass, history, protectionPeriods })
-      ? leadTimeDemandSamples(history, {
+      ? protectionDemandSamples(history, {
           horizon: { mean: protectionPeriods, sd: leadTime.stdDevDays / input.periodDays },
           samples: input.sampleCount,
           seed: input.seed,
+          cyclePeriods,
         })
       : undefined;
+  const demandSamples = sampled?.totals;
+  const cycleDemandSamples = sampled && cyclePeriods > 0 ? sampled.atRisk : undefined;
   return {
     forecastMean,
     forecastStdDev,
     forecastStdDevSource: hasResidualSd ? 'forecast-residuals' : 'poisson',
     protectionErrors: forecast.protectionErrors,
     demandSamples,
+    cycleDemandSamples,
     demandClass,
     demandHistory: history,
     notes,

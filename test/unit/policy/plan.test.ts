@@ -126,6 +126,27 @@ describe('planItem decisions and edge cases', () => {
     expect(policy.orderUpTo).toBe(22);
   });
 
+  it('sizes a periodic review\'s sampled level for the cycle: the quantile of the at-risk samples, the totals\' mean', () => {
+    // Totals as above (mean 10); at risk (the review period had demand) [0 × 8, 20, 70]: 90 % → 9th smallest = 20 again,
+    // 80 % → 8th smallest: totals 10 (ss 0), at risk 0 (ss floored at 0); 95 % → 10th: 70 for both.
+    const samples = [0, 0, 0, 0, 0, 0, 0, 10, 20, 70];
+    const atRisk = [0, 0, 0, 0, 0, 0, 0, 0, 20, 70];
+    const plan = (level: number, cycleDemandSamples?: number[]) =>
+      planItem(baseInput({ demandClass: 'lumpy', demandSamples: samples, cycleDemandSamples, forecastMean: Array(12).fill(2), service: { measure: 'cycle', level } }));
+    expect(plan(0.9, atRisk).explanation).toMatchObject({ sampleQuantile: 20, sampleMean: 10 });
+    expect(plan(0.8).explanation.sampleQuantile).toBe(10);
+    expect(plan(0.8, atRisk).explanation.sampleQuantile).toBe(0);
+    // The quantile 0 lies 10 below the mean: no safety stock, S = 2 × 6 − 10 = 2 (not the forecast's 12).
+    expect(plan(0.8, atRisk).policy).toMatchObject({ safetyStock: 0, orderUpTo: 2 });
+    expect(plan(0.8, atRisk).explanation.notes).toContain("the cycle's 80.0 % quantile of sampled demand is 10.00 below its mean: no safety stock, order-up-to level 2.00 below the forecast over the protection interval");
+    // Without the cycle's samples the buffer is floored at 0 and S stays the forecast's 12.
+    expect(plan(0.8).policy.orderUpTo).toBe(12);
+    expect(plan(0.8, atRisk).explanation.notes).toContain('sampled level sized for the replenishment cycle: the quantile of demand over L + R in the draws whose review period has demand');
+    // Continuous review has no review period's cycle: the at-risk samples are not used.
+    const continuous = planItem(baseInput({ demandClass: 'lumpy', demandSamples: samples, cycleDemandSamples: atRisk, forecastMean: Array(12).fill(2), reviewPeriodDays: 0, service: { measure: 'cycle', level: 0.8 } }));
+    expect(continuous.explanation.sampleQuantile).toBe(10);
+  });
+
   describe('whole-unit sampled demand orders up to the nearest whole unit, not the next one up', () => {
     // Protection 6 weeks. Samples [0, 1, 1, 2, 2, 2, 3, 3, 4, 5]: mean 2.3, 80 % → 8th smallest = 3, ss = 0.7.
     const samples = [0, 1, 1, 2, 2, 2, 3, 3, 4, 5];

@@ -179,6 +179,18 @@ describe('safetyStockFromSamples (intermittent and lumpy demand)', () => {
     expect(safetyStockFromSamples(samples, 0.95).safetyStock).toBe(90);
   });
 
+  it('with at-risk samples takes their quantile and the totals\' mean', () => {
+    // Totals 0..9 (mean 4.5); at risk (the cycle had demand) only the 4 largest, the rest 0: at 60 % the 6th smallest at-risk
+    // value is 0 where the totals' is 5 (R: quantile(c(rep(0, 6), 6:9), 0.6, type = 1) → 0; quantile(0:9, 0.6, type = 1) → 5).
+    const totals = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const atRisk = [0, 0, 0, 0, 0, 0, 6, 7, 8, 9];
+    expect(safetyStockFromSamples(totals, 0.6)).toEqual({ quantile: 5, meanDemand: 4.5, safetyStock: 0.5 });
+    expect(safetyStockFromSamples(totals, 0.6, atRisk)).toEqual({ quantile: 0, meanDemand: 4.5, safetyStock: 0 });
+    // 90 %: the 9th smallest of both is 8.
+    expect(safetyStockFromSamples(totals, 0.9, atRisk)).toEqual({ quantile: 8, meanDemand: 4.5, safetyStock: 3.5 });
+    expect(() => safetyStockFromSamples(totals, 0.9, [0, 1])).toThrow('safetyStockFromSamples: atRiskSamples must come from the same draws as the samples');
+  });
+
   it('rejects unsorted or empty samples by name', () => {
     expect(() => safetyStockFromSamples([3, 1], 0.9)).toThrow('safetyStockFromSamples: samples must be sorted ascending');
     expect(() => safetyStockFromSamples([], 0.9)).toThrow('safetyStockFromSamples: no samples');
