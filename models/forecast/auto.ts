@@ -18,7 +18,7 @@
  */
 import type { Forecast } from './types';
 import { classifyDemand, type DemandClass } from './classify';
-import { fitEts, forecastEts, type EtsFit } from './ets';
+import { createEtsFitCache, fitEts, forecastEts, type EtsFit, type EtsFitCache } from './ets';
 import { fitOptimisedTheta, fitTheta, forecastOptimisedTheta, forecastTheta } from './theta';
 import { fitArima, forecastArima } from './arima';
 import { fitAdida, fitCroston, fitSba, fitTsb, forecastIntermittent, type IntermittentFit, type IntermittentMethod } from './intermittent';
@@ -351,7 +351,8 @@ function smoothHoldout(
   const nonNegative = y.every((v) => v >= 0);
   for (const { trainLength, testLength } of windows) {
     const season = adjustLongSeason(y.slice(0, trainLength), seasonLength);
-    const means = components.map((c) => season.restore(componentForecast(c, season.values, season.seasonLength, testLength, []).mean, trainLength));
+    const etsFits = createEtsFitCache(season.values);
+    const means = components.map((c) => season.restore(componentForecast(c, season.values, season.seasonLength, testLength, [], {}, etsFits).mean, trainLength));
     const forecasts = new Map<SmoothCandidate, number[]>(components.map((c, i) => [c, means[i]]));
     forecasts.set('combo-mean', combineValues(means, average));
     forecasts.set('combo-median', combineValues(means, median));
@@ -422,7 +423,9 @@ function unadjustedSmoothForecast(
   choices: SmoothChoices,
 ): Forecast {
   if (candidate !== 'combo-mean' && candidate !== 'combo-median') return componentForecast(candidate, y, seasonLength, horizon, levels, choices);
-  const parts = components.map((c) => componentForecast(c, y, seasonLength, horizon, levels, choices));
+  // The ETS member and the damped-trend member fit the same damped forms on the same values: once.
+  const etsFits = createEtsFitCache(y);
+  const parts = components.map((c) => componentForecast(c, y, seasonLength, horizon, levels, choices, etsFits));
   const combine = candidate === 'combo-mean' ? average : median;
   return {
     method: `${candidate === 'combo-mean' ? 'Mean' : 'Median'} of ${parts.map((p) => p.method).join(', ')}`,
@@ -446,10 +449,11 @@ function componentForecast(
   horizon: number,
   levels: number[],
   choices: SmoothChoices = {},
+  etsFits?: EtsFitCache,
 ): Forecast {
   switch (component) {
     case 'ets':
-      return etsForecast(y, seasonLength, horizon, levels, choices);
+      return etsForecast(y, seasonLength, horizon, levels, choices, etsFits);
     case 'theta':
       return forecastTheta(fitTheta(y, seasonLength), horizon, levels);
     case 'optimised-theta':
@@ -458,7 +462,7 @@ function componentForecast(
       return forecastArima(fitArima(y, seasonLength), horizon, levels);
     case 'damped': {
       // Error and season by AICc, the trend damped (Gardner & McKenzie 1985); a pinned refit keeps the form.
-      const fit = fitEts(y, { seasonLength, model: applicableForm(choices.dampedModel, y)?.replace('d', '') ?? 'ZAZ', damped: true, maxEvaluations: etsEvaluations });
+      const fit = fitEts(y, { seasonLength, model: applicableForm(choices.dampedModel, y)?.replace('d', '') ?? 'ZAZ', damped: true, maxEvaluations: etsEvaluations, cache: etsFits });
       choices.dampedModel = `${fit.errorType}${fit.trendType}d${fit.seasonType}`;
       return forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 });
     }
@@ -485,9 +489,9 @@ const etsEvaluations = 100;
  * ETS chosen by AICc (fitEts), or of the form in `choices.etsModel` (a pinned refit: one model fitted instead of up
  * to six). Without levels asked for, a single simulated path: only the point forecast is wanted (holdout).
  */
-function etsForecast(y: number[], seasonLength: number, horizon: number, levels: number[], choices: SmoothChoices): Forecast & { ets: EtsComponent } {
+function etsForecast(y: number[], seasonLength: number, horizon: number, levels: number[], choices: SmoothChoices, cache?: EtsFitCache): Forecast & { ets: EtsComponent } {
   const form = applicableForm(choices.etsModel, y);
-  const fit = fitEts(y, { seasonLength, maxEvaluations: etsEvaluations, ...(form && { model: form, damped: form.includes('d') }) });
+  const fit = fitEts(y, { seasonLength, maxEvaluations: etsEvaluations, cache, ...(form && { model: form, damped: form.includes('d') }) });
   choices.etsModel = `${fit.errorType}${fit.trendType}${fit.damped ? 'd' : ''}${fit.seasonType}`;
   return { ...forecastEts(fit, horizon, levels, levels.length ? {} : { paths: 1 }), ets: { fit, values: y } };
 }
@@ -533,7 +537,8 @@ export function componentPointForecasts(values: number[], seasonLength: number, 
   const y = fillGaps(values);
   const season = adjustLongSeason(y, seasonLength);
   const clip = y.some((v) => v < 0) ? (v: number) => v : (v: number) => Math.max(0, v);
-  return new Map(components.map((c) => [c, season.restore(componentForecast(c, season.values, season.seasonLength, horizon, []).mean, y.length).map(clip)]));
+  const etsFits = createEtsFitCache(season.values);
+  return new Map(components.map((c) => [c, season.restore(componentForecast(c, season.values, season.seasonLength, horizon, [], {}, etsFits).mean, y.length).map(clip)]));
 }
 
 function zeroForecast(n: number, horizon: number, levels: number[]): Forecast {

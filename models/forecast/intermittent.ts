@@ -206,18 +206,21 @@ export function periodDemandSampler(model: PeriodDemandModel): (random: Random) 
  * The p-quantile of ascending samples as the inverse empirical distribution function (R's quantile type 1):
  * always one of the samples, so whole-number samples give whole-number quantiles, and non-decreasing in p.
  */
-export function quantileOfSamples(sortedSamples: number[], p: number): number {
+export function quantileOfSamples(sortedSamples: ArrayLike<number>, p: number): number {
   if (sortedSamples.length === 0) throw new Error('quantileOfSamples: needs at least one sample');
   if (!(p >= 0 && p <= 1)) throw new Error(`quantileOfSamples: p must be in [0, 1], got ${p}`);
   const index = Math.min(sortedSamples.length - 1, Math.max(0, Math.ceil(p * sortedSamples.length) - 1));
   return sortedSamples[index];
 }
 
-function simulatePeriodDemand(fit: PeriodDemandModel, samples: number, seed: number, caller: string): number[] {
+/** `samples` seeded draws of one period's demand, ascending (a typed array's numeric sort: the same order, no comparator calls). */
+function simulatePeriodDemand(fit: PeriodDemandModel, samples: number, seed: number, caller: string): Float64Array {
   if (!Number.isInteger(samples) || samples < 1) throw new Error(`${caller}: samples must be a positive integer, got ${samples}`);
   const random = seededRandom(seed);
   const draw = periodDemandSampler(fit);
-  return Array.from({ length: samples }, () => draw(random)).sort((a, b) => a - b);
+  const draws = new Float64Array(samples);
+  for (let index = 0; index < samples; index++) draws[index] = draw(random);
+  return draws.sort();
 }
 
 function fitCrostonFamily(method: 'croston' | 'sba', values: number[], alpha: number | 'optimize'): IntermittentFit {
