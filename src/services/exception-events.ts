@@ -1,13 +1,14 @@
 import type { Knex } from 'knex';
 import { planErrorsBefore, writeOutboxEvents, type OutboxEvent } from '../../db/repositories/webhooks';
-import type { PlanError } from '../../db/repositories/plan-errors';
+import type { PlanError, PlanErrorStage } from '../../db/repositories/plan-errors';
 import { recordExceptions, type ExceptionKind, type FoundException } from '../../db/repositories/exceptions';
 
 /**
- * exception.opened for each SKU × location a run could not plan that the run before it could: one event per pair
- * and run, whose id is made of both, so a retried chunk writes none twice.
+ * exception.opened for each SKU × location a run could not forecast or plan (`stage`: the stage whose error it is)
+ * that the run before it could: one event per pair and run, whose id is made of both, so a retried chunk writes none
+ * twice (a pair whose forecast failed is left out of the plan, so the two stages never name the same pair in a run).
  */
-export async function writeExceptionEvents(trx: Knex.Transaction, runId: number, itemIds: number[], errors: PlanError[], now: Date): Promise<number> {
+export async function writeExceptionEvents(trx: Knex.Transaction, runId: number, itemIds: number[], errors: PlanError[], now: Date, stage: PlanErrorStage = 'plan'): Promise<number> {
   if (errors.length === 0) return 0;
   const before = await planErrorsBefore(trx, runId, itemIds);
   const opened = errors.filter((error) => !before.has(`${error.itemId}:${error.locationId}`));
@@ -15,7 +16,7 @@ export async function writeExceptionEvents(trx: Knex.Transaction, runId: number,
     id: `evt_exception_${runId}_${error.itemId}_${error.locationId}`,
     type: 'exception.opened',
     orderingKey: null,
-    data: { kind: 'plan-error', runId, itemId: error.itemId, locationId: error.locationId, reason: error.reason },
+    data: { kind: 'plan-error', stage, runId, itemId: error.itemId, locationId: error.locationId, reason: error.reason },
   }));
   await writeOutboxEvents(trx, events, now);
   return events.length;

@@ -9,7 +9,7 @@ import { ITEMS_BETWEEN_YIELDS, yieldToEventLoop } from './event-loop';
 import { appendSeriesForecastOrError, selectionKey, type SeriesForecastOptions, type SeriesForecastRows } from './forecast-series';
 import type { ChunkStage } from './pipeline-service';
 import type { FoundException } from '../../db/repositories/exceptions';
-import { recordExceptionsWithEvents } from './exception-events';
+import { recordExceptionsWithEvents, writeExceptionEvents } from './exception-events';
 import { chunkSeriesEvents } from './forecast-events';
 import { chunkReferences } from './forecast-references';
 import { latestOnHand, openPurchaseQuantities } from '../../db/repositories/inventory';
@@ -69,6 +69,7 @@ export function createForecastStage(deps: {
       await replaceChunkForecasts(trx, runId, itemIds, rows);
       // A series whose model threw is listed with the run's plan errors (GET /runs/:id) and left out of the plan.
       await replacePlanErrors(trx, runId, itemIds, errors, 'forecast');
+      await writeExceptionEvents(trx, runId, itemIds, errors, now(), 'forecast');
       const found = [...recentCleanedWeeks(rows, addDays(options.firstPeriodStart, -7 * RECENT_CLEANED_WEEKS)), ...lifecycle];
       await recordExceptionsWithEvents(trx, { runId, kinds: ['outlier-cleaned', 'new', 'dying'], itemIds }, found, now());
       await completeChunk(trx, runId, range.firstItemId, counts);

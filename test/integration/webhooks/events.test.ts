@@ -63,7 +63,7 @@ describe.each(testEngines())('webhook events from approvals, acknowledgements an
     }
     // Item A was failing already: not a new exception. Item B is, once.
     expect(await outbox('exception.opened')).toEqual([
-      { id: `evt_exception_${later}_${itemB}_${locationId}`, deliveries: 1, data: { kind: 'plan-error', runId: later, itemId: itemB, locationId, reason: 'policy: lead time unknown' } },
+      { id: `evt_exception_${later}_${itemB}_${locationId}`, deliveries: 1, data: { kind: 'plan-error', stage: 'plan', runId: later, itemId: itemB, locationId, reason: 'policy: lead time unknown' } },
     ]);
   });
 
