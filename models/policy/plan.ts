@@ -301,7 +301,8 @@ function computePolicy(
       // The level below is rounded to the nearest whole unit exactly then.
       wholeUnits: kind === 'periodic' && wholeUnits(samples),
       sampleMean: fromSamples.meanDemand,
-      quantiles: shown.map((p) => [p, sampleQuantile(samples, p)]),
+      quantiles: shown.map((p) => [p, sampleQuantile(atRisk ?? samples, p)]),
+      cycleSized,
     };
   } else {
     const leadTimeDemandStdDev = meanDemandPerPeriod * leadTimeStdDevPeriods;

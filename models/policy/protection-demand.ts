@@ -45,6 +45,11 @@ export type ProtectionDemandRecord = RecordBase &
         sampleMean: number;
         /** [probability, sample quantile] at protectionDemandProbabilities and the item's target. */
         quantiles: Array<[number, number]>;
+        /**
+         * Sized for the replenishment cycle (periodic review: the quantiles are of the draws whose cycle has demand):
+         * the level may then sit below the forecast over H, where a quantile below the mean puts it.
+         */
+        cycleSized: boolean;
       }
   );
 
@@ -71,14 +76,18 @@ export function protectionDemandBuffer(record: ProtectionDemandRecord, probabili
 }
 
 /**
- * The level the planner sets for a cycle service level p from the record: forecast over H + max(0, buffer), the nearest
- * whole unit where the planner orders whole units. At the item's target it is the policy's reorder point (continuous
- * review) or order-up-to level (periodic); the plan computes its level through this function.
+ * The level the planner sets for a cycle service level p from the record: forecast over H + max(0, buffer) (a
+ * cycle-sized record: max(0, forecast over H + buffer)), the nearest whole unit where the planner orders whole units.
+ * At the item's target it is the policy's reorder point (continuous review) or order-up-to level (periodic); the plan
+ * computes its level through this function.
  */
 export function protectionDemandLevel(record: ProtectionDemandRecord, probability: number): number | null {
   const buffer = protectionDemandBuffer(record, probability);
   if (buffer === null) return null;
-  const level = record.forecastDemand + Math.max(0, buffer);
+  const level =
+    record.kind === 'samples' && record.cycleSized
+      ? Math.max(0, record.forecastDemand + buffer)
+      : record.forecastDemand + Math.max(0, buffer);
   return record.wholeUnits && !Number.isInteger(level) ? Math.round(level) : level;
 }
 

@@ -47,11 +47,19 @@ describe('protectionDemandLevel', () => {
   });
 
   it('a sample record: forecast + the type-1 sample quantile − the sample mean (R: 3 and 7 at 80 and 95 %, mean 2.1); none at a probability it did not keep', () => {
-    const record: ProtectionDemandRecord = { kind: 'samples', horizonPeriods: 3, forecastDemand: 2, wholeUnits: false, sampleMean: 2.1, quantiles: [[0.8, 3], [0.95, 7]] };
+    const record: ProtectionDemandRecord = { kind: 'samples', horizonPeriods: 3, forecastDemand: 2, wholeUnits: false, sampleMean: 2.1, quantiles: [[0.8, 3], [0.95, 7]], cycleSized: false };
     expect(protectionDemandLevel(record, 0.8)).toBeCloseTo(2 + 0.9, 12);
     expect(protectionDemandLevel(record, 0.95)).toBeCloseTo(2 + 4.9, 12);
     expect(protectionDemandLevel({ ...record, wholeUnits: true }, 0.95)).toBe(7);
     expect(protectionDemandLevel(record, 0.9)).toBeNull();
+  });
+
+  it('a cycle-sized sample record: a quantile below the sample mean puts the level below the forecast, never below 0', () => {
+    // Quantile 1 of a mean of 2.1: 2 + 1 − 2.1 = 0.9 (uncycled records floor the buffer and hold 2); 0.5 + 1 − 2.1 < 0 → 0.
+    const record: ProtectionDemandRecord = { kind: 'samples', horizonPeriods: 3, forecastDemand: 2, wholeUnits: false, sampleMean: 2.1, quantiles: [[0.8, 1]], cycleSized: true };
+    expect(protectionDemandLevel(record, 0.8)).toBeCloseTo(0.9, 12);
+    expect(protectionDemandLevel({ ...record, cycleSized: false }, 0.8)).toBe(2);
+    expect(protectionDemandLevel({ ...record, forecastDemand: 0.5 }, 0.8)).toBe(0);
   });
 });
 
