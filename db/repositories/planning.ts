@@ -57,13 +57,16 @@ export interface SupplierReceipt {
 export interface SupplierLeadTimeHistory {
   /** Receipts received on or after `since` (received on or after the order date), oldest first. */
   receipts: SupplierReceipt[];
+  /** Lines of its open orders placed since `since` that nothing has been received against yet. */
+  openLines: Array<{ itemId: number; orderDate: string; promisedDate: string | null }>;
   /** The quoted lead time of every item the supplier offers. */
   promised: Array<{ itemId: number; promisedDays: number }>;
 }
 
 /**
- * Everything one supplier's lead times are learned from, in two queries: its receipts over every item it delivered
- * (the supplier-level prior needs the other items too) and the lead times it quotes.
+ * Everything one supplier's lead times are learned from, in three queries: its receipts over every item it delivered
+ * (the supplier-level prior needs the other items too), its orders still on the way (models/policy/lead-time.ts'
+ * matureLeadTimeReceipts counts them) and the lead times it quotes.
  */
 export async function supplierLeadTimeHistory(db: Db, supplierId: number, options: { since: string }): Promise<SupplierLeadTimeHistory> {
   const receipts = await db.raw(
@@ -73,6 +76,15 @@ export async function supplierLeadTimeHistory(db: Db, supplierId: number, option
        join purchase_orders po on po.id = pol.purchase_order_id
       where po.supplier_id = ? and r.received_date >= ?::date and r.received_date >= po.order_date
       order by pol.item_id, r.received_date, r.id`,
+    [supplierId, options.since],
+  );
+  const openLines = await db.raw(
+    `select pol.item_id, po.order_date, coalesce(pol.promised_date, po.promised_date) as promised_date
+       from purchase_order_lines pol
+       join purchase_orders po on po.id = pol.purchase_order_id
+      where po.supplier_id = ? and po.status = 'open' and po.order_date >= ?::date
+        and not exists (select 1 from receipts r where r.purchase_order_line_id = pol.id)
+      order by pol.item_id, po.order_date, pol.id`,
     [supplierId, options.since],
   );
   const promised = await db.raw(
@@ -86,6 +98,7 @@ export async function supplierLeadTimeHistory(db: Db, supplierId: number, option
       promisedDate: row.promised_date,
       receivedDate: row.received_date,
     })) as SupplierReceipt[],
+    openLines: openLines.rows.map((row: Record<string, unknown>) => ({ itemId: row.item_id, orderDate: row.order_date, promisedDate: row.promised_date })) as SupplierLeadTimeHistory['openLines'],
     promised: promised.rows.map((row: Record<string, number>) => ({ itemId: row.item_id, promisedDays: row.promised_lead_time_days })),
   };
 }

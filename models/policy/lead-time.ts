@@ -18,6 +18,40 @@ export interface PromisedLeadTime {
   promisedDays: number;
 }
 
+/** A purchase order line nothing has been received against yet. */
+export interface OpenOrder {
+  supplierId: string;
+  sku: string;
+  orderDate: string;
+  /** The date the supplier promised on this order, when known. */
+  promisedDate?: string;
+}
+
+/**
+ * The receipts to learn lead times from on `asOfDate`, without the survivors' bias: only orders placed at least their
+ * promised lead time before it (the promised date on the order, else the promised lead time of its supplier × item),
+ * and among those each one still open counted as received on asOfDate (its lead time so far: at least that long).
+ * Learning from every receipt counts the orders that arrived early and leaves out their siblings still on the way:
+ * in the closed-loop replay (M3 monthly, lead time 2 ± 0.5 weeks), the run a week after the first orders learned the
+ * supplier's lateness from the few that came within 6 days, and planned every item's order-up-to level 35 % below
+ * the level the same history gives with the promised lead time (13 % the week after): 70.2 % cycle service at an
+ * 80 % target against 82.1 % without learning. Receipts whose promise is unknown are kept; open orders without one
+ * are left out (nothing says when they are late).
+ */
+export function matureLeadTimeReceipts(receipts: readonly Receipt[], openOrders: readonly OpenOrder[], promised: readonly PromisedLeadTime[], asOfDate: string): Receipt[] {
+  const promisedByPair = new Map(promised.map((p) => [pairKey(p.supplierId, p.sku), p.promisedDays]));
+  const promisedDays = (order: { supplierId: string; sku: string; orderDate: string; promisedDate?: string }) =>
+    order.promisedDate !== undefined ? daysBetween(order.orderDate, order.promisedDate) : promisedByPair.get(pairKey(order.supplierId, order.sku));
+  const mature = (order: { supplierId: string; sku: string; orderDate: string; promisedDate?: string }) => {
+    const promise = promisedDays(order);
+    return promise === undefined ? null : daysBetween(order.orderDate, asOfDate) >= promise;
+  };
+  return [
+    ...receipts.filter((receipt) => mature(receipt) !== false),
+    ...openOrders.filter((order) => mature(order) === true).map((order) => ({ ...order, receivedDate: asOfDate })),
+  ];
+}
+
 /** The credibility constant k learnLeadTimes shrinks with unless told otherwise. */
 export const DEFAULT_CREDIBILITY = 5;
 

@@ -64,7 +64,7 @@ export function createBackorderStage(deps: BackorderStageDeps): RunStage {
     const availableDate = addDays(asOfDate, 1);
     const lines = await backorderedLines(db);
     const supply = lines.length > 0 ? await backorderSupply(db, runId) : { stock: [], purchaseLines: [], approved: [], proposed: [] };
-    const leadTimes = lines.length > 0 ? await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)) }) : new Map();
+    const leadTimes = lines.length > 0 ? await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)), asOfDate, ordersOut: 'left-out' }) : new Map();
     const learned = (supplierId: number | null, itemId: number): LeadTimeStats | undefined =>
       supplierId === null ? undefined : leadTimes.get(leadTimeKey(supplierId, itemId));
     const shifts = ordersOutShifts(supply.purchaseLines, leadTimes, asOfDate);

@@ -125,7 +125,7 @@ export function createPlanStage(deps: PlanStageDeps): RunStage {
 
   return async (runId, asOfDate) => {
     const abcClasses = await classifyByRevenue(db, asOfDate);
-    const leadTimes = await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)) });
+    const leadTimes = await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)), asOfDate });
     const pooledTails = await classPooledTails(db, runId);
     const drafts: DraftState = { candidates: [], skus: new Map() };
     const counts = { plannedItems: 0, recommendations: 0, criticalRecommendations: 0, unsourcedRecommendations: 0, previousDecisionsShown: 0, planErrors: 0 };
@@ -220,7 +220,7 @@ export function createReplanner(deps: PlanStageDeps): Replanner {
     const run = await findRun(db, runId);
     if (!run?.asOfDate) throw new Error(`run ${runId} has no as-of date to re-plan from`);
     const abcClasses = await classifyByRevenue(db, asOfDate);
-    const leadTimes = await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)) });
+    const leadTimes = await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)), asOfDate });
     const range = { firstItemId: Math.min(...itemIds), lastItemId: Math.max(...itemIds) };
     const data = await readChunk(db, runId, asOfDate, range, deps.historyWeeks, new Set(itemIds));
     const byPair = new Map<string, ForecastAdjustment>();

@@ -1,5 +1,5 @@
 import { addDays, daysBetween } from '../../../models/policy/dates';
-import { empiricalQuantile, learnLeadTimes, type Receipt } from '../../../models/policy/lead-time';
+import { empiricalQuantile, learnLeadTimes, matureLeadTimeReceipts, type Receipt } from '../../../models/policy/lead-time';
 
 /** Receipts for one supplier × item, one order a week from `start`, each arriving after the given number of days. */
 function receipts(supplierId: string, sku: string, days: number[], start = '2026-01-05'): Receipt[] {
@@ -127,5 +127,39 @@ describe('learnLeadTimes', () => {
     expect(() => learnLeadTimes([{ supplierId: 'S', sku: 'A', orderDate: '2026-03-10', receivedDate: '2026-03-01' }])).toThrow(
       'learnLeadTimes: receipt received before it was ordered',
     );
+  });
+});
+
+describe('matureLeadTimeReceipts: lead times free of the early arrivals\' bias', () => {
+  // Promised 14 days. As of 2026-03-01: orders of 2026-02-23 (6 days old) and 2026-02-16 (13 days) are younger than
+  // their promise; those of 2026-02-09 (20 days) and 2026-02-02 (27 days) are not.
+  const promised = [{ supplierId: 'S', sku: 'A', promisedDays: 14 }];
+  const asOf = '2026-03-01';
+  const receipt = (orderDate: string, days: number, promisedDate?: string): Receipt => ({ supplierId: 'S', sku: 'A', orderDate, receivedDate: addDays(orderDate, days), ...(promisedDate && { promisedDate }) });
+
+  it('drops receipts of orders younger than their promise, keeps the rest, and counts mature open orders at their age', () => {
+    const receipts = [receipt('2026-02-23', 5), receipt('2026-02-16', 10), receipt('2026-02-09', 12), receipt('2026-02-02', 15)];
+    const open = [
+      { supplierId: 'S', sku: 'A', orderDate: '2026-02-23' },
+      { supplierId: 'S', sku: 'A', orderDate: '2026-02-09' },
+    ];
+    const kept = matureLeadTimeReceipts(receipts, open, promised, asOf);
+    // The 5- and 10-day receipts are early arrivals among orders mostly still on the way: left out. The open order of
+    // 2026-02-09 is 20 days old, past its 14-day promise: at least 20 days, counted as received today.
+    expect(kept.map((r) => daysBetween(r.orderDate, r.receivedDate))).toEqual([12, 15, 20]);
+    // Learned from all receipts the mean would be (5 + 10 + 12 + 15) / 4 = 10.5 days; from the mature ones (12 + 15 + 20) / 3.
+    expect(learnLeadTimes(kept, promised, { credibility: 0 })[0].observed.meanDays).toBeCloseTo(47 / 3, 12);
+  });
+
+  it('reads an order\'s own promised date before the item\'s promised lead time', () => {
+    // Promised on the order in 5 days (2026-02-28, one day before asOf): mature after 5 days, though the item quotes 14.
+    const early = receipt('2026-02-23', 4, '2026-02-28');
+    const open = { supplierId: 'S', sku: 'A', orderDate: '2026-02-23', promisedDate: '2026-02-28' };
+    expect(matureLeadTimeReceipts([early], [open], promised, asOf)).toEqual([early, { ...open, receivedDate: asOf }]);
+  });
+
+  it('keeps receipts whose promise is unknown, and leaves out open orders without one', () => {
+    const unknown = { supplierId: 'S', sku: 'B', orderDate: '2026-02-27', receivedDate: '2026-02-28' };
+    expect(matureLeadTimeReceipts([unknown], [{ supplierId: 'S', sku: 'B', orderDate: '2026-01-01' }], promised, asOf)).toEqual([unknown]);
   });
 });
