@@ -17,7 +17,8 @@
  *    scores as R's; THETA's M3 submission scores 12.76 / 1.39.
  * 3. carparts: MASE and pinball loss of the intermittent methods and auto (target: auto no worse than Croston, SBA, TSB).
  * 4. The demo catalogue's weekly series: coverage and MSIS from rolling origins (demoWeeklySection; --each: each model too).
- * With --refit: the refit of a model chosen 1 and 6 periods earlier against choosing afresh (M3).
+ * With --refit: the refit of a model chosen 1 and 6 periods earlier, its bands scaled by the calibration carried in its
+ * pin, against choosing and calibrating afresh (M1 and M3: accuracy, coverage, MSIS).
  *
  * Run: npx tsx bench/accuracy.ts [--each] [--arima] [--refit] [--only m1|m3|carparts|demo] [--skip-candidates | --candidates-only]. Data: DATA_DIR or ../shared/data.
  * Times are CPU seconds of this process: on a loaded machine they are not valid speed figures (bench:forecast is).
@@ -343,17 +344,28 @@ function m3SubmissionCheck(): void {
 
 /**
  * The nightly batch between two full selections (FORECAST_RESELECT_DAYS, default 7): the model chosen on the
- * history without its last `periods` values, refitted on all of it (AutoForecastOptions.pinned).
+ * history without its last `periods` values, refitted on all of it (AutoForecastOptions.pinned), its bands scaled by
+ * the calibration that selection made (carried in the pin), against choosing and calibrating afresh, on M1 and M3.
  */
 function refitSection(series: Series[]): void {
-  const m3 = series.filter((s) => s.dataset === 'm3');
-  const asM3 = m3.map((s) => ({ ...s, period: s.period as M3Series['period'] }));
-  const score = (forecasts: number[][]) => scoreM3(asM3, forecasts).ALL;
-  const fresh = score(m3.map((s) => autoForecast(s.x, { seasonLength: s.freq, horizon: s.h, levels: [] }).mean));
-  for (const periods of [1, 6]) {
-    const pins = new Map<string, PinnedModel | undefined>(m3.map((s) => [s.id, autoForecast(s.x.slice(0, -periods), { seasonLength: s.freq, horizon: s.h, levels: [] }).pin]));
-    const refit = score(m3.map((s) => autoForecast(s.x, { seasonLength: s.freq, horizon: s.h, levels: [], pinned: pins.get(s.id) }).mean));
-    console.log(`refit of the model chosen ${periods} period(s) earlier (M3): sMAPE ${refit.smape.toFixed(3)} vs ${fresh.smape.toFixed(3)}, MASE ${refit.mase.toFixed(4)} vs ${fresh.mase.toFixed(4)}`);
+  const levels = [80, 95];
+  const bands = (forecast: { mean: number[]; lower: number[][]; upper: number[][] }): Bands => ({
+    mean: forecast.mean, lo80: forecast.lower[0], hi80: forecast.upper[0], lo95: forecast.lower[1], hi95: forecast.upper[1],
+  });
+  for (const dataset of ['m1', 'm3'] as const) {
+    const chosen = series.filter((s) => s.dataset === dataset);
+    if (chosen.length === 0) continue;
+    const options = (s: Series) => ({ seasonLength: s.freq, horizon: s.h, levels });
+    const line = (label: string, scores: SeriesScore[]) => {
+      const all = summarise(scores, () => 'all').get('all')!;
+      console.log(`  ${label}: sMAPE ${all.smape.toFixed(3)}, MASE ${all.mase.toFixed(4)}, coverage ${all.coverage80.toFixed(1)} / ${all.coverage95.toFixed(1)} %, MSIS ${all.msis95.toFixed(2)}`);
+    };
+    console.log(`refit against a fresh selection (${dataset.toUpperCase()}, ${chosen.length} series):`);
+    line('chosen afresh', chosen.map((s) => scoreSeries(s, bands(autoForecast(s.x, options(s))))));
+    for (const periods of [1, 6]) {
+      const pins = new Map<string, PinnedModel | undefined>(chosen.map((s) => [s.id, autoForecast(s.x.slice(0, -periods), options(s)).pin]));
+      line(`refit of the model chosen ${periods} period(s) earlier`, chosen.map((s) => scoreSeries(s, bands(autoForecast(s.x, { ...options(s), pinned: pins.get(s.id) })))));
+    }
   }
 }
 

@@ -9,6 +9,11 @@
  * Target: 1,000 SKUs × 52 weeks in under 10 minutes on 2 cores.
  * Run: npm run bench:replay -- [--skus N] [--weeks W] [--warmup W] [--service-level P] [--lead-time L] [--lead-time-sd S] [--policy replen|textbook|minmax]
  *        [--sense] [--inject-spikes SHARE [--spike-factor F] [--spike-weeks W]] [--seed N]   (as `replen replay`; prints the spiked SKUs' stock-outs)
+ *        [--summary] [--outcomes FILE]
+ * --summary prints where the stock is: the spiked SKUs one by one (first day, ran out, first sensed day, average on
+ * hand, units the sense runs ordered), then the average on hand of the spiked SKUs, of the unspiked ones the sense
+ * job flagged (any kind) and of the others. --outcomes writes every series' outcome as JSON (without the weekly
+ * traces), to set a replay with --sense beside the same replay without it, SKU by SKU.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,6 +39,8 @@ const { values: args } = parseArgs({
     'spike-factor': { type: 'string', default: '5' },
     'spike-weeks': { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
+    summary: { type: 'boolean', default: false },
+    outcomes: { type: 'string' },
   },
 });
 const skuCount = Number(args.skus);
@@ -54,6 +61,30 @@ function demoSeries(): Array<{ id: string; values: number[] }> {
     if (series.location === locationId && week >= 0) series.values[week] += quantity;
   }
   return [...byItem].map(([itemId, { values }]) => ({ id: `DEMO-${itemId}`, values }));
+}
+
+/** Where the stock sits: the spiked SKUs one by one, then spiked, flagged-unspiked and other SKUs side by side. */
+function printStockSummary(outcomes: Awaited<ReturnType<typeof runReplay>>['outcomes']): void {
+  const spiked = outcomes.filter((outcome) => outcome.spike !== null);
+  console.log('spiked SKU      class          first day  ran out  first sensed  avg on hand  sense-ordered units');
+  // Ran out on day +k of the spike: an order placed on its first evening lands after about a lead time.
+  for (const outcome of spiked) {
+    const spike = outcome.spike!;
+    const sensed = spike.firstSensedDay === null ? '–' : `+${spike.firstSensedDay - spike.firstDay}`;
+    const ranOut = spike.firstShortDay === null ? 'no' : `+${spike.firstShortDay - spike.firstDay}`;
+    console.log(`${outcome.seriesId.padEnd(15)} ${outcome.demandClass.padEnd(14)} ${String(spike.firstDay).padStart(9)}  ${ranOut.padStart(7)}  ${sensed.padStart(12)}  ${outcome.avgOnHand.toFixed(1).padStart(11)}  ${outcome.senseOrderedUnits.toFixed(0).padStart(19)}`);
+  }
+  const groups: Array<[string, typeof outcomes]> = [
+    ['spiked', spiked],
+    ['unspiked, flagged by sense', outcomes.filter((outcome) => outcome.spike === null && outcome.senseFlaggedDays > 0)],
+    ['unspiked, never flagged', outcomes.filter((outcome) => outcome.spike === null && outcome.senseFlaggedDays === 0)],
+  ];
+  console.log('group                         SKUs  sum of avg on hand  mean avg on hand  flagged days  sense-ordered units  backordered units');
+  for (const [name, group] of groups) {
+    const total = (pick: (outcome: (typeof outcomes)[number]) => number) => group.reduce((sum, outcome) => sum + pick(outcome), 0);
+    const stock = total((outcome) => outcome.avgOnHand);
+    console.log(`${name.padEnd(28)} ${String(group.length).padStart(5)}  ${stock.toFixed(0).padStart(18)}  ${(group.length ? stock / group.length : 0).toFixed(1).padStart(16)}  ${total((o) => o.senseFlaggedDays).toFixed(0).padStart(12)}  ${total((o) => o.senseOrderedUnits).toFixed(0).padStart(19)}  ${total((o) => o.backorderedUnits).toFixed(0).padStart(17)}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -111,6 +142,10 @@ async function main(): Promise<void> {
     if (summary.spikes) {
       const { skus, ranOut, share, sensed } = summary.spikes;
       console.log(`spikes ×${args['spike-factor']} for ${args['spike-weeks']} week(s) in ${skus} SKUs: ${ranOut} ran out during the spike or the lead time after it (${(100 * share!).toFixed(1)} %); ${sensed} seen by the sense job then; average on hand ${summary.overall.avgOnHand.toFixed(2)} per SKU`);
+    }
+    if (args.summary) printStockSummary(outcomes);
+    if (args.outcomes) {
+      fs.writeFileSync(args.outcomes, JSON.stringify(outcomes.map(({ weeklyOnHand: _o, weeklyBackordered: _b, weeklyDemand: _d, ...outcome }) => outcome), null, 1));
     }
     const { lines, units, measures } = etaAccuracy.overall;
     const share = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);

@@ -31,6 +31,7 @@ import * as lineShippedDate from './20261202_100_line_shipped_date';
 import * as maxOrderQuantity from './20261202_101_max_order_quantity';
 import * as planErrorStage from './20261202_230_plan_error_stage';
 import * as recommendationShownFigures from './20261202_260_recommendation_shown_figures';
+import * as recommendationTopUps from './20261203_100_recommendation_top_ups';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -70,4 +71,5 @@ export const migrations: Migration[] = [
   { name: '20261202_101_max_order_quantity', ...maxOrderQuantity },
   { name: '20261202_230_plan_error_stage', ...planErrorStage },
   { name: '20261202_260_recommendation_shown_figures', ...recommendationShownFigures },
+  { name: '20261203_100_recommendation_top_ups', ...recommendationTopUps },
 ];

@@ -246,7 +246,7 @@ const joins = `from backorder_allocations a
   join sales_orders so on so.id = a.sales_order_id
   join items i on i.id = a.item_id
   join locations l on l.id = a.location_id
-  left join recommendations r on r.run_id = a.run_id and r.item_id = a.item_id and r.location_id = a.location_id`;
+  left join recommendations r on r.run_id = a.run_id and r.item_id = a.item_id and r.location_id = a.location_id and r.top_up_of is null`;
 
 /** The sort of the listing: earliest ETA first, lines without one last, then the line id. */
 const sortKey = `coalesce(a.eta, 'infinity'::date)`;

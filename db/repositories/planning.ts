@@ -128,7 +128,7 @@ export async function previousDecisions(db: Db, runId: number, itemIds: number[]
        from recommendations
       where run_id < ? and item_id = any(?::int[])
         and (status <> 'proposed' or quantity <> suggested_quantity or decided_at is not null)
-      order by item_id, location_id, run_id desc`,
+      order by item_id, location_id, run_id desc, id desc`,
     [runId, itemIds],
   );
   return rows.map((row: Record<string, unknown>) => ({
@@ -142,6 +142,69 @@ export async function previousDecisions(db: Db, runId: number, itemIds: number[]
     decidedBy: row.decided_by ?? null,
     decidedAt: row.decided_at ? new Date(row.decided_at as string).toISOString() : null,
   })) as PreviousDecision[];
+}
+
+/** What a run's own decided lines of one SKU × location already order: what a sense run's top-up is net of. */
+export interface DecidedPair {
+  itemId: number;
+  locationId: number;
+  /** The pair's newest line a buyer acted on: a top-up tops up this one. */
+  lastDecidedId: number;
+  lastDecidedStatus: 'proposed' | 'approved' | 'rejected' | 'exported';
+  /** Quantities of the pair's approved and exported lines in the run. */
+  approved: number;
+  exported: number;
+  /**
+   * Ordered on open or closed purchase orders of the pair dated on or after the as-of date its first exported line
+   * was planned on: what of the exported lines the ERP's records already show (on order, or received).
+   */
+  orderedSince: number;
+}
+
+/**
+ * The lines of run `runId` a buyer acted on (approved, rejected, exported, or edited), per item × location of the
+ * given items, in one query: the sense run's re-plan tops them up instead of proposing their need again.
+ */
+export async function decidedLinesOfRun(db: Db, runId: number, itemIds: number[]): Promise<DecidedPair[]> {
+  if (itemIds.length === 0) return [];
+  const { rows } = await db.raw(
+    `with decided as (
+       select item_id, location_id, id, status, quantity::float8 as quantity, (explanation ->> 'planDate')::date - 1 as planned_on
+         from recommendations
+        where run_id = ? and item_id = any(?::int[])
+          and (status <> 'proposed' or quantity <> suggested_quantity or decided_at is not null)
+     ), pairs as (
+       select item_id, location_id,
+              (array_agg(id order by id desc))[1] as last_id,
+              (array_agg(status order by id desc))[1] as last_status,
+              min(planned_on) filter (where status = 'exported') as first_exported_on,
+              coalesce(sum(quantity) filter (where status = 'approved'), 0)::float8 as approved,
+              coalesce(sum(quantity) filter (where status = 'exported'), 0)::float8 as exported
+         from decided
+        group by item_id, location_id
+     )
+     select p.item_id, p.location_id, p.last_id, p.last_status, p.approved, p.exported,
+            coalesce(o.quantity, 0)::float8 as ordered_since
+       from pairs p
+       left join lateral (
+         select sum(pol.quantity_ordered) as quantity
+           from purchase_order_lines pol
+           join purchase_orders po on po.id = pol.purchase_order_id
+          where p.first_exported_on is not null and pol.item_id = p.item_id and po.location_id = p.location_id
+            and po.status <> 'cancelled' and po.order_date >= p.first_exported_on
+       ) o on true
+      order by p.item_id, p.location_id`,
+    [runId, itemIds],
+  );
+  return rows.map((row: Record<string, unknown>) => ({
+    itemId: row.item_id as number,
+    locationId: row.location_id as number,
+    lastDecidedId: Number(row.last_id),
+    lastDecidedStatus: row.last_status as DecidedPair['lastDecidedStatus'],
+    approved: row.approved as number,
+    exported: row.exported as number,
+    orderedSince: row.ordered_since as number,
+  }));
 }
 
 export interface OpenPurchaseArrival {
@@ -222,12 +285,15 @@ export interface RecommendationRow {
   projectedStockoutDate: string | null;
   urgency: 'critical' | 'high' | 'normal' | 'low';
   explanation: object;
+  /** The run's decided line of the pair this one tops up (DecidedPair.lastDecidedId); null: the pair's own line. */
+  topUpOf: number | null;
 }
 
 /**
  * Replaces a run's policies and proposals for a chunk of items in one transaction, so a rerun of the run writes the
  * same rows again. Recommendations of this run that a buyer already touched (status, quantity or decision changed)
- * are kept as they are, and the new proposal for that SKU × location is dropped in their favour.
+ * are kept as they are, and the new proposal for that SKU × location is dropped in their favour; a top-up is written
+ * only if the line it tops up is still the pair's newest and has no top-up yet (a buyer may have acted meanwhile).
  */
 export async function replacePlanChunk(
   db: Db,
@@ -244,11 +310,14 @@ export async function replacePlanChunk(
       [runId, itemIds],
     );
     // What is left of this run's recommendations a buyer has touched: kept, so not written again.
-    const kept = new Set(
-      (await trx.raw(`select item_id, location_id from recommendations where run_id = ? and item_id = any(?::int[])`, [runId, itemIds])).rows.map(
-        (row: { item_id: number; location_id: number }) => `${row.item_id}/${row.location_id}`,
-      ),
-    );
+    const kept = (await trx.raw(`select id, item_id, location_id, top_up_of from recommendations where run_id = ? and item_id = any(?::int[])`, [runId, itemIds]))
+      .rows as Array<{ id: string | number; item_id: number; location_id: number; top_up_of: string | number | null }>;
+    const keptPairs = new Set(kept.map((row) => `${row.item_id}/${row.location_id}`));
+    const toppedUp = new Set(kept.flatMap((row) => (row.top_up_of === null ? [] : [Number(row.top_up_of)])));
+    const newest = new Map<string, number>();
+    for (const row of kept) newest.set(`${row.item_id}/${row.location_id}`, Math.max(Number(row.id), newest.get(`${row.item_id}/${row.location_id}`) ?? 0));
+    const writable = (r: RecommendationRow) =>
+      r.topUpOf === null ? !keptPairs.has(`${r.itemId}/${r.locationId}`) : newest.get(`${r.itemId}/${r.locationId}`) === r.topUpOf && !toppedUp.has(r.topUpOf);
     await copyRows(
       trx,
       'inventory_policies',
@@ -262,12 +331,12 @@ export async function replacePlanChunk(
       trx,
       'recommendations',
       ['run_id', 'item_id', 'location_id', 'supplier_id', 'status', 'quantity', 'suggested_quantity', 'unit_cost', 'need_by_date',
-        'projected_stockout_date', 'urgency', 'explanation'],
+        'projected_stockout_date', 'urgency', 'explanation', 'top_up_of'],
       output.recommendations
-        .filter((r) => !kept.has(`${r.itemId}/${r.locationId}`))
+        .filter(writable)
         .map((r) => [
           runId, r.itemId, r.locationId, r.supplierId, 'proposed', r.quantity, r.quantity, finiteOrNull(r.unitCost), r.needByDate,
-          r.projectedStockoutDate, r.urgency, r.explanation,
+          r.projectedStockoutDate, r.urgency, r.explanation, r.topUpOf,
         ]),
     );
   });

@@ -43,6 +43,8 @@ export interface Recommendation {
   decidedAt: string | null;
   reasonCode: string | null;
   updatedAt: string;
+  /** The decided line of the same run and pair this line tops up (a sense run raised the need after the decision); null: the pair's own line. */
+  topUpOf: number | null;
 }
 
 export interface RecommendationDetail extends Recommendation {
@@ -130,7 +132,7 @@ const summaryColumns = `r.id, r.run_id, r.item_id, i.sku, i.description, r.locat
   coalesce(r.abc_class, i.abc_class_override::text) as abc_class, r.on_hand, r.on_order, r.backordered, r.days_of_cover,
   r.expected_arrival_date, r.expected_arrival_date - r.projected_stockout_date as days_short,
   coalesce(n.note_count, 0) as note_count,
-  r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at`;
+  r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at, r.top_up_of`;
 
 /**
  * The notes of the recommendations `which` selects (a condition on recommendation_id), counted in one grouped pass,
@@ -182,6 +184,7 @@ function toRecommendation(row: Record<string, unknown>): Recommendation {
     decidedAt: timestamp(row.decided_at),
     reasonCode: (row.reason_code as string | null) ?? null,
     updatedAt: timestamp(row.updated_at)!,
+    topUpOf: row.top_up_of === null || row.top_up_of === undefined ? null : Number(row.top_up_of),
   };
 }
 
@@ -203,7 +206,7 @@ const summaryJsonColumns = `r.id as "id", r.run_id as "runId", r.item_id as "ite
   r.backordered as "backordered", r.days_of_cover as "daysOfCover", r.expected_arrival_date as "expectedArrivalDate",
   r.expected_arrival_date - r.projected_stockout_date as "daysShort", coalesce(n.note_count, 0) as "noteCount",
   r.version as "version", r.decided_by as "decidedBy", ${isoInstant('r.decided_at')} as "decidedAt",
-  r.reason_code as "reasonCode", ${isoInstant('r.updated_at')} as "updatedAt"`;
+  r.reason_code as "reasonCode", ${isoInstant('r.updated_at')} as "updatedAt", r.top_up_of as "topUpOf"`;
 
 /** A timestamptz as Date#toISOString writes it: UTC, three decimals (truncated, as node-postgres and PGlite read it). */
 function isoInstant(column: string): string {
@@ -288,7 +291,7 @@ export async function listRecommendationsJson(
     `with page as (
        select r.id, r.run_id, r.item_id, r.location_id, r.supplier_id, r.status, r.quantity, r.suggested_quantity, r.unit_cost,
               r.need_by_date, r.projected_stockout_date, r.urgency, r.abc_class, r.on_hand, r.on_order, r.backordered,
-              r.days_of_cover, r.expected_arrival_date, r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at,
+              r.days_of_cover, r.expected_arrival_date, r.version, r.decided_by, r.decided_at, r.reason_code, r.updated_at, r.top_up_of,
               ${keys.map((key, index) => `${key.expression} as sort_key_${index}`).join(', ')}
          from recommendations r
         where ${conditions.join(' and ')}

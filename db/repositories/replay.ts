@@ -38,11 +38,23 @@ export async function runBackorderEtas(db: Db, runId: number): Promise<Array<{ l
   return rows.map((row: Record<string, unknown>) => ({ lineExternalId: row.external_id as string, etaLateCase: row.eta_late_case as string }));
 }
 
-/** The SKUs a run (a sense run) recorded or refreshed an exception of `kind` for. */
-export async function runExceptionSkus(db: Db, runId: number, kind: string): Promise<string[]> {
+/** The SKUs a run (a sense run) recorded or refreshed an exception for, with the exception's kind. */
+export async function runExceptionSkus(db: Db, runId: number): Promise<Array<{ sku: string; kind: string }>> {
   const { rows } = await db.raw(
-    `select distinct i.sku from demand_exceptions e join items i on i.id = e.item_id where e.run_id = ? and e.kind = ?`,
-    [runId, kind],
+    `select distinct i.sku, e.kind from demand_exceptions e join items i on i.id = e.item_id where e.run_id = ?`,
+    [runId],
   );
-  return rows.map((row: { sku: string }) => row.sku);
+  return rows.map((row: { sku: string; kind: string }) => ({ sku: row.sku, kind: row.kind }));
+}
+
+/**
+ * The proposed lines of run `runId` planned for `planDate` (explanation.planDate): what a sense run as of the day
+ * before re-planned in it, with their versions, for the replay's buyer to approve.
+ */
+export async function proposalsPlannedFor(db: Db, runId: number, planDate: string): Promise<Array<{ id: number; version: number }>> {
+  const { rows } = await db.raw(
+    `select id, version from recommendations where run_id = ? and status = 'proposed' and quantity > 0 and explanation ->> 'planDate' = ? order by id`,
+    [runId, planDate],
+  );
+  return rows.map((row: { id: string | number; version: number }) => ({ id: Number(row.id), version: row.version }));
 }

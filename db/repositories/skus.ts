@@ -153,7 +153,7 @@ export async function findSkuDetail(db: Db, sku: string, options: { runId?: numb
        (select json_agg(json_build_array(location_id, supplier_id, service_level, safety_stock, reorder_point, order_up_to, eoq, explanation))
           from inventory_policies where run_id = run.id and item_id = item.id) as policies,
        (select json_agg(json_build_array(location_id, id, status, quantity::float8, urgency, projected_stockout_date))
-          from recommendations where run_id = run.id and item_id = item.id) as recommendations,
+          from recommendations where run_id = run.id and item_id = item.id and top_up_of is null) as recommendations,
        (select json_agg(json_build_array(location_id, lines, covered_lines, quantity_uncovered, latest_eta))
           from (select location_id, count(*) as lines, count(*) filter (where status = 'covered') as covered_lines,
                        sum(quantity_uncovered)::float8 as quantity_uncovered, max(eta) as latest_eta

@@ -24,7 +24,7 @@ import { fitArima, forecastArima } from './arima';
 import { fitAdida, fitCroston, fitSba, fitTsb, forecastIntermittent, type IntermittentFit, type IntermittentMethod } from './intermittent';
 import { checkHorizonAndLevels, fitDrift, fitMean, fitNaive, fitSeasonalNaive, forecastBaseline } from './baselines';
 import { classicalDecomposition, harmonicSeasonalityTest } from './seasonality';
-import { calibrateIntervals, type IntervalCalibration } from './calibrated-intervals';
+import { applyCalibration, calibrateIntervals, type IntervalCalibration } from './calibrated-intervals';
 
 export type ForecastMethod =
   | 'auto'
@@ -79,7 +79,11 @@ export interface PinnedModel {
   dampedModel?: string;
   /** Whether the long season (m > 24) was removed before modelling. */
   longSeason?: boolean;
+  /** The selection's calibration of the bands and the levels it was made for: a refit applies it (applyCalibration). */
+  calibration?: PinnedCalibration;
 }
+
+export type PinnedCalibration = IntervalCalibration & { levels: number[] };
 
 export interface AutoForecast extends Forecast {
   demandClass: DemandClass;
@@ -206,13 +210,15 @@ export function autoForecast(values: number[], options: AutoForecastOptions): Au
     const chosen = forecastIntermittent(fitIntermittentMethod(best.method as IntermittentMethod, y), horizon, { levels });
     return finish(chosen, 'holdout', scores, pin(best.method as IntermittentMethod));
   }
-  const smooth = (candidate: SmoothCandidate, choices: SmoothChoices = {}) => {
-    const forecast = smoothForecast(candidate, y, seasonLength, horizon, levels, settings.components, choices, settings.calibrationOrigins);
-    return { forecast, pin: { family: 'smooth', model: candidate, ...choices } satisfies PinnedModel };
+  const smooth = (candidate: SmoothCandidate, choices: SmoothChoices = {}, carried?: PinnedCalibration) => {
+    const forecast = smoothForecast(candidate, y, seasonLength, horizon, levels, settings.components, choices, settings.calibrationOrigins, carried);
+    const calibration = forecast.calibration && { ...forecast.calibration, levels: [...levels] };
+    return { forecast, pin: { family: 'smooth', model: candidate, ...choices, ...(calibration && { calibration }) } satisfies PinnedModel };
   };
   if (pinned?.family === 'smooth' && smoothCandidates.includes(pinned.model as SmoothCandidate)) {
     try {
-      const refit = smooth(pinned.model as SmoothCandidate, { etsModel: pinned.etsModel, dampedModel: pinned.dampedModel, longSeason: pinned.longSeason });
+      const choices = { etsModel: pinned.etsModel, dampedModel: pinned.dampedModel, longSeason: pinned.longSeason };
+      const refit = smooth(pinned.model as SmoothCandidate, choices, pinned.calibration);
       return finish(refit.forecast, 'pinned', [], refit.pin);
     } catch {
       // The pinned form no longer fits the data (say, a zero where multiplicative errors need positives): choose again.
@@ -369,7 +375,8 @@ function smoothHoldout(
 
 /**
  * A smooth candidate's forecast; with levels and calibrationOrigins > 0, its bands calibrated on its own errors from
- * that many rolling origins (calibrated-intervals.ts), refitted there with the same choices (ETS form, long season).
+ * that many rolling origins (calibrated-intervals.ts), refitted there with the same choices (ETS form, long season),
+ * or with the calibration a selection made for the same levels carried to its refit.
  */
 function smoothForecast(
   candidate: SmoothCandidate,
@@ -380,9 +387,14 @@ function smoothForecast(
   components: Component[],
   choices: SmoothChoices = {},
   calibrationOrigins = 0,
-): Forecast {
+  carried?: PinnedCalibration,
+): Forecast & { calibration?: IntervalCalibration } {
   const forecast = uncalibratedSmoothForecast(candidate, y, seasonLength, horizon, levels, components, choices);
   if (levels.length === 0 || calibrationOrigins === 0) return forecast;
+  if (carried && usableFor(carried, levels)) {
+    const { levels: _levels, ...calibration } = carried;
+    return applyCalibration(forecast, calibration);
+  }
   const fixed = { ...choices };
   const pointForecast = (train: number[], steps: number) => uncalibratedSmoothForecast(candidate, train, seasonLength, steps, [], components, { ...fixed }).mean;
   const minimumTrain = Math.max(minimumTrainLength, (seasonLength <= longestEtsSeason ? minimumTrainSeasons * seasonLength : 0) + 1);
@@ -576,4 +588,10 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** A carried calibration read back from storage applies only to the same levels, with a finite number for each. */
+function usableFor(carried: PinnedCalibration, levels: readonly number[]): boolean {
+  const finite = (values: unknown) => Array.isArray(values) && values.length === levels.length && values.every(Number.isFinite);
+  return finite(carried.levels) && carried.levels.every((level, index) => level === levels[index]) && finite(carried.factors) && finite(carried.growth);
 }

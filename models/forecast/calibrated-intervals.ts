@@ -192,14 +192,29 @@ export function calibrateIntervals(
     factors[index] = Math.max(factor, ...byLevel.filter((entry) => entry.level < level && entry.level >= 50).map((entry) => factors[entry.index]));
     growth[index] = exponent;
   }
+  return applyCalibration(forecast, { origins: windows.length, errors, oneStepErrors: inSample.length, factors, growth });
+}
+
+/**
+ * A calibration's factors and growth applied to a forecast's own bands (of the same levels, in the same order). A
+ * refit of the model a selection chose applies the selection's calibration to its new bands instead of refitting at
+ * every origin again: the factors are ratios to the band's own width, which a week more of data hardly moves, and the
+ * origins' refits are four fifths of a refit's CPU.
+ */
+export function applyCalibration(forecast: Forecast, calibration: IntervalCalibration): Forecast & { calibration: IntervalCalibration } {
+  const { factors, growth } = calibration;
+  if (factors.length !== forecast.levels.length || growth.length !== forecast.levels.length) {
+    throw new Error(`applyCalibration: ${factors.length} factors for ${forecast.levels.length} levels`);
+  }
   const scale = (level: number, bound: number, i: number) => forecast.mean[i] + factors[level] * (i + 1) ** growth[level] * (bound - forecast.mean[i]);
   const lower = forecast.lower.map((row, level) => row.map((bound, i) => scale(level, bound, i)));
   const upper = forecast.upper.map((row, level) => row.map((bound, i) => scale(level, bound, i)));
   // A narrower level's band may still grow faster: a wider level's band always holds a narrower one's.
+  const byLevel = forecast.levels.map((level, index) => ({ level, index })).sort((a, b) => a.level - b.level);
   for (let k = 1; k < byLevel.length; k++) {
     const [narrower, wider] = [byLevel[k - 1].index, byLevel[k].index];
     lower[wider] = lower[wider].map((bound, i) => Math.min(bound, lower[narrower][i]));
     upper[wider] = upper[wider].map((bound, i) => Math.max(bound, upper[narrower][i]));
   }
-  return { ...forecast, lower, upper, calibration: { origins: windows.length, errors, oneStepErrors: inSample.length, factors, growth } };
+  return { ...forecast, lower, upper, calibration };
 }

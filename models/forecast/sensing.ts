@@ -9,6 +9,11 @@
  * never on days out of stock: for intermittent demand a run of zero days is ordinary, and on a day out of stock the
  * sales say nothing of demand. For intermittent demand a spike is judged over the 7 days only: one day's sale of a
  * slow mover is no surge, and the normal reading of its skewed spread puts the 99 % quantile of a day below one unit.
+ *
+ * A change re-plans the near weeks (replanFactors) by its excess only: the sales beyond the quantile the forecast
+ * allows for those days, not their whole ratio to the forecast. Sales just past the 99 % quantile are what the
+ * forecast's own spread makes likely somewhere in a catalogue every day (1 pair in 100 per check); planning them at
+ * their ratio for weeks buys the whole catalogue stock against noise, while a real surge stands far beyond the bound.
  */
 import { trackingSignal } from './outliers';
 
@@ -28,8 +33,15 @@ export interface SensedChange {
   kind: SensedKind;
   /** Sales over the days judged, the forecast for them and the quantile crossed (or the tracking signal). */
   details: Record<string, number>;
-  /** Sales over forecast on the days judged: what the near weeks are re-planned at. */
+  /** Sales over forecast on the days judged. */
   ratio: number;
+  /** How many days were judged. */
+  days: number;
+  /**
+   * Units sold over those days beyond the quantile the forecast allows: above its 99 % quantile (> 0), below its 1 %
+   * (< 0), 0 when within both (a bias whose days stay inside the spread). What the near weeks are re-planned by.
+   */
+  excess: number;
 }
 
 export const SENSING_DAYS = 9;
@@ -38,6 +50,10 @@ const Z_99 = 2.3263478740408408;
 const TRACKING_SIGNAL_LIMIT = 4;
 const TRACKING_SIGNAL_DAYS = 8;
 const WEEK = 7;
+/** A sensed excess carried into the re-plan loses half its weight each week: a surge seen again keeps its level at the next sense run, a one-off is mostly gone before the order it raises arrives. */
+export const REPLAN_WEEKLY_FADE = 0.5;
+/** The re-planned weeks stay within these multiples of the forecast: a first day's sales are a noisy guide. */
+export const REPLAN_FACTOR_LIMITS = [0.25, 4] as const;
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const round = (value: number) => Number(value.toFixed(3));
@@ -64,6 +80,8 @@ export function senseDemand(input: SensingInput): SensedChange[] {
     kind: 'spike',
     details: { days, sales: round(sales), forecast: round(quantiles.mean), upper99: round(quantiles.upper99) },
     ratio: quantiles.mean > 0 ? sales / quantiles.mean : Number.POSITIVE_INFINITY,
+    days,
+    excess: sales - quantiles.upper99,
   });
   if (lastWeekSales > sevenDays.upper99) changes.push(spikeOf(lastWeekSales, WEEK, sevenDays));
   else if (input.steady && today > oneDay.upper99) changes.push(spikeOf(today, 1, oneDay));
@@ -77,6 +95,8 @@ export function senseDemand(input: SensingInput): SensedChange[] {
       kind: 'drop',
       details: { days: WEEK, sales: round(completeWeekSales), forecast: round(sevenDays.mean), lower01: round(sevenDays.lower01) },
       ratio: completeWeekSales / sevenDays.mean,
+      days: WEEK,
+      excess: completeWeekSales - sevenDays.lower01,
     });
   }
   const errors = complete.slice(-TRACKING_SIGNAL_DAYS).map((day) => day.quantity - input.weekMean / WEEK);
@@ -84,7 +104,28 @@ export function senseDemand(input: SensingInput): SensedChange[] {
   if (Math.abs(signal) > TRACKING_SIGNAL_LIMIT) {
     const sales = sum(complete.slice(-TRACKING_SIGNAL_DAYS).map((day) => day.quantity));
     const forecast = (input.weekMean * TRACKING_SIGNAL_DAYS) / WEEK;
-    changes.push({ kind: 'bias', details: { days: TRACKING_SIGNAL_DAYS, trackingSignal: round(signal), sales: round(sales), forecast: round(forecast) }, ratio: sales / forecast });
+    const bounds = daysQuantiles(input, TRACKING_SIGNAL_DAYS);
+    changes.push({
+      kind: 'bias',
+      details: { days: TRACKING_SIGNAL_DAYS, trackingSignal: round(signal), sales: round(sales), forecast: round(forecast) },
+      ratio: sales / forecast,
+      days: TRACKING_SIGNAL_DAYS,
+      // A bias usually stays inside the spread: the nightly forecast corrects the level; only sales beyond it re-plan now.
+      excess: sales > bounds.upper99 ? sales - bounds.upper99 : sales < bounds.lower01 ? sales - bounds.lower01 : 0,
+    });
   }
   return changes;
+}
+
+/**
+ * The multiples of the forecast the first `weeks` weeks are re-planned at after a sensed change: the change's excess
+ * (units beyond the quantile over its days) as a weekly rate, added to the first week's forecast `weekMean`, with
+ * half the weight each following week (REPLAN_WEEKLY_FADE), each within REPLAN_FACTOR_LIMITS. Null when there is
+ * nothing to re-plan: no excess, or a forecast of zero to scale (a dying item; the nightly forecast takes a sale up).
+ */
+export function replanFactors(change: Pick<SensedChange, 'days' | 'excess'>, weekMean: number, weeks: number): number[] | null {
+  if (!(weekMean > 0) || change.excess === 0 || !(weeks >= 1) || !(change.days >= 1)) return null;
+  const perWeek = (change.excess * WEEK) / change.days;
+  const [low, high] = REPLAN_FACTOR_LIMITS;
+  return Array.from({ length: Math.ceil(weeks) }, (_, week) => Math.min(high, Math.max(low, 1 + (perWeek * REPLAN_WEEKLY_FADE ** week) / weekMean)));
 }

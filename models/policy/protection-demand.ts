@@ -50,8 +50,60 @@ export type ProtectionDemandRecord = RecordBase &
          * the level may then sit below the forecast over H, where a quantile below the mean puts it.
          */
         cycleSized: boolean;
+        /**
+         * Whole units sized for the cycle: [k, P(at-risk demand ≤ k)] at the whole units around each kept quantile, what
+         * nearestWholeUnitLevel reads to choose the unit whose cycle service is nearest the probability asked.
+         */
+        cycleService?: Array<[number, number]>;
       }
   );
+
+/**
+ * The planned cycle service of a whole-unit level S when the at-risk demand has whole-unit distribution F (sorted
+ * samples or kept points) and the forecast puts its mean `shift` above the samples' mean: demand + shift, a fractional
+ * shift taken as one unit more (or less) with probability its fraction, so P(served) = F interpolated at S − shift.
+ */
+export function wholeUnitCycleService(cdf: (units: number) => number, shift: number, level: number): number {
+  const x = level - shift;
+  const below = Math.floor(x + 1e-9);
+  const fraction = Math.max(0, x - below);
+  return (1 - fraction) * cdf(below) + fraction * cdf(below + 1);
+}
+
+/**
+ * The whole-unit level for cycle service p from the fractional level forecast + (quantile − mean): of the units either
+ * side of it, the one whose planned cycle service (wholeUnitCycleService) is nearest p, the upper on a tie; never below 0.
+ * On items selling a unit or two per cycle the units lie far apart in service (at 80 %, 0 units may give 70 % and
+ * 1 unit 93 %): the nearest unit in units, or the next one up, lands on whichever its fraction says.
+ */
+export function nearestWholeUnitLevel(cdf: (units: number) => number, shift: number, level: number, probability: number): number {
+  const up = Math.max(0, Math.ceil(level - 1e-9));
+  if (up === 0) return 0;
+  const gap = (units: number) => Math.abs(wholeUnitCycleService(cdf, shift, units) - probability);
+  return gap(up - 1) < gap(up) ? up - 1 : up;
+}
+
+/** P(x ≤ units) over sorted samples (0 below the smallest). */
+export function sampleCdf(sortedSamples: ArrayLike<number>): (units: number) => number {
+  return (units) => {
+    let low = 0;
+    let high = sortedSamples.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (sortedSamples[middle] <= units + 1e-9) low = middle + 1;
+      else high = middle;
+    }
+    return low / sortedSamples.length;
+  };
+}
+
+/** The points of a sample CDF that nearestWholeUnitLevel reads for quantiles q (the whole units q − 2 … q + 1, from 0). */
+export function cycleServicePoints(sortedSamples: ArrayLike<number>, quantiles: readonly number[]): Array<[number, number]> {
+  const cdf = sampleCdf(sortedSamples);
+  const units = new Set<number>();
+  for (const quantile of quantiles) for (let k = Math.max(0, Math.floor(quantile) - 2); k <= Math.floor(quantile) + 1; k++) units.add(k);
+  return [...units].sort((a, b) => a - b).map((k) => [k, cdf(k)]);
+}
 
 /** Probabilities the page shows beside the item's target: one-sided, as a service level is. */
 export const protectionDemandProbabilities: readonly number[] = Object.freeze([0.8, 0.95]);
@@ -77,7 +129,8 @@ export function protectionDemandBuffer(record: ProtectionDemandRecord, probabili
 
 /**
  * The level the planner sets for a cycle service level p from the record: forecast over H + max(0, buffer) (a
- * cycle-sized record: max(0, forecast over H + buffer)), the nearest whole unit where the planner orders whole units.
+ * cycle-sized record: max(0, forecast over H + buffer)); where the planner orders whole units, the nearest whole unit,
+ * or, sized for the cycle, the whole unit whose cycle service is nearest p (nearestWholeUnitLevel).
  * At the item's target it is the policy's reorder point (continuous review) or order-up-to level (periodic); the plan
  * computes its level through this function.
  */
@@ -88,6 +141,16 @@ export function protectionDemandLevel(record: ProtectionDemandRecord, probabilit
     record.kind === 'samples' && record.cycleSized
       ? Math.max(0, record.forecastDemand + buffer)
       : record.forecastDemand + Math.max(0, buffer);
+  if (record.kind === 'samples' && record.wholeUnits && record.cycleService) {
+    const points = new Map(record.cycleService);
+    const cdf = (units: number) => {
+      if (units < 0) return 0;
+      const kept = points.get(units);
+      if (kept === undefined) throw new Error(`protectionDemandLevel: the record keeps no cycle service at ${units} units`);
+      return kept;
+    };
+    return nearestWholeUnitLevel(cdf, record.forecastDemand - record.sampleMean, level, probability);
+  }
   return record.wholeUnits && !Number.isInteger(level) ? Math.round(level) : level;
 }
 

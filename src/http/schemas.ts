@@ -295,6 +295,13 @@ export const recommendationResponse = z.strictObject({
   decidedAt: instant.nullable(),
   reasonCode: z.string().nullable(),
   updatedAt: instant,
+  topUpOf: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "A top-up: the id of the line of the same run and SKU × location a buyer had already approved (or the ERP took) when a sense run raised the need; this line orders the extra only (the explanation's topUp says why). Null: the pair's own line.",
+    ),
 });
 
 const recommendationEvent = z.strictObject({

@@ -6,11 +6,13 @@ import { activeItemIdRanges, activeItemsInRange, type ActiveItem, type ItemIdRan
 import {
   activeItemRevenues,
   approvedNotExportedQuantities,
+  decidedLinesOfRun,
   draftLinesForRun,
   openPurchaseArrivals,
   previousDecisions,
   replaceDraftPurchaseOrders,
   replacePlanChunk,
+  type DecidedPair,
   type OpenPurchaseArrival,
   type PolicyRow,
   type PreviousDecision,
@@ -40,6 +42,10 @@ import type { FoundException } from '../../db/repositories/exceptions';
 import { PLAN_EXCEPTION_KINDS, planExceptions } from './planning/plan-exceptions';
 import { overridesInForce } from '../../db/repositories/overrides';
 import { overriddenForecast } from './planning/forecast-overrides';
+import { replanFactors } from '../../models/forecast/sensing';
+import { canTopUp, decidedNotOnOrder, reviewLeft, topUpReason } from './planning/top-up';
+import { findRun } from '../../db/repositories/runs';
+import { dayNumber } from '../../db/dates';
 
 /** Forecasts are weekly. */
 const PERIOD_DAYS = 7;
@@ -163,15 +169,34 @@ function stageSettings(deps: PlanStageDeps) {
   };
 }
 
-/** The forecast's first `weeks` weeks planned at `factor` times their mean (demand sensing), with the reason. */
+/** What a sense run found on a pair (models/forecast/sensing.ts): the re-plan raises or lowers the near weeks by it. */
 export interface ForecastAdjustment {
-  factor: number;
-  weeks: number;
-  note: string;
+  /** The sensed change's days and its units beyond the forecast's quantile over them (replanFactors). */
+  sensed: { days: number; excess: number };
+  /** The first of the sensed days. */
+  since: string;
+  /** What the sense run saw, for the explanation. */
+  reason: string;
 }
 
-function adjustedForecast(forecast: ItemForecast, adjustment: ForecastAdjustment): ItemForecast {
-  return { ...forecast, mean: forecast.mean.map((mean, step) => (step < adjustment.weeks ? mean * adjustment.factor : mean)) };
+/**
+ * Weeks a sensed change is carried into: a change seen on one day over about a lead time (what stock on hand must
+ * serve until an order placed now lands), one seen over a week or more over a lead time and a review (what that
+ * order must serve too). The nightly forecast takes over from there.
+ */
+function sensedWeeks(adjustment: ForecastAdjustment, leadTimeDays: number, reviewPeriodDays: number): number {
+  return (adjustment.sensed.days === 1 ? leadTimeDays : leadTimeDays + reviewPeriodDays) / PERIOD_DAYS;
+}
+
+/** The forecast with its first weeks planned at the sensed factors (replanFactors), and the note saying so; undefined when nothing changes. */
+function sensedForecast(forecast: ItemForecast, adjustment: ForecastAdjustment, weeks: number): { forecast: ItemForecast; note: string } | undefined {
+  const factors = replanFactors(adjustment.sensed, forecast.mean[0] ?? 0, weeks);
+  if (!factors) return undefined;
+  const shown = factors.map((factor) => Number(factor.toFixed(2))).join(', ');
+  return {
+    forecast: { ...forecast, mean: forecast.mean.map((mean, step) => (step < factors.length ? mean * factors[step] : mean)) },
+    note: `${adjustment.reason}; the next ${factors.length} weeks planned at ${shown}x the forecast`,
+  };
 }
 
 /** Re-plans some items of a run now, as of `asOfDate`, with their forecasts adjusted: the sense run's re-plan. */
@@ -183,14 +208,17 @@ export type Replanner = (
 
 /**
  * The plan stage's own steps (readChunk, planChunk) for a few items of a run: their policies, recommendations and
- * exceptions are rewritten in the run (recommendations a buyer already touched are kept, as on a rerun); the draft
- * purchase orders are left to the next run. `adjustments` is by item id, then location id.
+ * exceptions are rewritten in the run (recommendations a buyer already touched are kept, as on a rerun; where the
+ * kept line is approved or exported and the need has grown, a top-up line orders the extra, linked to it by
+ * top_up_of); the draft purchase orders are left to the next run. `adjustments` is by item id, then location id.
  */
 export function createReplanner(deps: PlanStageDeps): Replanner {
   const { db } = deps;
   return async (runId, asOfDate, adjustments) => {
     const itemIds = [...adjustments.keys()];
     if (itemIds.length === 0) return { replannedItems: 0, recommendations: 0, criticalRecommendations: 0 };
+    const run = await findRun(db, runId);
+    if (!run?.asOfDate) throw new Error(`run ${runId} has no as-of date to re-plan from`);
     const abcClasses = await classifyByRevenue(db, asOfDate);
     const leadTimes = await learnRunLeadTimes(db, { since: addDays(asOfDate, -(deps.leadTimeHistoryDays ?? 730)), asOfDate });
     const range = { firstItemId: Math.min(...itemIds), lastItemId: Math.max(...itemIds) };
@@ -206,6 +234,7 @@ export function createReplanner(deps: PlanStageDeps): Replanner {
       drafts: { candidates: [], skus: new Map() },
       logger: deps.logger,
       adjustments: byPair,
+      daysIntoReview: Math.max(0, dayNumber(asOfDate) - dayNumber(run.asOfDate)),
     });
     return { replannedItems: chunk.plannedItems, recommendations: chunk.recommendations, criticalRecommendations: chunk.criticalRecommendations };
   };
@@ -241,13 +270,18 @@ interface ChunkContext {
   now: () => Date;
   /** Forecasts to plan at other than their own level (demand sensing), by item × location (pairKey). */
   adjustments?: Map<string, ForecastAdjustment>;
+  /**
+   * Days from the run's plan date to this plan's (a sense run's re-plan of the run; 0 in the plan stage): the next
+   * regular order goes out a review period after the run's, so a re-plan covers only until that order lands.
+   */
+  daysIntoReview?: number;
 }
 
 /** Everything planChunk reads for one range of items: one query per kind, run side by side. */
 async function readChunk(db: Knex, runId: number, asOfDate: string, range: Pick<ItemIdRange, 'firstItemId' | 'lastItemId'>, historyWeeks: number, only?: Set<number>) {
   const items = (await activeItemsInRange(db, range)).filter((item) => !only || only.has(item.itemId));
   const itemIds = items.map((item) => item.itemId);
-  const [forecasts, onHand, open, arrivals, backordered, approved, decisions, offers, sales] = await Promise.all([
+  const [forecasts, onHand, open, arrivals, backordered, approved, decisions, decided, offers, sales] = await Promise.all([
     forecastsForItems(db, runId, itemIds),
     latestOnHand(db, itemIds),
     openPurchaseQuantities(db, itemIds),
@@ -255,6 +289,7 @@ async function readChunk(db: Knex, runId: number, asOfDate: string, range: Pick<
     backorderedQuantities(db, itemIds),
     approvedNotExportedQuantities(db, runId, itemIds),
     previousDecisions(db, runId, itemIds),
+    decidedLinesOfRun(db, runId, itemIds),
     supplierItemsFor(db, itemIds),
     // Every item's: whether it is buffered from samples depends on its history too (slow movers), not on its class alone.
     weeklySales(db, itemIds, { endDate: asOfDate, weeks: historyWeeks }),
@@ -271,6 +306,7 @@ async function readChunk(db: Knex, runId: number, asOfDate: string, range: Pick<
     backordered: new Map(backordered.map((row) => [pairKey(row.itemId, row.locationId), row.quantity])),
     approved: new Map(approved.map((row) => [pairKey(row.itemId, row.locationId), row.quantity])),
     decisions: new Map(decisions.map((row) => [pairKey(row.itemId, row.locationId), row])),
+    decided: new Map<string, DecidedPair>(decided.map((row) => [pairKey(row.itemId, row.locationId), row])),
     offersByItem: groupBy(offers, (row) => String(row.itemId)),
     histories: new Map(sales.series.map((series) => [pairKey(series.itemId, series.locationId), samplingHistory(series)])),
     overrides,
@@ -280,7 +316,7 @@ async function readChunk(db: Knex, runId: number, asOfDate: string, range: Pick<
 type ChunkData = Awaited<ReturnType<typeof readChunk>>;
 
 async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkData, context: ChunkContext) {
-  const { itemIds, items, forecasts, onHand, open, arrivals, backordered, approved, decisions, offersByItem, histories, overrides } = data;
+  const { itemIds, items, forecasts, onHand, open, arrivals, backordered, approved, decisions, decided, offersByItem, histories, overrides } = data;
   const policies: PolicyRow[] = [];
   const recommendations: RecommendationRow[] = [];
   const planErrors: PlanError[] = [];
@@ -298,13 +334,16 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
     try {
       // One separate step: a buyer's override replaces the (sensed) statistical forecast of the weeks it covers.
       const pooled = { ...forecast, protectionErrors: withPooledTail(forecast.protectionErrors, forecast.mean, forecast.demandClass, context.pooledTails) };
-      const overridden = overriddenForecast(adjustment ? adjustedForecast(pooled, adjustment) : pooled, overrides.get(key));
+      const sourcing = sourcingOf(offers, context);
+      const sensed = adjustment && sensedForecast(pooled, adjustment, sensedWeeks(adjustment, sourcing.leadTime.meanDays, sourcing.reviewPeriodDays));
+      const overridden = overriddenForecast(sensed?.forecast ?? pooled, overrides.get(key));
       const planned = planPair({
         forecast: overridden.forecast,
-        sensing: adjustment?.note,
+        sensing: sensed && adjustment && { note: sensed.note, since: adjustment.since, excess: adjustment.sensed.excess, reason: adjustment.reason },
         override: overridden.note,
         item,
         offers,
+        sourcing,
         planDate,
         context,
         onHand: onHand.get(key) ?? 0,
@@ -313,6 +352,7 @@ async function planChunk(db: Knex, runId: number, asOfDate: string, data: ChunkD
         backordered: backordered.get(key) ?? 0,
         approvedNotExported: approved.get(key) ?? 0,
         previousDecision: decisions.get(key),
+        decided: decided.get(key),
         history: histories.get(key),
       });
       assertStorable(planned.policy, planned.recommendation);
@@ -360,26 +400,21 @@ interface PairInput {
   backordered: number;
   approvedNotExported: number;
   previousDecision: PreviousDecision | undefined;
+  /** This run's lines of the pair a buyer already acted on: a need beyond them becomes a top-up line. */
+  decided: DecidedPair | undefined;
   history: number[] | undefined;
-  /** Why the forecast was adjusted before planning (demand sensing), for the explanation. */
-  sensing?: string;
+  /** The primary supplier's terms as planned (sourcingOf). */
+  sourcing: Sourcing;
+  /** Why the forecast was adjusted before planning (demand sensing), for the explanation and a top-up's reason. */
+  sensing?: { note: string; since: string; excess: number; reason: string };
   /** The buyer's overrides the forecast was planned with, for the explanation. */
   override?: string;
 }
 
-/** Plans one item × location: builds planItem's input from the chunk's data and turns its result into rows. */
-function planPair(input: PairInput): {
-  policy: PolicyRow;
-  recommendation: RecommendationRow | null;
-  pullForward: PullForwardCandidate | null;
-  exceptions: FoundException[];
-} {
-  const { forecast, item, offers, context } = input;
-  const notes: string[] = [input.sensing, input.override].filter((note): note is string => note !== undefined);
+type Sourcing = ReturnType<typeof sourcingOf>;
 
-  const abcClass = item.abcClassOverride ?? context.abcClasses.get(item.itemId) ?? 'C';
-  const serviceLevel = item.serviceLevelOverride ?? context.serviceLevels[abcClass];
-
+/** The suppliers' terms as planned (learned lead times where known), the primary's lead time and review period. */
+function sourcingOf(offers: SupplierTermsRow[], context: ChunkContext) {
   const supplierItems: SupplierItem[] = offers.map((offer) => {
     const learned = context.leadTimes.get(leadTimeKey(offer.supplierId, offer.itemId));
     return {
@@ -398,8 +433,38 @@ function planPair(input: PairInput): {
   const leadTime = supplierItems[0]
     ? { meanDays: supplierItems[0].leadTimeDays, stdDevDays: supplierItems[0].leadTimeStdDevDays ?? 0 }
     : { meanDays: context.unsourcedLeadTimeDays, stdDevDays: PROMISED_SPREAD_FRACTION * context.unsourcedLeadTimeDays };
-  if (!primary) notes.push(`no supplier: planned at a lead time of ${context.unsourcedLeadTimeDays} days`);
   const reviewPeriodDays = primary?.reviewPeriodDays ?? DEFAULT_REVIEW_PERIOD_DAYS;
+  const daysIntoReview = context.daysIntoReview ?? 0;
+  return {
+    supplierItems,
+    primary,
+    leadTime,
+    // Between reviews, the regular orders' period is what is left of it: an order now serves demand until the next
+    // regular order lands, not a whole review more (that order does); so a re-plan finds only what changed since.
+    reviewPeriodDays: reviewLeft(reviewPeriodDays, daysIntoReview),
+    reviewNote:
+      daysIntoReview > 0 && reviewPeriodDays > 0
+        ? `re-planned ${daysIntoReview} days into the review period of ${reviewPeriodDays} days: covers demand until the next regular order lands (review period ${reviewLeft(reviewPeriodDays, daysIntoReview)} days)`
+        : undefined,
+  };
+}
+
+/** Plans one item × location: builds planItem's input from the chunk's data and turns its result into rows. */
+function planPair(input: PairInput): {
+  policy: PolicyRow;
+  recommendation: RecommendationRow | null;
+  pullForward: PullForwardCandidate | null;
+  exceptions: FoundException[];
+} {
+  const { forecast, item, offers, context } = input;
+  const notes: string[] = [input.sensing?.note, input.override].filter((note): note is string => note !== undefined);
+
+  const abcClass = item.abcClassOverride ?? context.abcClasses.get(item.itemId) ?? 'C';
+  const serviceLevel = item.serviceLevelOverride ?? context.serviceLevels[abcClass];
+
+  const { supplierItems, primary, leadTime, reviewPeriodDays, reviewNote } = input.sourcing;
+  if (!primary) notes.push(`no supplier: planned at a lead time of ${context.unsourcedLeadTimeDays} days`);
+  if (reviewNote) notes.push(reviewNote);
 
   const demand = planningDemand({
     forecast,
@@ -413,11 +478,14 @@ function planPair(input: PairInput): {
   notes.push(...demand.notes);
 
   if (input.onHand < 0) notes.push(`on hand ${input.onHand} taken as 0`);
-  const onOrder = (input.openOrder?.quantity ?? 0) + input.approvedNotExported;
+  // This run's decided lines the records do not show as on order yet: a need beyond them is a top-up.
+  const decidedOnOrder = input.decided ? decidedNotOnOrder(input.decided) : 0;
+  const onOrder = (input.openOrder?.quantity ?? 0) + input.approvedNotExported + decidedOnOrder;
   const scheduledReceipts = input.arrivals.flatMap((arrival) => (arrival.expectedDate === null ? [] : [{ date: arrival.expectedDate, quantity: arrival.quantity }]));
   const undated = input.arrivals.reduce((sum, arrival) => sum + (arrival.expectedDate === null ? arrival.quantity : 0), 0);
   if (undated > 0) notes.push(`${undated} on open orders without an expected date: on order, but left out of the stock-out projection`);
   if (input.approvedNotExported > 0) notes.push(`${input.approvedNotExported} approved on earlier runs and not yet exported counted as on order`);
+  if (decidedOnOrder > 0) notes.push(`${decidedOnOrder} on this run's decided lines, on no purchase order yet, counted as on order`);
 
   const costs =
     primary && primary.orderCost > 0 && primary.unitCost > 0
@@ -502,6 +570,10 @@ function planPair(input: PairInput): {
     order: recommendation ? { quantity: recommendation.quantity, unitCost: recommendation.unitCost, currency: orderedFrom?.currency ?? null } : null,
   });
   if (!recommendation) return { policy, recommendation: null, pullForward: result.pullForward, exceptions };
+  // Only an approved or exported line is topped up; a line the buyer rejected or is editing stands, and the line
+  // planned here without a top-up link is not written beside it (replacePlanChunk).
+  const decided = input.decided && canTopUp(input.decided) ? input.decided : undefined;
+  const topUp = decided ? { of: decided.lastDecidedId, reason: topUpReason(decided, input.sensing), countedAsOnOrder: decidedOnOrder } : null;
 
   const urgency = urgencyOf(result.explanation.daysOfCover, result.explanation.leadTimeMeanDays, reviewPeriodDays);
   return {
@@ -518,7 +590,14 @@ function planPair(input: PairInput): {
       needByDate: recommendation.projectedStockoutDate ?? recommendation.expectedArrivalDate,
       projectedStockoutDate: recommendation.projectedStockoutDate,
       urgency,
-      explanation: { ...explanation, urgency, reasonCode: recommendation.reasonCode, reason: recommendation.reason },
+      explanation: {
+        ...explanation,
+        ...(topUp && { notes: [...explanation.notes, topUp.reason], topUp }),
+        urgency,
+        reasonCode: recommendation.reasonCode,
+        reason: recommendation.reason,
+      },
+      topUpOf: topUp?.of ?? null,
     },
   };
 }

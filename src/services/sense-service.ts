@@ -3,7 +3,8 @@ import type { FoundException } from '../../db/repositories/exceptions';
 import { recordExceptionsWithEvents } from './exception-events';
 import { closeRun, failRunningRuns, findRun, latestSucceededRunId, openRun, setRunCounts } from '../../db/repositories/runs';
 import { sensingInputs } from '../../db/repositories/sensing';
-import { senseDemand, SENSING_DAYS, type SensedChange } from '../../models/forecast/sensing';
+import { addDays } from '../../db/dates';
+import { replanFactors, senseDemand, SENSING_DAYS, type SensedChange } from '../../models/forecast/sensing';
 import { ConflictError } from '../errors';
 import type { Logger } from '../logger';
 import { PIPELINE_RUN_KIND } from './pipeline-service';
@@ -11,10 +12,6 @@ import type { ForecastAdjustment, Replanner } from './plan-stage';
 
 export const SENSE_RUN_KIND = 'sense';
 export const SENSE_EXCEPTION_KINDS = ['spike', 'drop', 'bias'] as const;
-/** Weeks of the forecast a sensed change re-plans at the sensed rate: about a lead time and a review. */
-const ADJUSTED_WEEKS = 4;
-/** The sensed rate is held within these multiples of the forecast: a first day's sales are a noisy guide. */
-const RATIO_LIMITS = [0.25, 4] as const;
 /** A sense run still 'running' after this long was left by a process that died: the next start fails it. */
 const STALE_RUN_MINUTES = 30;
 
@@ -41,17 +38,27 @@ export interface SenseService {
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
-function actionFor(change: SensedChange, factor: number): string {
+const bound = (change: SensedChange) => (change.kind === 'drop' || change.excess < 0 ? 'its 1 % quantile' : 'its 99 % quantile');
+
+/** What the change does to the plan: re-planned by its excess (or by the change found with it), or only recorded (and why). */
+function actionFor(change: SensedChange, leading: SensedChange, replanned: boolean, weekMean: number): string {
   const what = { spike: 'demand above the forecast', drop: 'demand below the forecast', bias: 'the forecast biased' }[change.kind];
-  return `${what}: re-planned now with the next ${ADJUSTED_WEEKS} weeks at ${round(factor)}x the forecast (recommendation, urgency and expedite flag updated)`;
+  if (replanned && change !== leading) return `${what}: re-planned now by the ${leading.kind} found with it`;
+  if (replanned) {
+    return `${what}: re-planned now, the ${round(Math.abs(change.excess))} units ${change.excess > 0 ? 'beyond' : 'short of'} ${bound(change)} over ${change.days} days added to the next weeks' forecast as a weekly rate fading by half a week (recommendation, urgency and expedite flag updated; a line already approved gets a top-up)`;
+  }
+  return weekMean > 0
+    ? `${what}: recorded, not re-planned: the sales stay within the forecast's 1–99 % range over those days, so the nightly forecast corrects the level`
+    : `${what}: recorded, not re-planned: the forecast is zero (nothing to scale); the nightly forecast takes the sales up`;
 }
 
 /**
  * Demand sensing within the day (models/forecast/sensing.ts): reads only the first forecast week of the latest
  * succeeded pipeline run and the last 9 days of sales, records spike, drop and bias exceptions (resolving the ones
  * no longer seen) and re-plans the flagged item × locations in that run with the plan stage's own steps, their next
- * weeks at the sensed rate. The nightly run then forecasts from the new history as usual, where history cleaning
- * keeps a one-off week out of the level.
+ * weeks raised (or lowered) by the sales beyond the forecast's quantiles (replanFactors); a line a buyer already
+ * approved gets a top-up for the extra need only. The nightly run then forecasts from the new history as usual,
+ * where history cleaning keeps a one-off week out of the level.
  */
 export function createSenseService(deps: {
   db: Knex;
@@ -95,23 +102,25 @@ export function createSenseService(deps: {
           const changes = senseDemand({ weekMean: row.weekMean, weekUpper95: row.weekUpper95, steady, days: row.days });
           counts.sensedPairs += 1;
           if (changes.length === 0) continue;
-          // A spike outranks a bias of the same sign; the first change found sets the rate re-planned at.
-          const factor = Math.min(Math.max(changes[0].ratio, RATIO_LIMITS[0]), RATIO_LIMITS[1]);
+          // A spike outranks a bias of the same sign; the first change found sets what the near weeks are re-planned by.
+          const leading = changes[0];
+          const replanned = replanFactors(leading, row.weekMean, 1) !== null;
           for (const change of changes) {
             counts[({ spike: 'spikes', drop: 'drops', bias: 'biased' } as const)[change.kind]] += 1;
             found.push({
               itemId: row.itemId,
               locationId: row.locationId,
               kind: change.kind,
-              details: { ...change.details, ratio: round(change.ratio, 3), asOfDate: today, forecastRunId: planRunId },
-              action: actionFor(change, factor),
+              details: { ...change.details, ratio: round(change.ratio, 3), excess: round(change.excess, 3), asOfDate: today, forecastRunId: planRunId },
+              action: actionFor(change, leading, replanned, row.weekMean),
             });
           }
+          if (!replanned) continue;
           const locations = adjustments.get(row.itemId) ?? new Map<number, ForecastAdjustment>();
           locations.set(row.locationId, {
-            factor,
-            weeks: ADJUSTED_WEEKS,
-            note: `demand sensing on ${today}: ${changes.map((change) => `${change.kind} (sales ${round(change.ratio)}x the forecast)`).join(', ')}; the next ${ADJUSTED_WEEKS} weeks planned at ${round(factor)}x the forecast`,
+            sensed: { days: leading.days, excess: leading.excess },
+            since: addDays(today, -(leading.days - 1)),
+            reason: `demand sensing on ${today}: ${changes.map((change) => `${change.kind} (sales ${round(change.ratio)}x the forecast over ${change.days} days)`).join(', ')}; ${round(Math.abs(leading.excess))} units ${leading.excess > 0 ? 'beyond' : 'short of'} ${bound(leading)}`,
           });
           adjustments.set(row.itemId, locations);
         }

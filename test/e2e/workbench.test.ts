@@ -412,6 +412,12 @@ describeWithBrowser('the buyers’ workbench in chromium', () => {
     const stock = page.locator('svg.stock-chart');
     for (const part of ['path.with-order', 'path.without-order', '.safety-stock line', '.reorder-point line', '.order-lands line']) expect(await stock.locator(part).count()).toBe(1);
     expect(await stock.locator('.order-lands text').textContent()).toBe(`order lands ${format.shortDate(line.expectedArrivalDate)}`);
+    // No label covers another (the order's arrival and a level near the top of the chart once did).
+    for (const chart of [demand, stock]) {
+      const boxes = await chart.locator('text').evaluateAll((texts) => texts.map((text) => text.getBoundingClientRect()).map(({ left, right, top, bottom }) => ({ left, right, top, bottom })));
+      const overlapping = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1).map((b) => [a, b]));
+      expect(overlapping).toEqual([]);
+    }
     await page.context().close();
   });
 

@@ -15,6 +15,7 @@ describe('autoForecast with a pinned model (weekly re-selection)', () => {
     const chosen = autoForecast(earlier, options);
     expect(chosen.pin).toEqual({
       family: 'smooth', model: 'combo-mean', etsModel: expect.stringMatching(/^[AM][NA]d?[NAM]$/), dampedModel: expect.stringMatching(/^[AM]Ad[NAM]$/), longSeason: false,
+      calibration: { ...chosen.calibration, levels: [80, 95] },
     });
 
     const refit = autoForecast(history, { ...options, pinned: chosen.pin });
@@ -27,6 +28,28 @@ describe('autoForecast with a pinned model (weekly re-selection)', () => {
     expect(refit.ets!.fit.method).toBe(direct.method);
     expect(refit.ets!.fit.parameters).toEqual(direct.parameters);
     expect(refit.ets!.fit.parameters).not.toEqual(chosen.ets!.fit.parameters);
+  });
+
+  it("applies the selection's band calibration to the refit's own bands instead of refitting at every origin", () => {
+    const chosen = autoForecast(earlier, options);
+    expect(chosen.calibration!.origins).toBeGreaterThan(0);
+    const refit = autoForecast(history, { ...options, pinned: chosen.pin });
+    expect(refit.calibration).toEqual(chosen.calibration);
+    // The same refit with its bands uncalibrated, scaled by hand about the mean: mean + factor × step^growth × (bound − mean).
+    const uncalibrated = autoForecast(history, { ...options, pinned: chosen.pin, calibrationOrigins: 0 });
+    const { factors, growth } = chosen.calibration!;
+    expect(uncalibrated.mean).toEqual(refit.mean);
+    uncalibrated.upper.forEach((row, level) =>
+      row.forEach((bound, i) => expect(refit.upper[level][i]).toBeCloseTo(refit.mean[i] + factors[level] * (i + 1) ** growth[level] * (bound - refit.mean[i]), 9)),
+    );
+    // A pin without a usable calibration (an older pin, other levels, a factor stored as null) calibrates afresh.
+    const { calibration: _dropped, ...bare } = chosen.pin!;
+    const fresh = autoForecast(history, { ...options, pinned: bare });
+    expect(fresh.calibration!.origins).toBeGreaterThan(0);
+    expect(fresh.calibration).not.toEqual(chosen.calibration);
+    expect(autoForecast(history, { ...options, levels: [50, 80, 95], pinned: chosen.pin }).calibration).not.toEqual(chosen.calibration);
+    const corrupt = { ...chosen.pin!, calibration: { ...chosen.pin!.calibration!, factors: [null as unknown as number, 1] } };
+    expect(autoForecast(history, { ...options, pinned: corrupt }).calibration).toEqual(fresh.calibration);
   });
 
   it('keeps the pinned ETS form even where choosing afresh would pick another', () => {

@@ -1,4 +1,4 @@
-import { senseDemand, SENSING_DAYS, type SensingInput } from '../../models/forecast/sensing';
+import { replanFactors, senseDemand, SENSING_DAYS, type SensingInput } from '../../models/forecast/sensing';
 
 // A week's forecast of 700 with a 95 % upper bound of 700 + 1.96 × 70: σ per week 70, per day 70 / √7.
 const Z_975 = 1.959963984540054;
@@ -53,7 +53,55 @@ describe('senseDemand', () => {
     expect(sense({ days: days([120, 80, 120, 80, 120, 80, 120, 80, 100]) })).toEqual([]);
   });
 
+  it('measures each change by its units beyond the quantile crossed', () => {
+    const upperDay = 100 + (Z_99 * 70) / Math.sqrt(7);
+    // Today 170 against 161.5 (the 7 days' 770 stay under 862.8): 8.5 beyond, judged on one day.
+    const [today] = sense({ days: days([...new Array(8).fill(100), 170]) });
+    expect(today).toMatchObject({ kind: 'spike', days: 1 });
+    expect(today.excess).toBeCloseTo(170 - upperDay, 9);
+    // Today 500: the 7 days' 1,100 pass 862.8 too, and the week is what is judged.
+    expect(sense({ days: days([...new Array(8).fill(100), 500]) })[0]).toMatchObject({ kind: 'spike', days: 7, excess: expect.closeTo(1100 - (700 + Z_99 * 70), 9) });
+    // 875 over 7 days against 700 + 2.326 × 70.
+    expect(sense({ days: days([100, 100, 125, 125, 125, 125, 125, 125, 125]) })[0].excess).toBeCloseTo(875 - (700 + Z_99 * 70), 9);
+    // 490 over 7 days against 700 − 2.326 × 70 = 537.2: 47.2 short.
+    const drop = sense({ days: days([100, 70, 70, 70, 70, 70, 70, 70, 0]) }).find((change) => change.kind === 'drop')!;
+    expect(drop.excess).toBeCloseTo(490 - (700 - Z_99 * 70), 9);
+    // A bias of 960 over 8 days stays inside 800 + 2.326 × 70 × √(8/7) = 974.1: nothing to re-plan by.
+    const [bias] = sense({ days: days([...new Array(8).fill(120), 100]) });
+    expect(bias).toMatchObject({ kind: 'bias', days: 8, excess: 0 });
+    const [strongBias] = sense({ days: days([...new Array(8).fill(140), 100]) });
+    expect(strongBias.kind).toBe('spike');
+  });
+
   it('needs the last 9 days', () => {
     expect(() => senseDemand({ ...base, days: days([1, 2]) })).toThrow('senseDemand: needs the last 9 days, got 2');
+  });
+});
+
+describe('replanFactors', () => {
+  const expectFactors = (factors: number[] | null, expected: number[]) => {
+    expect(factors).toHaveLength(expected.length);
+    factors!.forEach((factor, week) => expect(factor).toBeCloseTo(expected[week], 12));
+  };
+  it('adds the excess as a weekly rate to the first week, half of it the next, a quarter the one after', () => {
+    // 340 units beyond the quantile on one day: 2,380 a week against a forecast of 700 → 1 + 3.4 = 4.4, held at 4;
+    // then 1 + 1.7, 1 + 0.85.
+    expectFactors(replanFactors({ days: 1, excess: 340 }, 700, 3), [4, 2.7, 1.85]);
+    // 175 beyond over 7 days: 175 a week → 1.25, 1.125.
+    expectFactors(replanFactors({ days: 7, excess: 175 }, 700, 2), [1.25, 1.125]);
+    // Part weeks count whole: 2.5 weeks → 3.
+    expect(replanFactors({ days: 7, excess: 175 }, 700, 2.5)).toHaveLength(3);
+  });
+
+  it('lowers the near weeks after a drop, never below a quarter of the forecast', () => {
+    expectFactors(replanFactors({ days: 7, excess: -70 }, 700, 2), [0.9, 0.95]);
+    expectFactors(replanFactors({ days: 7, excess: -7000 }, 700, 2), [0.25, 0.25]);
+  });
+
+  it('re-plans nothing without an excess or without a forecast to scale', () => {
+    expect(replanFactors({ days: 8, excess: 0 }, 700, 3)).toBeNull();
+    // A dying item: forecast zero.
+    expect(replanFactors({ days: 7, excess: 3 }, 0, 3)).toBeNull();
+    expect(replanFactors({ days: 7, excess: 3 }, 700, 0)).toBeNull();
   });
 });

@@ -53,6 +53,7 @@ export const recommendationSheetColumns: Array<SheetColumn<Recommendation>> = [
   { name: 'decided_by', value: (r) => r.decidedBy },
   { name: 'decided_at', value: (r) => r.decidedAt },
   { name: 'reason_code', value: (r) => r.reasonCode },
+  { name: 'top_up_of', value: (r) => r.topUpOf },
 ];
 
 export const etagOf = (recommendation: { id: number; version: number }) => `W/"${recommendation.id}-${recommendation.version}"`;

@@ -56,6 +56,11 @@ export function planningDemand(input: PlanningDemandInput): PlanningDemand {
   const protectionPeriods = (leadTime.meanDays + input.reviewPeriodDays) / input.periodDays;
   // Periodic review: the cycle is the review period's whole periods at the end of the interval (at least one).
   const cyclePeriods = input.reviewPeriodDays > 0 ? Math.max(1, Math.round(input.reviewPeriodDays / input.periodDays)) : 0;
+  // The samples give the spread (quantile − mean) and the forecast the level: the empirical occurrence and sizes of the
+  // whole history, not TSB's, whose probability rises after each sale and falls through each run of zeros, so that S
+  // moved with it and stock bought for a higher S stayed (the position was above S at 38 % of the demo's intermittent
+  // reviews, 21 % empirical), and whose tail was short on carparts (planned 98.9 % at 98 %, 95.0 % served from S).
+  // A fading item's level still falls with its forecast; a dying one has no history here.
   const sampled =
     history && buffersFromSamples({ demandClass, history, protectionPeriods })
       ? protectionDemandSamples(history, {
@@ -63,6 +68,7 @@ export function planningDemand(input: PlanningDemandInput): PlanningDemand {
           samples: input.sampleCount,
           seed: input.seed,
           cyclePeriods,
+          method: 'empirical',
         })
       : undefined;
   const demandSamples = sampled?.totals;

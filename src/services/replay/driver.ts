@@ -11,7 +11,7 @@
 import type { Knex } from 'knex';
 import { addDays } from '../../../db/dates';
 import { withWeeklySalesRebuilt } from '../../../db/weekly-sales';
-import { ensureLocation, runBackorderEtas, runExceptionSkus, runItemLevels } from '../../../db/repositories/replay';
+import { ensureLocation, proposalsPlannedFor, runBackorderEtas, runExceptionSkus, runItemLevels } from '../../../db/repositories/replay';
 import { minMaxLevels, textbookOrderUpTo } from '../../../models/policy/baseline-policies';
 import { cycleServiceLevel, type ReviewOrder } from '../../../models/policy/cycle-service';
 import { roundOrderQuantity } from '../../../models/policy/order-quantity';
@@ -101,12 +101,16 @@ export interface SeriesOutcome {
   etaP90Met: number | null;
   /**
    * The injected spike: its first and last day, and whether the SKU ran out during it (a day of unmet demand from its
-   * first day to its last day plus the promised lead time), and the first day within that span after which the sense
-   * job saw a spike (null: never); null without a spike.
+   * first day to its last day plus the promised lead time), the first day within that span after which the sense
+   * job saw a spike (null: never) and the first day of unmet demand in it (null: none); null without a spike.
    */
-  spike: { firstDay: number; lastDay: number; ranOut: boolean; firstSensedDay: number | null } | null;
+  spike: { firstDay: number; lastDay: number; ranOut: boolean; firstSensedDay: number | null; firstShortDay: number | null } | null;
   /** Days after which the sense job (--sense) recorded or still saw a spike on the SKU. */
   spikeSensedDays: number;
+  /** Days after which the sense job recorded or still saw any change (spike, drop, bias) on the SKU. */
+  senseFlaggedDays: number;
+  /** Units ordered on what a sense run re-planned (its orders between reviews). */
+  senseOrderedUnits: number;
   /** End-of-week on hand and open backorders, replayed weeks only. */
   weeklyOnHand: number[];
   weeklyBackordered: number[];
@@ -197,6 +201,8 @@ interface SkuState {
   spikeWeek?: number;
   /** Days after which the sense job recorded (or still saw) a spike. */
   spikeSensedDays: number[];
+  senseFlaggedDays: number;
+  senseOrderedUnits: number;
 }
 
 /** Spreads a week's demand over its 7 days: whole units one by one on seeded random days, fractions evenly. */
@@ -267,6 +273,8 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
     return {
       spikeWeek,
       spikeSensedDays: [],
+      senseFlaggedDays: 0,
+      senseOrderedUnits: 0,
       id: series.id,
       sku: `R${String(index + 1).padStart(6, '0')}`,
       daily: padded.flatMap((value) => spreadWeek(value, random)),
@@ -342,6 +350,7 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
       const arrivalDay = day + drawLeadTimeDays(sku.random);
       sku.incoming.push({ order, line, orderDate, arrivalDay, quantity });
       if (review) sku.arrivalByReview.set(day, arrivalDay);
+      else sku.senseOrderedUnits += quantity;
       sku.onOrder += quantity;
       sku.orders += 1;
       return {
@@ -358,9 +367,14 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
   };
 
   const bySku = new Map(skus.map((sku) => [sku.sku, sku]));
-  /** The buyer approves every proposal of the run (the nightly run's, or what a sense run re-planned in it); the ERP pulls them. */
+  /**
+   * The buyer approves every proposal of the run at a review, or what a sense run as of `day` re-planned in it (not
+   * the first review's proposals, made before the replay set the stock at its level, which nobody ordered); the ERP
+   * pulls them.
+   */
   const approveAndOrder = async (runId: number, day: number, review: boolean) => {
-    const lines = await approveAndPull(services, runId, lastKey);
+    const replanned = review ? undefined : await proposalsPlannedFor(deps.db, runId, dayDate(day + 1));
+    const lines = await approveAndPull(services, runId, lastKey, replanned);
     lastKey = lines.lastKey ?? lastKey;
     await placeOrders(
       lines.lines.flatMap(({ sku, quantity }) => (bySku.has(sku) ? [{ sku: bySku.get(sku)!, quantity }] : [])),
@@ -487,7 +501,9 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
         lap('weekly import');
         // The sense job after the day's sales, as `npx replen sense` runs it; the buyer approves what it re-planned.
         const sensed = await services.sense.runNow('replay');
-        for (const sku of await runExceptionSkus(deps.db, sensed.runId, 'spike')) bySku.get(sku)?.spikeSensedDays.push(day);
+        const flagged = await runExceptionSkus(deps.db, sensed.runId);
+        for (const { sku, kind } of flagged) if (kind === 'spike') bySku.get(sku)?.spikeSensedDays.push(day);
+        for (const sku of new Set(flagged.map((row) => row.sku))) if (bySku.has(sku)) bySku.get(sku)!.senseFlaggedDays += 1;
         if (pipelineRunId !== null) await approveAndOrder(pipelineRunId, day, false);
         lap('sense job');
       }
@@ -543,12 +559,19 @@ function latestPerLine(records: object[]): object[] {
   return [...byLine.values()];
 }
 
-/** Approves every proposal of the run (one draft order: one supplier, one location), then pulls and acknowledges it as the ERP. */
-async function approveAndPull(services: Services, runId: number, after: [string, number] | undefined) {
+/**
+ * Approves every proposal of the run (one draft order: one supplier, one location), or only the lines given, then
+ * pulls and acknowledges the order as the ERP.
+ */
+async function approveAndPull(services: Services, runId: number, after: [string, number] | undefined, only?: Array<{ id: number; version: number }>) {
   const lines: Array<{ sku: string; quantity: number }> = [];
-  const drafts = await services.draftOrders.list({ runId });
-  for (const draft of drafts.data) {
-    await services.recommendations.approveDraftOrder({ supplierId: draft.supplierId, locationId: draft.locationId, runId, actor: ACTOR });
+  if (only) {
+    if (only.length > 0) await services.recommendations.decideMany({ change: { action: 'approve' }, lines: only, actor: ACTOR });
+  } else {
+    const drafts = await services.draftOrders.list({ runId });
+    for (const draft of drafts.data) {
+      await services.recommendations.approveDraftOrder({ supplierId: draft.supplierId, locationId: draft.locationId, runId, actor: ACTOR });
+    }
   }
   let lastKey: [string, number] | null = null;
   for (let more = true; more; ) {
@@ -585,7 +608,8 @@ function outcomeOf(sku: SkuState, options: ReplayDriverOptions, weeks: number, e
     const firstDay = 7 * sku.spikeWeek;
     const lastDay = firstDay + 7 * options.spikes!.weeks - 1;
     const within = (day: number) => day >= firstDay && day <= lastDay + 7 * L;
-    spike = { firstDay, lastDay, ranOut: [...sku.shortDays].some(within), firstSensedDay: sku.spikeSensedDays.find(within) ?? null };
+    const short = [...sku.shortDays].filter(within);
+    spike = { firstDay, lastDay, ranOut: short.length > 0, firstSensedDay: sku.spikeSensedDays.find(within) ?? null, firstShortDay: short.length > 0 ? Math.min(...short) : null };
   }
   return {
     seriesId: sku.id,
@@ -601,6 +625,8 @@ function outcomeOf(sku: SkuState, options: ReplayDriverOptions, weeks: number, e
     etaP90Met: etaLines === 0 ? null : etaMet / etaLines,
     spike,
     spikeSensedDays: sku.spikeSensedDays.length,
+    senseFlaggedDays: sku.senseFlaggedDays,
+    senseOrderedUnits: sku.senseOrderedUnits,
     weeklyOnHand: sku.weeklyOnHand,
     weeklyBackordered: sku.weeklyBackordered,
     weeklyDemand: Array.from({ length: weeks - warmup }, (_, index) => sku.daily.slice(7 * (warmup + index), 7 * (warmup + index + 1)).reduce((sum, x) => sum + x, 0)),

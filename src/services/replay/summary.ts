@@ -33,6 +33,8 @@ function summarise(outcomes: SeriesOutcome[]): OutcomeSummary {
     orders: total((outcome) => outcome.orders),
     etaP90Met: meanOf(outcomes.map((outcome) => outcome.etaP90Met)),
     spikeSensedDays: total((outcome) => outcome.spikeSensedDays),
+    senseFlaggedDays: total((outcome) => outcome.senseFlaggedDays),
+    senseOrderedUnits: total((outcome) => outcome.senseOrderedUnits),
   };
 }
 

@@ -87,14 +87,43 @@ function axes(f: Frame, dates: string[], label: (date: string) => string, unit: 
 }
 
 /** A vertical marker with a label at its top. */
-function marker(f: Frame, date: string, className: string, text: string): SVGElement {
+/** Chart text is 12 px (styles.css); a character is at most about 7 px wide, enough to keep labels apart. */
+const LABEL_CHAR_WIDTH = 7;
+const LABEL_HEIGHT = 12;
+
+interface Label {
+  x: number;
+  y: number;
+  anchor: 'start' | 'end';
+  text: string;
+}
+
+function labelBox(label: Label): { left: number; right: number; top: number; bottom: number } {
+  const width = label.text.length * LABEL_CHAR_WIDTH;
+  const left = label.anchor === 'end' ? label.x - width : label.x;
+  return { left, right: left + width, top: label.y - LABEL_HEIGHT, bottom: label.y + 2 };
+}
+
+function labelsOverlap(a: Label, b: Label): boolean {
+  const [p, q] = [labelBox(a), labelBox(b)];
+  return p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom;
+}
+
+/** Where a vertical marker's label goes: right of its line at the top, or left of it near the right edge. */
+function markerLabel(f: Frame, date: string, text: string): Label {
   const x = f.x(date);
   const anchor = x > f.width - 120 ? 'end' : 'start';
+  return { x: anchor === 'end' ? x - 4 : x + 4, y: MARGIN.top + 10, anchor, text };
+}
+
+function marker(f: Frame, date: string, className: string, text: string): SVGElement {
+  const x = f.x(date);
+  const label = markerLabel(f, date, text);
   return svg(
     'g',
     { class: className },
     svg('line', { x1: x, x2: x, y1: MARGIN.top, y2: HEIGHT - MARGIN.bottom }),
-    svg('text', { x: anchor === 'end' ? x - 4 : x + 4, y: MARGIN.top + 10, 'text-anchor': anchor }, text),
+    svg('text', { x: label.x, y: label.y, 'text-anchor': label.anchor }, text),
   );
 }
 
@@ -249,15 +278,21 @@ export function stockChart(projection: StockProjection, width: number): Element 
   const f = frame(width, from, to, Math.min(0, ...values), Math.max(1, ...values, ...levels));
   const weekly: string[] = [];
   for (let day = dayOf(from); day <= dayOf(to); day += 7) weekly.push(dateOf(day));
-  const level = (value: number | null, className: string, text: string) =>
-    value === null
-      ? null
-      : svg(
-          'g',
-          { class: className },
-          svg('line', { x1: MARGIN.left, x2: width - MARGIN.right, y1: f.y(value), y2: f.y(value) }),
-          svg('text', { x: width - MARGIN.right - 4, y: f.y(value) - 5, 'text-anchor': 'end' }, `${text} ${format.quantity(value)}`),
-        );
+  const arrivalText = orderArrivalDate ? `order lands ${format.shortDate(orderArrivalDate)}` : null;
+  const arrivalLabel = orderArrivalDate && arrivalText ? markerLabel(f, orderArrivalDate, arrivalText) : null;
+  // A level's label sits at the right end of its line, or at the left end where it would cover the arrival's label.
+  const level = (value: number | null, className: string, name: string) => {
+    if (value === null) return null;
+    const text = `${name} ${format.quantity(value)}`;
+    const right: Label = { x: width - MARGIN.right - 4, y: f.y(value) - 5, anchor: 'end', text };
+    const label = arrivalLabel && labelsOverlap(right, arrivalLabel) ? { ...right, x: MARGIN.left + 4, anchor: 'start' as const } : right;
+    return svg(
+      'g',
+      { class: className },
+      svg('line', { x1: MARGIN.left, x2: width - MARGIN.right, y1: f.y(value), y2: f.y(value) }),
+      svg('text', { x: label.x, y: label.y, 'text-anchor': label.anchor }, text),
+    );
+  };
   const line = (read: (point: (typeof points)[number]) => number) => linePath(points.map((point) => [f.x(point.date), f.y(read(point))]));
   const summary =
     `Projected stock from ${format.shortDate(from)} to ${format.shortDate(to)}: ${format.quantity(points[0].withoutOrder)} now, ` +
@@ -277,7 +312,7 @@ export function stockChart(projection: StockProjection, width: number): Element 
       // The dashed line over the solid one: until the order lands the two are the same, and both stay visible.
       svg('path', { class: 'with-order', d: line((point) => point.withOrder) }),
       svg('path', { class: 'without-order', d: line((point) => point.withoutOrder) }),
-      orderArrivalDate ? marker(f, orderArrivalDate, 'order-lands', `order lands ${format.shortDate(orderArrivalDate)}`) : null,
+      orderArrivalDate && arrivalText ? marker(f, orderArrivalDate, 'order-lands', arrivalText) : null,
     ),
     h(
       'figcaption',

@@ -1,7 +1,7 @@
 /**
  * Sense runs end to end: after a nightly run on the small demo catalogue, a day selling ten times its usual is
  * caught by a sense run started through POST /runs {"kind": "sense"}, recorded as a spike exception, and its SKU
- * re-planned in the nightly run's recommendations, saying why. In-process on PGlite, and on PostgreSQL with the
+ * re-planned in the nightly run (a higher order-up-to level), saying why. In-process on PGlite, and on PostgreSQL with the
  * sense job taken by a BullMQ worker (and the scheduled start-sense job run as the schedule runs it).
  */
 import type { Knex } from 'knex';
@@ -44,14 +44,15 @@ async function injectSpikeToday(services: Services, db: Knex): Promise<{ itemId:
   return { itemId, locationId, quantity, usual };
 }
 
-/** What a buyer sees of the pair in the nightly run: the recommendation's quantity and notes. */
-async function recommendationOf(db: Knex, runId: number, itemId: number, locationId: number) {
-  const { rows } = await db.raw(`select quantity::float8 as quantity, explanation from recommendations where run_id = ? and item_id = ? and location_id = ?`, [
+/** The pair's policy in the nightly run: its order-up-to level and notes (a line follows only where stock falls short of the level). */
+async function policyOf(db: Knex, runId: number, itemId: number, locationId: number) {
+  const { rows } = await db.raw(`select order_up_to::float8 as order_up_to, explanation from inventory_policies where run_id = ? and item_id = ? and location_id = ?`, [
     runId,
     itemId,
     locationId,
   ]);
-  return rows[0] as { quantity: number; explanation: { notes: string[] } } | undefined;
+  const explanation = typeof rows[0].explanation === 'string' ? JSON.parse(rows[0].explanation) : rows[0].explanation;
+  return { orderUpTo: rows[0].order_up_to as number, notes: explanation.notes as string[] };
 }
 
 async function expectSpikeCaughtAndReplanned(
@@ -78,10 +79,10 @@ async function expectSpikeCaughtAndReplanned(
   expect(details.sales).toBeGreaterThanOrEqual(spiked.quantity);
   expect(details.upper99).toBeLessThan(details.sales);
   expect(spike!.action).toMatch(/re-planned now/);
-  const after = await recommendationOf(db, pipelineRunId, spiked.itemId, spiked.locationId);
-  expect(after).toBeDefined();
-  expect(after!.explanation.notes.some((note) => note.startsWith(`demand sensing on ${smallDemoSeed.endDate}: spike`))).toBe(true);
-  expect(after!.quantity).toBeGreaterThan(before);
+  // Re-planned with the sales beyond the 99 % quantile added to the near weeks: a higher level, saying why.
+  const after = await policyOf(db, pipelineRunId, spiked.itemId, spiked.locationId);
+  expect(after.notes.some((note) => note.startsWith(`demand sensing on ${smallDemoSeed.endDate}: spike`))).toBe(true);
+  expect(after.orderUpTo).toBeGreaterThan(before);
   expect((await services.pipeline.listRuns({ limit: 10 })).map((listed) => listed.kind)).toContain('sense');
 }
 
@@ -96,7 +97,7 @@ describe('a sense run in-process on PGlite', () => {
       const { runId: pipelineRunId } = await pipeline.services.pipeline.startRun('test');
       expect((await waitForRun(pipeline.services, pipelineRunId, 300_000)).status).toBe('succeeded');
       const spiked = await injectSpikeToday(pipeline.services, db);
-      const before = (await recommendationOf(db, pipelineRunId, spiked.itemId, spiked.locationId))?.quantity ?? 0;
+      const before = (await policyOf(db, pipelineRunId, spiked.itemId, spiked.locationId)).orderUpTo;
 
       await request(app).post('/runs').set('Authorization', `Bearer ${buyer}`).send({ kind: 'sense' }).expect(403);
       await request(app).post('/runs').set('Authorization', `Bearer ${admin}`).send({ kind: 'weather' }).expect(400);
@@ -134,7 +135,7 @@ describeWithServices('a sense run on PostgreSQL with BullMQ', () => {
       const { runId: pipelineRunId } = await services.pipeline.startRun('test');
       expect((await waitForRun(services, pipelineRunId, 300_000)).status).toBe('succeeded');
       const spiked = await injectSpikeToday(services, testDb.db);
-      const before = (await recommendationOf(testDb.db, pipelineRunId, spiked.itemId, spiked.locationId))?.quantity ?? 0;
+      const before = (await policyOf(testDb.db, pipelineRunId, spiked.itemId, spiked.locationId)).orderUpTo;
       const { runId } = await services.sense.startRun('api');
       await expectSpikeCaughtAndReplanned(services, testDb.db, runId, pipelineRunId, spiked, before);
 

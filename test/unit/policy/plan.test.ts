@@ -1,3 +1,4 @@
+import { protectionDemandLevel } from '../../../models/policy/protection-demand';
 import fc from 'fast-check';
 import { protectionErrorsAt, type ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
 import { addDays } from '../../../models/policy/dates';
@@ -170,6 +171,34 @@ describe('planItem decisions and edge cases', () => {
       const { policy } = planItem(baseInput({ demandClass: 'intermittent', demandSamples: samples.map((x) => x + 0.5), forecastMean: Array(12).fill(0.4), service: { measure: 'cycle', level: 0.8 } }));
       // Mean 2.8, 80 % → 3.5, ss 0.7, S = 2.4 + 0.7.
       expect(policy.orderUpTo).toBeCloseTo(3.1, 12);
+    });
+  });
+
+  describe('sized for the cycle, whole-unit sampled demand orders up to the unit whose cycle service is nearest the target', () => {
+    // Protection 6 weeks at 0.25 a week: forecast 1.5. Totals [0 × 5, 1, 1, 1, 2, 3]: mean 0.8, shift 1.5 − 0.8 = 0.7.
+    // At risk [0 × 7, 1, 1, 3]: F(0) = 0.7, F(1) = F(2) = 0.9, F(3) = 1. 80 % → 8th smallest = 1: S = 1.5 + 0.2 = 1.7.
+    // Service of S units = F interpolated at S − 0.7: S = 2 → 0.7·F(1) + 0.3·F(2) = 0.9; S = 1 → 0.7·F(0) + 0.3·F(1) = 0.76.
+    const totals = [0, 0, 0, 0, 0, 1, 1, 1, 2, 3];
+    const atRisk = [0, 0, 0, 0, 0, 0, 0, 1, 1, 3];
+    const cycle = (level: number) =>
+      planItem(baseInput({ demandClass: 'intermittent', demandSamples: totals, cycleDemandSamples: atRisk, forecastMean: Array(12).fill(0.25), service: { measure: 'cycle', level }, stock: noStock }));
+
+    it('at 80 %: 1 unit (76 %, 4 points off) rather than the nearest unit 2 (90 %, 10 points off)', () => {
+      const { policy, explanation } = cycle(0.8);
+      expect(policy.orderUpTo).toBe(1);
+      // The level holds nothing above the forecast of 1.5: no safety stock.
+      expect(policy.safetyStock).toBe(0);
+      expect(explanation.notes).toContain('whole-unit demand: order-up-to level 1.70 taken as 1, the whole unit whose cycle service is nearest the target');
+    });
+
+    it('at 90 %: 2 units (90 % exactly) against 1 (76 %)', () => {
+      expect(cycle(0.9).policy.orderUpTo).toBe(2);
+    });
+
+    it('the record the page reads gives the same levels: 1 at 80 %, 3 at 95 % (S = 3.7; 3 → 0.7·F(2) + 0.3·F(3) = 0.93, 4 → 1)', () => {
+      const { explanation } = cycle(0.8);
+      expect(protectionDemandLevel(explanation.protectionDemand, 0.8)).toBe(1);
+      expect(protectionDemandLevel(explanation.protectionDemand, 0.95)).toBe(3);
     });
   });
 

@@ -1,6 +1,6 @@
 import type { ProtectionErrorSummary } from '../../../models/forecast/protection-errors';
 import { planItem, type PlanItemInput } from '../../../models/policy/plan';
-import { protectionDemandBuffer, protectionDemandInterval, protectionDemandLevel, type ProtectionDemandRecord } from '../../../models/policy/protection-demand';
+import { cycleServicePoints, nearestWholeUnitLevel, protectionDemandBuffer, protectionDemandInterval, protectionDemandLevel, sampleCdf, wholeUnitCycleService, type ProtectionDemandRecord } from '../../../models/policy/protection-demand';
 
 /*
  * The planner's record of demand over the protection interval (models/policy/protection-demand): the level it gives at
@@ -98,5 +98,39 @@ describe('the plan keeps the record its level is read from', () => {
     expect(plan.explanation.safetyStockMethod).toBe('normal-fill-rate');
     const interval = protectionDemandInterval(plan.explanation.protectionDemand, serviceOf(plan));
     expect(interval.points.map((point) => [point.probability, point.target])).toEqual([[0.8, false], [0.95, false]]);
+  });
+});
+
+describe('whole units sized for the cycle', () => {
+  // At-risk samples [0 × 7, 1, 1, 3]: F(0) = 0.7, F(1) = F(2) = 0.9, F(3) = 1 (hand-counted).
+  const atRisk = [0, 0, 0, 0, 0, 0, 0, 1, 1, 3];
+  const cdf = sampleCdf(atRisk);
+
+  it('sampleCdf counts the samples at or below a unit', () => {
+    expect([-1, 0, 1, 2, 3, 4].map(cdf)).toEqual([0, 0.7, 0.9, 0.9, 1, 1]);
+  });
+
+  it('wholeUnitCycleService: a shift of 0.25 makes 1 unit serve 0.25·F(0) + 0.75·F(1) = 0.85, and 0 units 0.75·F(0) = 0.525', () => {
+    expect(wholeUnitCycleService(cdf, 0.25, 1)).toBeCloseTo(0.85, 12);
+    expect(wholeUnitCycleService(cdf, 0.25, 0)).toBeCloseTo(0.525, 12);
+    // No shift: F itself.
+    expect(wholeUnitCycleService(cdf, 0, 1)).toBe(0.9);
+  });
+
+  it('nearestWholeUnitLevel: S = 1.6 (shift 0.6) at 80 % is 1 (0.6·F(0) + 0.4·F(1) = 0.78) not 2 (0.9); at 88 % from S = 1 it stays 1 (0.9 against 0.7)', () => {
+    expect(nearestWholeUnitLevel(cdf, 0.6, 1.6, 0.8)).toBe(1);
+    expect(nearestWholeUnitLevel(cdf, 0, 1, 0.88)).toBe(1);
+    // Never below zero units.
+    expect(nearestWholeUnitLevel(cdf, -0.5, 0, 0.8)).toBe(0);
+  });
+
+  it('the record keeps the points it needs, and protectionDemandLevel chooses from them as the plan does', () => {
+    // Quantiles 1 (80 %) and 3 (95 %): units 0 … 2 and 1 … 4.
+    const points = cycleServicePoints(atRisk, [1, 3]);
+    expect(points).toEqual([[0, 0.7], [1, 0.9], [2, 0.9], [3, 1], [4, 1]]);
+    const record: ProtectionDemandRecord = { kind: 'samples', horizonPeriods: 3, forecastDemand: 1.4, wholeUnits: true, sampleMean: 0.8, quantiles: [[0.8, 1], [0.95, 3]], cycleSized: true, cycleService: points };
+    // 80 %: S = 1.4 + 0.2 = 1.6, shift 0.6 → 1 (above). 95 %: S = 3.6 → 4: 0.6·F(3) + 0.4·F(4) = 1; 3: 0.6·F(2) + 0.4·F(3) = 0.94 → 3.
+    expect(protectionDemandLevel(record, 0.8)).toBe(1);
+    expect(protectionDemandLevel(record, 0.95)).toBe(3);
   });
 });

@@ -46,13 +46,14 @@ describe('backtestPlan: the planner\'s levels at each review use only the demand
   it.each([
     ['smooth', smooth],
     ['intermittent', intermittent],
-  ])('%s: changing demand from period 40 on leaves the levels of reviews 36 … 40 unchanged', (demandClass, demand) => {
+  ])('%s: changing demand from period 40 on leaves the levels of reviews 36 … 40 unchanged, and moves a later one', (demandClass, demand) => {
     const changed = demand.map((value, t) => (t >= 40 ? value * 3 + 5 : value));
     const before = backtestPlan(demand, 'replen', [0.9], options);
     const after = backtestPlan(changed, 'replen', [0.9], options);
     expect(before.demandClass).toBe(demandClass);
     expect(after.levels[0].slice(0, 5)).toEqual(before.levels[0].slice(0, 5));
-    expect(after.levels[0][5]).not.toEqual(before.levels[0][5]);
+    // A whole-unit level may stay put on one changed period (review 41 of the intermittent series): the reviews after it see it.
+    expect(after.levels[0].slice(5)).not.toEqual(before.levels[0].slice(5));
   });
 
   it('raises S with the service level at every review', () => {
