@@ -19,7 +19,6 @@
  * Run: npx tsx bench/cycle-diagnosis.ts --input demand.csv --warmup 52 [--targets 0.8,0.9,0.95,0.98,0.99]
  *        [--lead-time 2] [--lead-time-sd 0.5] [--seed 1] [--detail] [--uncensored]   (input: series_id,period,value, weekly)
  */
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { addDays } from '../db/dates';
 import type { WeeklySeries } from '../db/repositories/sales';
@@ -27,6 +26,8 @@ import { learnLeadTimes, type Receipt } from '../models/policy/lead-time';
 import { planItem } from '../models/policy/plan';
 import { cycleServiceLevel, type ReviewOrder } from '../models/policy/cycle-service';
 import { normalDraw, seededRandom, type Random } from '../models/stats/random';
+import { spreadWeek } from '../src/services/replay/driver';
+import { readSeriesFile } from './series-file';
 import { appendSeriesForecast, type SeriesForecastRows } from '../src/services/forecast-series';
 import { planningDemand, samplingHistory, samplingSeed } from '../src/services/planning/planning-demand';
 
@@ -55,30 +56,6 @@ const HISTORY_WEEKS = 156;
 const HORIZON_WEEKS = 26;
 const SAMPLES = 2000;
 const dayDate = (day: number) => addDays(FIRST_DAY, day);
-
-/** The driver's spreadWeek. */
-function spreadWeek(value: number, random: Random): number[] {
-  const days = new Array<number>(7).fill(0);
-  if (!Number.isInteger(value) || value > 700) {
-    const whole = Number.isInteger(value) ? Math.floor(value / 7) : value / 7;
-    days.fill(whole);
-    if (Number.isInteger(value)) for (let unit = 0; unit < value - 7 * whole; unit++) days[Math.floor(random() * 7)] += 1;
-    return days;
-  }
-  for (let unit = 0; unit < value; unit++) days[Math.floor(random() * 7)] += 1;
-  return days;
-}
-
-function readSeries(file: string): Array<{ id: string; values: number[] }> {
-  const byId = new Map<string, number[]>();
-  for (const line of fs.readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
-    const [id, period, value] = line.split(',');
-    const values = byId.get(id) ?? [];
-    byId.set(id, values);
-    values[Number(period) - 1] = Number(value);
-  }
-  return [...byId].map(([id, values]) => ({ id, values }));
-}
 
 const forecastCache = new Map<string, { mean: number[]; errorSd: number | null; demandClass: string }>();
 function forecastOf(series: WeeklySeries, firstPeriodStart: string) {
@@ -303,7 +280,7 @@ function replayTarget(all: Array<{ id: string; values: number[] }>, chosen: numb
   });
 }
 
-const all = readSeries(args.input);
+const all = readSeriesFile(args.input);
 const weeks = Math.max(...all.map((series) => series.values.length));
 // The series the plan stage buffers from samples at the first review, by the forecast's class then.
 const chosen = all.flatMap((series, index) => {

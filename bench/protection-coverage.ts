@@ -17,6 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { backtestPooledTails, plannerOrderUpTo } from '../src/services/replay/backtest';
 import { normalDraw, seededRandom } from '../models/stats/random';
+import { readSeriesFile } from './series-file';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -49,17 +50,6 @@ function demandOver(demand: number[], t: number, days: number): number | null {
   return total;
 }
 
-function readSeries(file: string): number[][] {
-  const byId = new Map<string, number[]>();
-  for (const line of fs.readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
-    const [id, period, value] = line.split(',');
-    const values = byId.get(id) ?? [];
-    byId.set(id, values);
-    values[Number(period) - 1] = Number(value);
-  }
-  return [...byId.values()];
-}
-
 const loadBefore = os.loadavg();
 const started = Date.now();
 process.stdout.write(`protection coverage, L = ${leadTime}, R = ${reviewPeriod}, stride ${stride}, ${new Date().toISOString()}, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}\n`);
@@ -68,7 +58,7 @@ for (const name of ['demo', 'm3', 'm1', 'carparts']) {
   if (!fs.existsSync(file)) continue;
   const warmup = warmups.get(name);
   if (warmup === undefined) throw new Error(`no warm-up for ${name}`);
-  const series = readSeries(file);
+  const series = readSeriesFile(file).map(({ values }) => values);
   const pooledTails = backtestPooledTails(series.map((demand) => ({ demand, warmup, seasonLength: options.seasonLength })), options);
   const byClass = new Map<string, { series: number; covered: number[]; reviews: number; level: number; demand: number }>();
   const span = leadTime + reviewPeriod;

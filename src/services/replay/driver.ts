@@ -206,7 +206,7 @@ interface SkuState {
 }
 
 /** Spreads a week's demand over its 7 days: whole units one by one on seeded random days, fractions evenly. */
-function spreadWeek(value: number, random: Random): number[] {
+export function spreadWeek(value: number, random: Random): number[] {
   const days = new Array<number>(7).fill(0);
   if (!Number.isInteger(value) || value > 700) {
     const whole = Number.isInteger(value) ? Math.floor(value / 7) : value / 7;
