@@ -57,7 +57,7 @@ export interface SupplierReceipt {
 export interface SupplierLeadTimeHistory {
   /** Receipts received on or after `since` (received on or after the order date), oldest first. */
   receipts: SupplierReceipt[];
-  /** Lines of its open orders placed since `since` that nothing has been received against yet. */
+  /** Lines of its open orders placed since `since` that nothing has been received against yet (when asked for). */
   openLines: Array<{ itemId: number; orderDate: string; promisedDate: string | null }>;
   /** The quoted lead time of every item the supplier offers. */
   promised: Array<{ itemId: number; promisedDays: number }>;
@@ -68,7 +68,11 @@ export interface SupplierLeadTimeHistory {
  * (the supplier-level prior needs the other items too), its orders still on the way (models/policy/lead-time.ts'
  * matureLeadTimeReceipts counts them) and the lead times it quotes.
  */
-export async function supplierLeadTimeHistory(db: Db, supplierId: number, options: { since: string }): Promise<SupplierLeadTimeHistory> {
+export async function supplierLeadTimeHistory(
+  db: Db,
+  supplierId: number,
+  options: { since: string; openLines: boolean },
+): Promise<SupplierLeadTimeHistory> {
   const receipts = await db.raw(
     `select pol.item_id, po.order_date, coalesce(pol.promised_date, po.promised_date) as promised_date, r.received_date
        from receipts r
@@ -78,15 +82,18 @@ export async function supplierLeadTimeHistory(db: Db, supplierId: number, option
       order by pol.item_id, r.received_date, r.id`,
     [supplierId, options.since],
   );
-  const openLines = await db.raw(
-    `select pol.item_id, po.order_date, coalesce(pol.promised_date, po.promised_date) as promised_date
-       from purchase_order_lines pol
-       join purchase_orders po on po.id = pol.purchase_order_id
-      where po.supplier_id = ? and po.status = 'open' and po.order_date >= ?::date
-        and not exists (select 1 from receipts r where r.purchase_order_line_id = pol.id)
-      order by pol.item_id, po.order_date, pol.id`,
-    [supplierId, options.since],
-  );
+  // A caller that weighs open orders itself (the backorder stage) does not read them here.
+  const openLines = options.openLines
+    ? await db.raw(
+        `select pol.item_id, po.order_date, coalesce(pol.promised_date, po.promised_date) as promised_date
+           from purchase_order_lines pol
+           join purchase_orders po on po.id = pol.purchase_order_id
+          where po.supplier_id = ? and po.status = 'open' and po.order_date >= ?::date
+            and not exists (select 1 from receipts r where r.purchase_order_line_id = pol.id)
+          order by pol.item_id, po.order_date, pol.id`,
+        [supplierId, options.since],
+      )
+    : { rows: [] };
   const promised = await db.raw(
     `select item_id, promised_lead_time_days from supplier_items where supplier_id = ? order by item_id`,
     [supplierId],

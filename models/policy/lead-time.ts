@@ -40,9 +40,10 @@ export interface OpenOrder {
  */
 export function matureLeadTimeReceipts(receipts: readonly Receipt[], openOrders: readonly OpenOrder[], promised: readonly PromisedLeadTime[], asOfDate: string): Receipt[] {
   const promisedByPair = new Map(promised.map((p) => [pairKey(p.supplierId, p.sku), p.promisedDays]));
-  const promisedDays = (order: { supplierId: string; sku: string; orderDate: string; promisedDate?: string }) =>
+  // A receipt is an open order that has come: both are read by their order and promised dates only.
+  const promisedDays = (order: OpenOrder) =>
     order.promisedDate !== undefined ? daysBetween(order.orderDate, order.promisedDate) : promisedByPair.get(pairKey(order.supplierId, order.sku));
-  const mature = (order: { supplierId: string; sku: string; orderDate: string; promisedDate?: string }) => {
+  const mature = (order: OpenOrder) => {
     const promise = promisedDays(order);
     return promise === undefined ? null : daysBetween(order.orderDate, asOfDate) >= promise;
   };

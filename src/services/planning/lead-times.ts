@@ -17,7 +17,7 @@ export async function learnRunLeadTimes(
 ): Promise<Map<string, LeadTimeStats>> {
   const learned = new Map<string, LeadTimeStats>();
   for (const supplierId of await activeSupplierIds(db)) {
-    const history = await supplierLeadTimeHistory(db, supplierId, { since: options.since });
+    const history = await supplierLeadTimeHistory(db, supplierId, { since: options.since, openLines: options.ordersOut !== 'left-out' });
     const supplier = String(supplierId);
     const order = (line: { itemId: number; orderDate: string; promisedDate: string | null }) => ({
       supplierId: supplier,
@@ -29,7 +29,7 @@ export async function learnRunLeadTimes(
     // Orders younger than their promise say nothing yet, even those that came early (matureLeadTimeReceipts).
     const receipts = matureLeadTimeReceipts(
       history.receipts.map((receipt) => ({ ...order(receipt), receivedDate: receipt.receivedDate })),
-      options.ordersOut === 'left-out' ? [] : history.openLines.map(order),
+      history.openLines.map(order),
       promised,
       options.asOfDate,
     );
