@@ -54,6 +54,10 @@ export const settings = {
     description: "Days a SKU's automatic model choice is kept: runs in between refit that model; 0 chooses on every run.",
   },
   WORKER_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(2), description: 'Jobs one worker process runs at once.' },
+  PLAN_THREADS: {
+    schema: z.coerce.number().int().min(0).max(64).default(0),
+    description: 'Chunks the plan stage plans at once, each on a worker thread of the process that runs it (0: one per core of that machine).',
+  },
   WORKER_LOCK_DURATION_MS: {
     schema: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
     description: "How long a worker's lock on a job lasts unrenewed: the job of a worker that died is picked up again after it.",

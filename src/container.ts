@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Router } from 'express';
 import type IORedis from 'ioredis';
@@ -6,7 +7,7 @@ import { migrateLatest, migrationsPending } from '../db/migrate';
 import { isDatabaseEmpty, seedDemoData } from '../db/seeds/demo';
 import { applySchedules, BullmqDispatcher, createQueue, declareMissingSchedules, jobRetention, producerConnection, repeatedErrorLog } from '../jobs/bullmq';
 import { queueBoardRouter } from '../jobs/queue-board';
-import { ForecastPool } from '../jobs/forecast-pool';
+import { ModelPool } from '../jobs/model-pool';
 import type { RunDispatcher } from '../jobs/dispatcher';
 import { InProcessRunner } from '../jobs/in-process-runner';
 import { schedules } from '../jobs/schedules';
@@ -31,7 +32,7 @@ import { createRecommendationService } from './services/recommendation-service';
 import { createSkuService } from './services/sku-service';
 import { createSupplierService } from './services/supplier-service';
 import { createLocationService } from './services/location-service';
-import { createPlanStage, createReplanner, type PlanStageDeps } from './services/plan-stage';
+import { createPlanStage, createReplanner, type ChunkPlanner, type PlanStageDeps } from './services/plan-stage';
 import { createSenseService } from './services/sense-service';
 import { createBackorderService } from './services/backorder-service';
 import { createBackorderStage } from './services/backorder-stage';
@@ -60,6 +61,8 @@ export function createServices(deps: {
   dispatcher: RunDispatcher;
   redis?: IORedis;
   forecaster?: SeriesForecaster;
+  /** Where the plan stage plans its chunks (the model pool's threads); without one, on the stage's own thread. */
+  planner?: ChunkPlanner;
   /** "Today" for every service; the system clock unless a replay or a test passes its own. */
   clock?: Clock;
 }): Services {
@@ -109,6 +112,7 @@ export function createServices(deps: {
     historyWeeks: config.HISTORY_WEEKS,
     serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
     serviceMeasures: { A: config.SERVICE_MEASURE_A, B: config.SERVICE_MEASURE_B, C: config.SERVICE_MEASURE_C },
+    planner: deps.planner,
     now: () => clock.now(),
   };
   const metrics = createMetrics({
@@ -193,9 +197,10 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
   const inProcess = redis ? undefined : new InProcessRunner(logger);
   const retention = jobRetention(config);
   const bullmq = redis ? new BullmqDispatcher(redis, queueName, retention, queueErrors.report) : undefined;
-  // Model fits run on worker threads, one per job this process may run at once, so they never block the event loop.
-  const forecastPool = new ForecastPool(config.WORKER_CONCURRENCY);
-  const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis, forecaster: forecastPool });
+  // Model work runs on worker threads, so it never blocks the event loop: one thread per job this process may run at
+  // once for the forecast chunks' fits, and PLAN_THREADS for the plan stage, the run's one job after the fits.
+  const modelPool = new ModelPool(Math.max(config.WORKER_CONCURRENCY, config.PLAN_THREADS || os.availableParallelism()));
+  const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis, forecaster: modelPool, planner: modelPool });
   if (inProcess) {
     inProcess.attach(services);
     const interrupted = [...(await services.pipeline.failInterruptedRuns()), ...(await services.sense.failInterruptedRuns())];
@@ -254,7 +259,7 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
     async close() {
       clearInterval(upkeep);
       await inProcess?.close();
-      await forecastPool.close();
+      await modelPool.close();
       await bullmq?.close();
       await queue?.close();
       redis?.disconnect();

@@ -18,7 +18,7 @@ import type { Lifecycle } from './forecast-series';
 /** Outlier weeks this recent are shown to buyers as exceptions (older ones are kept in the fit only). */
 const RECENT_CLEANED_WEEKS = 13;
 
-/** Runs forecastSeries somewhere other than this thread (jobs/forecast-pool.ts: a pool of worker threads). */
+/** Runs forecastSeries somewhere other than this thread (jobs/model-pool.ts: a pool of worker threads). */
 export interface SeriesForecaster {
   forecast(list: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows>;
 }

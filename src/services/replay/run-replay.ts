@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { closeDb, createDb } from '../../../db/connection';
 import { migrateLatest } from '../../../db/migrate';
 import type { ItemRange } from '../../../jobs/dispatcher';
-import { ForecastPool } from '../../../jobs/forecast-pool';
+import { ModelPool } from '../../../jobs/model-pool';
 import { SimulatedClock } from '../../clock';
 import { loadConfig } from '../../config';
 import { createServices } from '../../container';
@@ -73,7 +73,7 @@ export async function runReplay(series: ReplaySeries[], options: RunReplayOption
     FORECAST_CHUNK_SIZE: process.env.FORECAST_CHUNK_SIZE ?? String(replayChunkSize(series.length, options.forecastThreads)),
   });
   const db: Knex = await createDb({ dataDir: options.dataDir });
-  const pool = options.forecastThreads > 0 ? new ForecastPool(options.forecastThreads) : undefined;
+  const pool = options.forecastThreads > 0 ? new ModelPool(options.forecastThreads) : undefined;
   try {
     await migrateLatest(db);
     const clock = new SimulatedClock(new Date(0));
@@ -85,6 +85,7 @@ export async function runReplay(series: ReplaySeries[], options: RunReplayOption
       logger: stageTimingLogger(stageSeconds),
       clock,
       forecaster: pool,
+      planner: pool,
       dispatcher: { dispatchRun: async (runId, chunks) => void (dispatched = { runId, chunks }) },
     });
     const runPipeline = async () => {

@@ -6,6 +6,8 @@ import { loadConfig } from '../../../src/config';
 import { createServices } from '../../../src/container';
 import { createLogger } from '../../../src/logger';
 import type { Services } from '../../../src/services';
+import { createPlanStage } from '../../../src/services/plan-stage';
+import { ModelPool } from '../../../jobs/model-pool';
 import { openTestDb, type TestDb, testEngines } from '../../helpers/database';
 
 async function rows<T>(db: Knex, sql: string, bindings: unknown[]): Promise<T[]> {
@@ -143,4 +145,44 @@ describe.each(testEngines())('plan stage on the seeded demo catalogue, after the
     );
     expect(written).toEqual({ policies: counts.plannedItems, recommendations: counts.recommendations, drafts: counts.draftPurchaseOrders });
   });
+
+  it('planned on a model pool, chunks on two worker threads at once, writes the rows planning on this thread wrote', async () => {
+    const written = async () => ({
+      policies: await rows(
+        testDb.db,
+        `select item_id, location_id, supplier_id, safety_stock, reorder_point, order_up_to, explanation
+           from inventory_policies where run_id = ? order by item_id, location_id`,
+        [runId],
+      ),
+      recommendations: await rows(
+        testDb.db,
+        `select item_id, location_id, supplier_id, quantity, urgency, need_by_date, explanation
+           from recommendations where run_id = ? order by item_id, location_id`,
+        [runId],
+      ),
+      drafts: (await draftPurchaseOrdersForRun(testDb.db, runId)).map(({ supplierId, locationId, lines, orderValue, shortfall, pullForward }) => ({ supplierId, locationId, lines, orderValue, shortfall, pullForward })),
+    });
+    const onThisThread = await written();
+    const config = loadConfig({});
+    const pool = new ModelPool(2);
+    try {
+      const stage = createPlanStage({
+        db: testDb.db,
+        serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
+        serviceMeasures: { A: config.SERVICE_MEASURE_A, B: config.SERVICE_MEASURE_B, C: config.SERVICE_MEASURE_C },
+        historyWeeks: config.HISTORY_WEEKS,
+        // Several chunks per thread, so that lanes overlap.
+        chunkSize: 4,
+        planner: pool,
+      });
+      const pooledCounts = await stage(runId, (await services.pipeline.getRun(runId)).asOfDate!);
+      expect(pooledCounts.plannedItems).toBe(counts.plannedItems);
+      expect(pooledCounts.recommendations).toBe(counts.recommendations);
+      expect(pooledCounts.draftPurchaseOrders).toBe(counts.draftPurchaseOrders);
+    } finally {
+      await pool.close();
+    }
+    expect(onThisThread.policies).toHaveLength(counts.plannedItems);
+    expect(await written()).toEqual(onThisThread);
+  }, 120_000);
 });

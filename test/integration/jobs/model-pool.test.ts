@@ -1,5 +1,5 @@
 import type { WeeklySeries } from '../../../db/repositories/sales';
-import { ForecastPool } from '../../../jobs/forecast-pool';
+import { ModelPool } from '../../../jobs/model-pool';
 import { forecastSeries } from '../../../src/services/forecast-series';
 import { seededRandom } from '../../../models/stats/random';
 
@@ -20,11 +20,11 @@ function makeSeries(count: number, seed: number): WeeklySeries[] {
   }));
 }
 
-describe('ForecastPool (model fits on worker threads)', () => {
-  let pool: ForecastPool;
+describe('ModelPool (model fits on worker threads)', () => {
+  let pool: ModelPool;
 
   beforeAll(() => {
-    pool = new ForecastPool(2);
+    pool = new ModelPool(2);
   });
   afterAll(async () => {
     await pool.close();
@@ -60,6 +60,6 @@ describe('ForecastPool (model fits on worker threads)', () => {
   });
 
   it('refuses a pool without threads', () => {
-    expect(() => new ForecastPool(0)).toThrow('ForecastPool: size must be a positive integer, got 0');
+    expect(() => new ModelPool(0)).toThrow('ModelPool: size must be a positive integer, got 0');
   });
 });

@@ -1,4 +1,0 @@
-// Worker-thread entry for jobs/forecast-pool.ts. Plain JavaScript so that it loads under any runner (tsx, node, jest):
-// it registers tsx's require hook, then loads the TypeScript thread body.
-require('tsx/cjs');
-require('./forecast-thread-body.ts');
