@@ -185,4 +185,19 @@ describe.each(testEngines())('plan stage on the seeded demo catalogue, after the
     expect(onThisThread.policies).toHaveLength(counts.plannedItems);
     expect(await written()).toEqual(onThisThread);
   }, 120_000);
+
+  it('fails the stage with the error of a chunk its planner could not plan, once the other lanes stop', async () => {
+    const config = loadConfig({});
+    let calls = 0;
+    const stage = createPlanStage({
+      db: testDb.db,
+      serviceLevels: { A: config.SERVICE_LEVEL_A, B: config.SERVICE_LEVEL_B, C: config.SERVICE_LEVEL_C },
+      historyWeeks: config.HISTORY_WEEKS,
+      chunkSize: 4,
+      planner: { parallelism: 2, planChunk: async () => Promise.reject(new Error(`thread lost on chunk ${++calls}`)) },
+    });
+    await expect(stage(runId, (await services.pipeline.getRun(runId)).asOfDate!)).rejects.toThrow('thread lost on chunk 1');
+    // Each of the three lanes took one chunk and stopped: no lane takes another once one has failed.
+    expect(calls).toBe(3);
+  });
 });
