@@ -21,9 +21,9 @@ interface Pending {
 /**
  * A small pool of worker threads for the model work of the jobs (forecast chunks' fits, the plan stage's chunks): up
  * to `size` threads, started on first use, one task per thread at a time, the rest queued. A thread that dies fails
- * its task (BullMQ retries the job) and is replaced by the next task. The plan stage plans `size` chunks at once.
+ * its task (BullMQ retries the job) and is replaced by the next task.
  */
-export class ModelPool implements SeriesForecaster, ChunkPlanner {
+export class ModelPool implements SeriesForecaster {
   private readonly threads = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly running = new Map<Worker, Pending>();
@@ -33,16 +33,16 @@ export class ModelPool implements SeriesForecaster, ChunkPlanner {
     if (!Number.isInteger(size) || size < 1) throw new Error(`ModelPool: size must be a positive integer, got ${size}`);
   }
 
-  get parallelism(): number {
-    return this.size;
-  }
-
   forecast(series: WeeklySeries[], options: SeriesForecastOptions): Promise<SeriesForecastRows> {
     return this.run<SeriesForecastRows>({ kind: 'forecast', series, options });
   }
 
-  planChunk(data: ChunkInputs, asOfDate: string, context: PairContext): Promise<ChunkPlan> {
-    return this.run<ChunkPlan>({ kind: 'plan', data, asOfDate, context });
+  /** The plan stage's planner on these threads, `parallelism` chunks at once (at most the pool's size run together). */
+  planner(parallelism = this.size): ChunkPlanner {
+    return {
+      parallelism,
+      planChunk: (data: ChunkInputs, asOfDate: string, context: PairContext) => this.run<ChunkPlan>({ kind: 'plan', data, asOfDate, context }),
+    };
   }
 
   async close(): Promise<void> {

@@ -199,8 +199,9 @@ export async function buildContainer(config: Config, logger: Logger): Promise<Co
   const bullmq = redis ? new BullmqDispatcher(redis, queueName, retention, queueErrors.report) : undefined;
   // Model work runs on worker threads, so it never blocks the event loop: one thread per job this process may run at
   // once for the forecast chunks' fits, and PLAN_THREADS for the plan stage, the run's one job after the fits.
-  const modelPool = new ModelPool(Math.max(config.WORKER_CONCURRENCY, config.PLAN_THREADS || os.availableParallelism()));
-  const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis, forecaster: modelPool, planner: modelPool });
+  const planThreads = config.PLAN_THREADS || os.availableParallelism();
+  const modelPool = new ModelPool(Math.max(config.WORKER_CONCURRENCY, planThreads));
+  const services = createServices({ db, config, logger, dispatcher: (inProcess ?? bullmq)!, redis, forecaster: modelPool, planner: modelPool.planner(planThreads) });
   if (inProcess) {
     inProcess.attach(services);
     const interrupted = [...(await services.pipeline.failInterruptedRuns()), ...(await services.sense.failInterruptedRuns())];

@@ -67,6 +67,9 @@ export interface PlanStageDeps {
   now?: () => Date;
 }
 
+/** The clock of a stage given none. */
+const systemNow = () => new Date();
+
 /** Plans a chunk's pairs off the stage's thread (jobs/model-pool.ts: worker threads), `parallelism` chunks at once. */
 export interface ChunkPlanner {
   planChunk(data: ChunkInputs, asOfDate: string, context: PairContext): Promise<ChunkPlan>;
@@ -101,7 +104,7 @@ export function createPlanStage(deps: PlanStageDeps): RunStage {
   const { db } = deps;
   const chunkSize = deps.chunkSize ?? 500;
   const settings = stageSettings(deps);
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemNow;
 
   return async (runId, asOfDate) => {
     const context: PairContext = {
@@ -183,6 +186,7 @@ export type Replanner = (
  */
 export function createReplanner(deps: PlanStageDeps): Replanner {
   const { db } = deps;
+  const now = deps.now ?? systemNow;
   return async (runId, asOfDate, adjustments) => {
     const itemIds = [...adjustments.keys()];
     if (itemIds.length === 0) return { replannedItems: 0, recommendations: 0, criticalRecommendations: 0 };
@@ -204,7 +208,7 @@ export function createReplanner(deps: PlanStageDeps): Replanner {
       daysIntoReview: Math.max(0, dayNumber(asOfDate) - dayNumber(run.asOfDate)),
     };
     const planned = await planPairs(data, asOfDate, context, yieldToEventLoop);
-    const chunk = await writeChunk(db, runId, data.itemIds, planned, (deps.now ?? (() => new Date()))());
+    const chunk = await writeChunk(db, runId, data.itemIds, planned, now());
     logPlanErrors(deps.logger, runId, planned.planErrors);
     return { replannedItems: chunk.plannedItems, recommendations: chunk.recommendations, criticalRecommendations: chunk.criticalRecommendations };
   };

@@ -85,7 +85,7 @@ export async function runReplay(series: ReplaySeries[], options: RunReplayOption
       logger: stageTimingLogger(stageSeconds),
       clock,
       forecaster: pool,
-      planner: pool,
+      planner: pool?.planner(),
       dispatcher: { dispatchRun: async (runId, chunks) => void (dispatched = { runId, chunks }) },
     });
     const runPipeline = async () => {

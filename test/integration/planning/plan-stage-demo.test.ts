@@ -173,7 +173,7 @@ describe.each(testEngines())('plan stage on the seeded demo catalogue, after the
         historyWeeks: config.HISTORY_WEEKS,
         // Several chunks per thread, so that lanes overlap.
         chunkSize: 4,
-        planner: pool,
+        planner: pool.planner(),
       });
       const pooledCounts = await stage(runId, (await services.pipeline.getRun(runId)).asOfDate!);
       expect(pooledCounts.plannedItems).toBe(counts.plannedItems);
