@@ -8,13 +8,13 @@
  *      max(0, S − inventory position), inventory position = on hand + on order − backordered; the order arrives at t + L
  *      (L = 0: before this period's demand);
  *   3. demand of period t is met from stock on hand; the rest is backordered.
- * The order placed at review t is the last one to arrive before period t + L + R − 1 ends, so S must cover demand over
- * the L + R periods t … t + L + R − 1: the replenishment cycle of review t ends with period t + L + R − 1, and the cycle
- * counts as served when no backorder is open at that moment. With a fixed lead time no receipt falls inside
- * t + L + 1 … t + L + R − 1, so a backorder at any point of the cycle is still open at its end: the share of served
- * cycles is the cycle service level (P1). With random lead times the cycle keeps the nominal L (orders may then cross).
+ * Cycles are counted as `replen replay` counts them (cycleServiceLevel, models/policy/cycle-service.ts), in periods
+ * instead of days: the cycle of review t runs from the arrival of its order to the arrival of the next review's, and
+ * is served when no period in it had demand that stock could not meet. With a fixed lead time that is periods
+ * t + L … t + L + R − 1.
  */
 import { normalDraw, seededRandom, type Random } from '../stats/random';
+import { cycleServiceLevel, type ReviewOrder } from './cycle-service';
 
 export interface ReplayOptions {
   /** Lead time L in periods, a whole number ≥ 0 (the mean when leadTimeStdDev > 0, then ≥ 1). */
@@ -45,10 +45,11 @@ export interface ReplayPeriod {
 }
 
 export interface ReplayResult {
-  /** Replenishment cycles that ended within the history: one per review t with t + L + R − 1 < n. */
+  /** Replenishment cycles that ended within the history (cycleServiceLevel: crossed orders make none). */
   cycles: number;
-  cyclesWithoutBackorder: number;
-  /** cyclesWithoutBackorder / cycles; null without a complete cycle. */
+  /** Cycles without a period of demand that stock could not meet. */
+  cyclesServed: number;
+  /** cyclesServed / cycles; null without a complete cycle. */
   achievedCycleServiceLevel: number | null;
   /** Demand met from stock in its own period / all demand from W on; null without demand. */
   fillRate: number | null;
@@ -102,8 +103,8 @@ export function replayOrderUpTo(demand: number[], orderUpToAt: (period: number) 
   let net = 0; // on hand − backordered
   let onOrder = 0;
   let orders = 0;
-  let cycles = 0;
-  let cyclesWithoutBackorder = 0;
+  const reviews: ReviewOrder[] = [];
+  const shortPeriods = new Set<number>();
   let totalDemand = 0;
   let totalMet = 0;
 
@@ -132,6 +133,7 @@ export function replayOrderUpTo(demand: number[], orderUpToAt: (period: number) 
           onOrder += ordered;
         }
       }
+      reviews.push({ reviewDay: t, arrivalDay: arrivalPeriod });
     }
     const metFromStock = Math.min(Math.max(net, 0), demand[t]);
     net -= demand[t];
@@ -140,19 +142,15 @@ export function replayOrderUpTo(demand: number[], orderUpToAt: (period: number) 
     const onHand = net > tolerance ? net : 0;
     const backordered = net < -tolerance ? -net : 0;
     trace.push({ period: t, received, orderUpTo, ordered, arrivalPeriod, demand: demand[t], metFromStock, onHand, backordered });
-    // Period t closes the cycle of the review at t − L − R + 1.
-    const review = t - leadTime - reviewPeriod + 1;
-    if (review >= warmup && (review - warmup) % reviewPeriod === 0) {
-      cycles += 1;
-      if (backordered === 0) cyclesWithoutBackorder += 1;
-    }
+    if (metFromStock < demand[t] - tolerance) shortPeriods.add(t);
   }
+  const service = cycleServiceLevel(reviews, shortPeriods, { nominalLeadTimeDays: leadTime, reviewPeriodDays: reviewPeriod, lastDay: demand.length - 1 });
 
   const replayed = trace.length;
   return {
-    cycles,
-    cyclesWithoutBackorder,
-    achievedCycleServiceLevel: cycles === 0 ? null : cyclesWithoutBackorder / cycles,
+    cycles: service.cycles,
+    cyclesServed: service.served,
+    achievedCycleServiceLevel: service.level,
     fillRate: totalDemand === 0 ? null : totalMet / totalDemand,
     averageOnHand: trace.reduce((sum, row) => sum + row.onHand, 0) / replayed,
     averageBackordered: trace.reduce((sum, row) => sum + row.backordered, 0) / replayed,
@@ -169,21 +167,25 @@ export interface LevelAchieved {
 
 /**
  * A yardstick, not a policy: the oracle that knows the replayed demand and holds one constant S throughout. With a
- * fixed lead time every review then orders up to S, so the cycle of review t is served exactly when the demand D_t
- * over t … t + L + R − 1 is at most S, and CSL(S) = share of the D_t ≤ S: a step function that jumps only at the
- * D_t. `atLeast` is the smallest S whose CSL reaches the target, `below` the largest S whose CSL falls short of it
- * (null when even S = 0 reaches it). No S achieves a CSL strictly between the two: e.g. 17 cycles with D_t = 0 in
- * 15 and 1 in 2 give 88.2 % at S = 0 and 100 % at S = 1, and nothing in between, at a 90 % target.
+ * fixed lead time every review then orders up to S, so at the end of a period p of the cycle of review t (periods
+ * t + L … t + L + R − 1) the net stock is S − D(t … p), and the cycle is served exactly when D_t, the demand from t
+ * through the cycle's last period with demand (0 when it has none), is at most S. CSL(S) = share of the D_t ≤ S: a
+ * step function that jumps only at the D_t. `atLeast` is the smallest S whose CSL reaches the target, `below` the
+ * largest S whose CSL falls short of it (null when even S = 0 reaches it). No S achieves a CSL strictly between the
+ * two: e.g. 17 cycles with D_t = 0 in 15 and 1 in 2 give 88.2 % at S = 0 and 100 % at S = 1, and nothing in between,
+ * at a 90 % target.
  */
 export function integerLevelBand(demand: number[], serviceLevel: number, options: ReplayOptions): { below: LevelAchieved | null; atLeast: LevelAchieved } {
   checkDemand('integerLevelBand', demand);
   checkReplayOptions('integerLevelBand', demand.length, options);
   if (!(serviceLevel > 0 && serviceLevel < 1)) throw new Error(`integerLevelBand: serviceLevel must be in (0, 1), got ${serviceLevel}`);
   if ((options.leadTimeStdDev ?? 0) > 0) throw new Error('integerLevelBand: needs a fixed lead time');
-  const horizon = options.leadTime + options.reviewPeriod;
+  const { leadTime, reviewPeriod } = options;
   const totals: number[] = [];
-  for (let t = options.warmup; t + horizon <= demand.length; t += options.reviewPeriod) {
-    totals.push(demand.slice(t, t + horizon).reduce((sum, x) => sum + x, 0));
+  for (let t = options.warmup; t + leadTime + reviewPeriod <= demand.length; t += reviewPeriod) {
+    let lastWithDemand = -1;
+    for (let p = t + leadTime; p < t + leadTime + reviewPeriod; p++) if (demand[p] > 0) lastWithDemand = p;
+    totals.push(lastWithDemand < 0 ? 0 : demand.slice(t, lastWithDemand + 1).reduce((sum, x) => sum + x, 0));
   }
   if (totals.length === 0) throw new Error('integerLevelBand: no complete cycle after the warm-up');
   totals.sort((a, b) => a - b);

@@ -17,9 +17,9 @@ describe('replayOrderUpTo: the (R, S) replay, checked by hand', () => {
   const demand = [5, 5, 4, 6, 8, 3, 7, 2];
   const result = replayOrderUpTo(demand, () => 12, { leadTime: 1, reviewPeriod: 1, warmup: 2 });
 
-  it('counts 5 cycles of which 4 end without a backorder: CSL 0.8', () => {
+  it('counts 5 cycles of which 4 have no period short: CSL 0.8', () => {
     expect(result.cycles).toBe(5);
-    expect(result.cyclesWithoutBackorder).toBe(4);
+    expect(result.cyclesServed).toBe(4);
     expect(result.achievedCycleServiceLevel).toBeCloseTo(0.8, 12);
   });
 
@@ -86,21 +86,34 @@ describe('conformalQuantile: the ⌈(n + 1)p⌉-th smallest error', () => {
 
 describe('integerLevelBand: the oracle yardstick for whole-unit levels', () => {
   /*
-   * W = 2, L = 1, R = 1 over 12 periods: cycles of reviews t = 2 … 10, each over periods t and t + 1.
-   * demand 0 0 | 0 0 0 0 0 1 0 0 0 2 → D_t for t = 2 … 10: 0 0 0 0 1 1 0 0 2 (9 cycles: six 0s, two 1s, one 2).
-   * CSL(0) = 6/9 = 66.7 %, CSL(1) = 8/9 = 88.9 %, CSL(2) = 1. At 70 %: below S = 0 (6/9), at least S = 1 (8/9);
-   * at 90 %: below S = 1 (88.9 %), at least S = 2 (100 %), nothing in between; at 50 % even S = 0 reaches it.
+   * W = 2, L = 1, R = 1 over 12 periods: the cycle of review t (t = 2 … 10) is period t + 1, and D_t is the demand
+   * of t and t + 1 when t + 1 has demand, else 0.
+   * demand 0 0 | 0 0 0 0 0 1 0 0 0 2 → D_t for t = 2 … 10: 0 0 0 0 1 0 0 0 2 (9 cycles: seven 0s, one 1, one 2).
+   * The cycle of review 7 (period 8) has no demand: served whatever S, although at S = 0 period 7's unit is still
+   * owed in it (a cycle is short when a customer's demand went unmet in it, as the replay counts).
+   * CSL(0) = 7/9 = 77.8 %, CSL(1) = 8/9 = 88.9 %, CSL(2) = 1. At 80 %: below S = 0 (7/9), at least S = 1 (8/9);
+   * at 90 %: below S = 1 (88.9 %), at least S = 2 (100 %), nothing in between; at 70 % even S = 0 reaches it.
    */
   const demand = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2];
   const options = { leadTime: 1, reviewPeriod: 1, warmup: 2 };
-  it('brackets the target between the two whole levels around it (70 %: 0 → 6/9, 1 → 8/9; 90 %: 1 → 8/9, 2 → 1)', () => {
-    expect(integerLevelBand(demand, 0.7, options)).toEqual({ below: { orderUpTo: 0, cycleServiceLevel: 6 / 9 }, atLeast: { orderUpTo: 1, cycleServiceLevel: 8 / 9 } });
+  it('brackets the target between the two whole levels around it (80 %: 0 → 7/9, 1 → 8/9; 90 %: 1 → 8/9, 2 → 1)', () => {
+    expect(integerLevelBand(demand, 0.8, options)).toEqual({ below: { orderUpTo: 0, cycleServiceLevel: 7 / 9 }, atLeast: { orderUpTo: 1, cycleServiceLevel: 8 / 9 } });
     expect(integerLevelBand(demand, 0.9, options)).toEqual({ below: { orderUpTo: 1, cycleServiceLevel: 8 / 9 }, atLeast: { orderUpTo: 2, cycleServiceLevel: 1 } });
-    expect(integerLevelBand(demand, 0.5, options).below).toBeNull();
+    expect(integerLevelBand(demand, 0.7, options)).toEqual({ below: null, atLeast: { orderUpTo: 0, cycleServiceLevel: 7 / 9 } });
   });
-  it('agrees with the replay of the constant level (S = 1 serves 8 of 9 cycles, S = 0 six)', () => {
+  it('agrees with the replay of the constant level (S = 1 serves 8 of 9 cycles, S = 0 seven)', () => {
     expect(replayOrderUpTo(demand, () => 1, options).achievedCycleServiceLevel).toBe(8 / 9);
-    expect(replayOrderUpTo(demand, () => 0, options).achievedCycleServiceLevel).toBe(6 / 9);
+    expect(replayOrderUpTo(demand, () => 0, options).achievedCycleServiceLevel).toBe(7 / 9);
+  });
+  it('agrees with the replay on every constant level of a longer history with L = 2, R = 3', () => {
+    const long = Array.from({ length: 60 }, (_, t) => [0, 3, 0, 1, 5, 0, 2][(t * 5) % 7] * (t % 11 === 0 ? 0 : 1));
+    const longOptions = { leadTime: 2, reviewPeriod: 3, warmup: 5 };
+    for (const target of [0.5, 0.7, 0.8, 0.9, 0.95]) {
+      const { below, atLeast } = integerLevelBand(long, target, longOptions);
+      for (const level of below ? [below, atLeast] : [atLeast]) {
+        expect(replayOrderUpTo(long, () => level.orderUpTo, longOptions).achievedCycleServiceLevel).toBeCloseTo(level.cycleServiceLevel, 12);
+      }
+    }
   });
   it('starts below every demand at S = 0 (CSL 0) when every cycle has demand, and needs a fixed lead time', () => {
     expect(integerLevelBand([3, 3, 3, 4, 5], 0.5, options).below).toEqual({ orderUpTo: 0, cycleServiceLevel: 0 });
