@@ -4,7 +4,9 @@
  * with 30 series or more in the replen runs: replen's mean achieved cycle service / mean average on hand per SKU, the
  * textbook's, and "stock vs textbook": replen's stock against the textbook's interpolated linearly between its targets'
  * (achieved service, stock) points at replen's achieved service ("–" where the textbook never reaches that service, or
- * never falls that low). Bold: within ±1.5 points of the target.
+ * never falls that low). Bold: within ±1.5 points of the target. The same in weeks of cover (each SKU's stock over its
+ * own mean weekly demand, averaged over SKUs: every item weighs the same, where units weigh the largest most), when the
+ * summaries have it.
  * Run: npx tsx bench/replay-table.ts DIR [--label name] [--textbook DIR2]  (DIR2: the textbook runs, default DIR)
  */
 import fs from 'node:fs';
@@ -19,7 +21,7 @@ const label = args.label ?? path.basename(dir);
 const targets = [80, 90, 95, 98, 99];
 const minimumSeries = 30;
 
-type ClassSummary = { series: number; achievedCsl: number | null; avgOnHand: number };
+type ClassSummary = { series: number; achievedCsl: number | null; avgOnHand: number; weeksOfCover?: number | null };
 type Summary = { byClass: Record<string, ClassSummary> };
 
 function read(from: string, policy: string, target: number): Summary | null {
@@ -56,18 +58,29 @@ for (const name of classes) {
     const onTarget = bold && one.achievedCsl !== null && Math.abs(100 * one.achievedCsl - target) <= 1.5;
     return `${onTarget ? `**${csl}**` : csl} / ${one.avgOnHand.toFixed(1)}`;
   };
-  const points = theirs.flatMap((one) => (one && one.achievedCsl !== null ? [{ csl: one.achievedCsl, stock: one.avgOnHand }] : []));
-  const versus = mine.map((one) => {
-    if (!one || one.achievedCsl === null) return 'n/a';
-    const stock = textbookStockAt(points, one.achievedCsl);
-    if (stock === null || stock <= 0) return '–';
-    const change = Math.round((100 * (one.avgOnHand - stock)) / stock);
-    return `${change > 0 ? '+' : change < 0 ? '−' : ''}${Math.abs(change)} %`;
-  });
+  /** replen's stock (by `measure`) against the textbook's at the same achieved service, per target. */
+  const versus = (measure: (one: ClassSummary) => number | null | undefined) => {
+    const points = theirs.flatMap((one) => {
+      const stock = one ? measure(one) : null;
+      return one && one.achievedCsl !== null && typeof stock === 'number' ? [{ csl: one.achievedCsl, stock }] : [];
+    });
+    return mine.map((one) => {
+      const own = one ? measure(one) : null;
+      if (!one || one.achievedCsl === null || typeof own !== 'number') return 'n/a';
+      const stock = textbookStockAt(points, one.achievedCsl);
+      if (stock === null || stock <= 0) return '–';
+      const change = Math.round((100 * (own - stock)) / stock);
+      return `${change > 0 ? '+' : change < 0 ? '−' : ''}${Math.abs(change)} %`;
+    });
+  };
   const mineCounts = mine.flatMap((one) => (one ? [one.series] : []));
   const theirCounts = theirs.flatMap((one) => (one ? [one.series] : []));
   lines.push(`| ${name} (${range(mineCounts)}): replen CSL / on hand | ${mine.map((one, i) => cell(one, targets[i], true)).join(' | ')} |`);
   lines.push(`| ${name} (${range(theirCounts)}): textbook | ${theirs.map((one, i) => cell(one, targets[i], false)).join(' | ')} |`);
-  lines.push(`| ${name}: stock vs textbook | ${versus.join(' | ')} |`);
+  lines.push(`| ${name}: stock vs textbook | ${versus((one) => one.avgOnHand).join(' | ')} |`);
+  if (mine.some((one) => typeof one?.weeksOfCover === 'number')) {
+    lines.push(`| ${name}: weeks of cover, replen / textbook | ${mine.map((one, i) => `${one?.weeksOfCover?.toFixed(2) ?? 'n/a'} / ${theirs[i]?.weeksOfCover?.toFixed(2) ?? 'n/a'}`).join(' | ')} |`);
+    lines.push(`| ${name}: cover vs textbook | ${versus((one) => one.weeksOfCover).join(' | ')} |`);
+  }
 }
 process.stdout.write(`${lines.join('\n')}\n`);

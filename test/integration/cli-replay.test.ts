@@ -76,6 +76,15 @@ describe('replen replay (CLI) on a small fixture', () => {
     expect(summary.policy).toBe('replen');
     expect(summary.overall.series).toBe(3);
     expect(Object.values(summary.byClass).reduce((sum: number, group) => sum + (group as { series: number }).series, 0)).toBe(3);
+    // Weeks of cover: each series' average stock over its mean weekly demand in the six replayed weeks, then the mean.
+    const replayed = new Map<string, number[]>();
+    for (const line of (await readFile(fixture, 'utf8')).trim().split('\n').slice(1)) {
+      const [id, period, value] = line.split(',');
+      if (Number(period) > 10) replayed.set(id, [...(replayed.get(id) ?? []), Number(value)]);
+    }
+    const cover = [...rows].map(([id, row]) => Number(row.avg_on_hand) / (replayed.get(id)!.reduce((sum, x) => sum + x, 0) / 6));
+    expect(summary.overall.weeksOfCover).toBeCloseTo(cover.reduce((sum, x) => sum + x, 0) / 3, 6);
+    expect(summary.byClass.intermittent.weeksOfCover).toBeCloseTo(cover[2], 6);
     // report.html: self-contained (nothing fetched), one scatter per class, the traces of the (here three) worst SKUs.
     const report = await readFile(join(folder, 'report.html'), 'utf8');
     expect(report).not.toMatch(/<script|<link|src=|https?:/);

@@ -93,6 +93,11 @@ export interface SeriesOutcome {
   fillRate: number | null;
   avgOnHand: number;
   avgOnHandValue: number;
+  /**
+   * avgOnHand over the mean weekly demand of the replayed weeks: stock in weeks of the item's own demand, comparable
+   * across items of any size (a mean of avgOnHand weighs the largest items most); null without demand.
+   */
+  weeksOfCover: number | null;
   backorderedUnits: number;
   /** Days that ended with a backorder open. */
   backorderDays: number;
@@ -619,6 +624,7 @@ function outcomeOf(sku: SkuState, options: ReplayDriverOptions, weeks: number, e
     fillRate: sku.demand === 0 ? null : sku.servedFromStock / sku.demand,
     avgOnHand,
     avgOnHandValue: avgOnHand * UNIT_COST,
+    weeksOfCover: sku.demand === 0 ? null : avgOnHand / (sku.demand / (weeks - warmup)),
     backorderedUnits: sku.backorderedUnits,
     backorderDays: sku.backorderDays,
     orders: sku.orders,

@@ -28,6 +28,7 @@ function summarise(outcomes: SeriesOutcome[]): OutcomeSummary {
     fillRate: meanOf(outcomes.map((outcome) => outcome.fillRate)),
     avgOnHand: meanOf(outcomes.map((outcome) => outcome.avgOnHand)) ?? 0,
     avgOnHandValue: total((outcome) => outcome.avgOnHandValue),
+    weeksOfCover: meanOf(outcomes.map((outcome) => outcome.weeksOfCover)),
     backorderedUnits: total((outcome) => outcome.backorderedUnits),
     backorderDays: total((outcome) => outcome.backorderDays),
     orders: total((outcome) => outcome.orders),
