@@ -49,7 +49,7 @@ describe('pooledTail: the mean excess over the 80 % quantile as a share of the f
 });
 
 describe('shrinkTailTowardPool: q′(p) = q80 + (1 − w)(q(p) − q80) + w·t(p)·unit above 80 %', () => {
-  const pool = { horizons: [3], rows: [[0, 0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6]], counts: [30] };
+  const pool = { horizons: [3], rows: [[0, 0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.6]], counts: [30], spreadExponent: 0 };
 
   it('replaces an absolute series’ tail at H = 3 by the pool’s at its own forecast (w = 1), keeping rms and body', () => {
     const shrunk = shrinkTailTowardPool(absolute, flat, pool, 1);
@@ -70,5 +70,38 @@ describe('shrinkTailTowardPool: q′(p) = q80 + (1 − w)(q(p) − q80) + w·t(p
 
   it('refuses a weight outside [0, 1]', () => {
     expect(() => shrinkTailTowardPool(relative, flat, pool, 1.5)).toThrow('shrinkTailTowardPool: weight must be in [0, 1], got 1.5');
+  });
+});
+
+describe('the tail unit forecast^(1 − β) · spread^β (spread = q80 − q50 of the series at the horizon)', () => {
+  // At H = 3 the absolute series forecasts 30 and has q50 = 0, q80 = 6 (spread 6); the relative one q50 = 0, q80 = 0.2
+  // (spread 0.2 of a unit forecast). Their excesses over q80 (3 … 24 units, 0.1 … 0.8 shares) are the same shape.
+  const both = [{ summary: relative, forecastMean: flat }, { summary: absolute, forecastMean: flat }];
+
+  it('pools multiples of the spread at β = 1: excess 3 … 24 over a spread of 6 = 0.1 … 0.8 over 0.2 = 0.5 … 4', () => {
+    const pool = pooledTail(both, 1, 1)!;
+    expect(pool.spreadExponent).toBe(1);
+    [0, 0, 0.5, 1, 1.5, 2, 2.5, 3, 4].forEach((value, j) => expect(pool.rows[1][j]).toBeCloseTo(value, 12));
+  });
+
+  it('gives a tight series of the same volume a tighter tail as β grows', () => {
+    // Forecast 30 over H = 3, q50 = 0, q80 = 3: spread 3, half the absolute series'.
+    const tight: ProtectionErrorSummary = { scale: 'absolute', horizons: [3], rows: [row(5, 0, 3, [4, 5, 6, 7, 8, 9, 10])] };
+    const tailAt = (beta: number) => shrinkTailTowardPool(tight, flat, pooledTail([{ summary: absolute, forecastMean: flat }], 1, beta)!, 1).rows[0].slice(3);
+    // β = 0: excess 3 … 24 of 30 = 0.1 … 0.8 of the forecast, times 30: q80 + 3 … 24.
+    [6, 9, 12, 15, 18, 21, 27].forEach((value, j) => expect(tailAt(0)[j]).toBeCloseTo(value, 12));
+    // β = 1: 0.5 … 4 spreads, times 3: q80 + 1.5 … 12.
+    [4.5, 6, 7.5, 9, 10.5, 12, 15].forEach((value, j) => expect(tailAt(1)[j]).toBeCloseTo(value, 12));
+    // β = 0.5: units √(30·6) pooled, √(30·3) applied: the excess times √(1/2).
+    [3, 6, 9, 12, 15, 18, 24].forEach((excess, j) => expect(tailAt(0.5)[j]).toBeCloseTo(3 + excess * Math.SQRT1_2, 12));
+  });
+
+  it('leaves out a series with no spread (q80 = q50) at β > 0, and keeps its own tail', () => {
+    const noSpread: ProtectionErrorSummary = { scale: 'absolute', horizons: [3], rows: [row(5, 2, 2, [4, 5, 6, 7, 8, 9, 10])] };
+    const pool = pooledTail([{ summary: absolute, forecastMean: flat }, { summary: noSpread, forecastMean: flat }], 1, 0.25)!;
+    expect(pool.counts).toEqual([1, 1]);
+    expect(shrinkTailTowardPool(noSpread, flat, pool, 1)).toEqual(noSpread);
+    expect(pooledTail([{ summary: noSpread, forecastMean: flat }], 1, 0)!.counts).toEqual([1]);
+    expect(() => pooledTail(both, 1, 1.5)).toThrow('pooledTail: spreadExponent must be in [0, 1], got 1.5');
   });
 });
