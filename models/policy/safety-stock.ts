@@ -1,5 +1,6 @@
-import { errorQuantileAt, protectionErrorsAt, type ProtectionErrors, type ProtectionErrorSummary } from '../forecast/protection-errors';
-import { normalCdf, normalLoss, normalQuantile } from '../stats/normal';
+import { errorQuantileAt, protectionErrorProbabilities, protectionErrorsAt, type ProtectionErrors, type ProtectionErrorSummary } from '../forecast/protection-errors';
+import { normalLoss, normalQuantile } from '../stats/normal';
+import { lowerExponentialPlusNormal, uniformPlusNormal, upperExponentialPlusNormal, type CdfAndDensity } from '../stats/normal-sums';
 import type { ProtectionDemandRecord } from './protection-demand';
 
 export type AbcClass = 'A' | 'B' | 'C';
@@ -158,44 +159,81 @@ export interface ProtectionErrorSafetyStock {
   record: ProtectionDemandRecord & { kind: 'forecast-errors' };
 }
 
-/** Nodes per half of the error distribution in errorPlusNormalQuantile (100 in all). */
-const halfNodes = 50;
+/** One piece of the error distribution: a share `weight` of it, X + s·Z's distribution and density at x. */
+type ErrorPiece = { weight: number; at: (x: number, s: number) => CdfAndDensity };
+
+/**
+ * The error distribution errorPlusNormalQuantile convolves, in pieces: between two probabilities of the grid the
+ * quantile function is a straight line, so that share of the errors is uniform between the two quantiles; beyond
+ * 99.5 % it is q99.5 + β·E, E exponential, β = (q99.5 − q99)/ln 2 (the tail through the last two quantiles); the lower
+ * half mirrors the upper about the median.
+ */
+function errorPieces(errors: ProtectionErrors, unit: number): ErrorPiece[] {
+  const grid = protectionErrorProbabilities;
+  const q = errors.quantiles.map((value) => value * unit);
+  const last = q.length - 1;
+  const median = q[0];
+  const pieces: ErrorPiece[] = [];
+  for (let k = 0; k < last; k++) {
+    const weight = grid[k + 1] - grid[k];
+    const [low, high] = [q[k], q[k + 1]];
+    pieces.push({ weight, at: (x, s) => uniformPlusNormal(x, low, high, s) }, { weight, at: (x, s) => uniformPlusNormal(x, 2 * median - high, 2 * median - low, s) });
+  }
+  const beta = (q[last] - q[last - 1]) / Math.LN2;
+  const tailWeight = 1 - grid[last];
+  pieces.push({ weight: tailWeight, at: (x, s) => upperExponentialPlusNormal(x, q[last], beta, s) }, { weight: tailWeight, at: (x, s) => lowerExponentialPlusNormal(x, 2 * median - q[last], beta, s) });
+  return pieces;
+}
 
 /**
  * The p-quantile of e + s·Z, e a forecast error over H with the quantile function of `errors` (linear between the
  * summary's probabilities 50 … 99.5 %, the exponential tail of the last two beyond, the lower half mirrored about
  * the median) and Z a standard normal independent of it: the demand a random lead time adds, s = d·σ_L (Silver, Pyke
- * and Peterson 1998, ch. 7: demand over a random lead time). Solves mean_j Φ((x − e_j)/s) = p by bisection over 100
- * equal-probability nodes e_j. Adding the two quantiles in quadrature, √(q_p² + (z_p·s)²), is exact only when e is
- * normal: the forecast errors of the demo's smooth items are skewed (a narrow body, a long right tail of promotions),
- * and the quadrature buffer covered 78 % of their cycles at an 80 % target with a 2 ± 0.5-week lead time against
- * 84 % with the lead time fixed. The mirrored lower half only weighs where x − e_j is within a few s, below the median.
+ * and Peterson 1998, ch. 7: demand over a random lead time). The distribution of e + s·Z is the mixture of its pieces'
+ * sums with the normal (errorPieces, models/stats/normal-sums: closed forms), solved for p by Newton's method kept
+ * inside a bracket. Adding the two quantiles in quadrature, √(q_p² + (z_p·s)²), is exact only when e is normal: the
+ * forecast errors of the demo's smooth items are skewed (a narrow body, a long right tail of promotions), and the
+ * quadrature buffer covered 78 % of their cycles at an 80 % target with a 2 ± 0.5-week lead time against 84 % with the
+ * lead time fixed.
  */
 export function errorPlusNormalQuantile(errors: ProtectionErrors, spread: number, probability: number, unit = 1): number {
   checkLevel('errorPlusNormalQuantile', 'probability', probability);
-  const quantile = (u: number) => {
-    const inGrid = errorQuantileAt(errors, Math.min(u, 0.995));
-    if (u <= 0.995) return (inGrid as number) * unit;
-    const [q99, q995] = [errorQuantileAt(errors, 0.99) as number, inGrid as number];
-    // The exponential tail through the 99 and 99.5 % quantiles: β·ln 2 apart.
-    return (q995 + ((q995 - q99) / Math.LN2) * Math.log(0.005 / (1 - u))) * unit;
+  const errorQuantile = errorQuantileOrTail(errors, probability, unit);
+  if (!(spread > 0)) return errorQuantile;
+  const pieces = errorPieces(errors, unit);
+  const distribution = (x: number): CdfAndDensity => {
+    let [cdf, density] = [0, 0];
+    for (const piece of pieces) {
+      const value = piece.at(x, spread);
+      cdf += piece.weight * value.cdf;
+      density += piece.weight * value.density;
+    }
+    return { cdf, density };
   };
-  if (!(spread > 0)) return quantile(probability);
-  const median = quantile(0.5);
-  const nodes: number[] = [];
-  for (let j = 0; j < halfNodes; j++) {
-    const upper = quantile(0.5 + (j + 0.5) / (2 * halfNodes));
-    nodes.push(upper, 2 * median - upper);
+  // A bracket around the error's own quantile, widened until it holds the root.
+  let [low, high] = [errorQuantile - 8 * spread, errorQuantile + 8 * spread];
+  for (let step = 8 * spread; distribution(low).cdf > probability; step *= 2) low -= step;
+  for (let step = 8 * spread; distribution(high).cdf < probability; step *= 2) high += step;
+  let x = errorQuantile;
+  for (let iteration = 0; iteration < 100; iteration++) {
+    const { cdf, density } = distribution(x);
+    if (cdf < probability) low = x;
+    else high = x;
+    const newton = x - (cdf - probability) / density;
+    const next = newton > low && newton < high ? newton : (low + high) / 2;
+    if (Math.abs(next - x) <= 1e-12 * Math.max(1, Math.abs(x)) || high - low <= 1e-12 * Math.max(1, Math.abs(x))) return next;
+    x = next;
   }
-  const coverage = (x: number) => nodes.reduce((sum, e) => sum + normalCdf((x - e) / spread), 0) / nodes.length;
-  let low = Math.min(...nodes) - 8 * spread;
-  let high = Math.max(...nodes) + 8 * spread;
-  for (let step = 0; step < 60 && high - low > 1e-9 * Math.max(1, Math.abs(high)); step++) {
-    const middle = (low + high) / 2;
-    if (coverage(middle) < probability) low = middle;
-    else high = middle;
-  }
-  return (low + high) / 2;
+  return x;
+}
+
+/** The error's own p-quantile (× unit), through the exponential tail beyond 99.5 % and mirrored below the median, as errorPieces. */
+function errorQuantileOrTail(errors: ProtectionErrors, probability: number, unit: number): number {
+  if (probability < 0.5) return 2 * errors.quantiles[0] * unit - errorQuantileOrTail(errors, 1 - probability, unit);
+  const last = protectionErrorProbabilities.length - 1;
+  if (probability <= protectionErrorProbabilities[last]) return (errorQuantileAt(errors, probability) as number) * unit;
+  const [q99, q995] = [errors.quantiles[last - 1], errors.quantiles[last]];
+  return (q995 + ((q995 - q99) / Math.LN2) * Math.log((1 - protectionErrorProbabilities[last]) / (1 - probability))) * unit;
 }
 
 /**
