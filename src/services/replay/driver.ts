@@ -154,6 +154,12 @@ const FIRST_DAY = '2020-01-06';
 const LOCATION = 'REPLAY';
 const SUPPLIER = 'REPLAY-SUPPLIER';
 const UNIT_COST = 1;
+/**
+ * Weeks of the supplier's past deliveries the warm-up holds, as an ERP's receipts would: without them the planner
+ * plans the replay's first reviews on its prior spread (a quarter of the promise) whatever the supplier does, and a
+ * replay of 12 weeks is a quarter start-up.
+ */
+const WARMUP_ORDER_WEEKS = 26;
 const ACTOR = 'replay';
 const IMPORT_BATCH = 20_000;
 
@@ -247,6 +253,43 @@ export interface ReplayDeps {
   stageSeconds?: StageSeconds;
 }
 
+/**
+ * The supplier's deliveries before the replay, as the ERP's history holds them: an order every review period over the
+ * last WARMUP_ORDER_WEEKS of the warm-up (the demand of a review period, at least one unit), each delivered after a
+ * lead time drawn as the replay's are (from its own random stream, so the replayed draws stay the same), all received
+ * before the replay starts; one whose draw would land later was never placed.
+ */
+export function warmupDeliveries(
+  skus: ReadonlyArray<Pick<SkuState, 'sku' | 'recordedWeekly'>>,
+  warmup: number,
+  options: Pick<ReplayDriverOptions, 'reviewPeriodWeeks' | 'leadTimeWeeks' | 'seed'>,
+  drawLeadTimeDays: (random: Random) => number,
+): object[] {
+  const { reviewPeriodWeeks: R, leadTimeWeeks: L } = options;
+  const end = 7 * warmup;
+  return skus.flatMap((sku, index) => {
+    const random = seededRandom((options.seed * 2_246_822_519 + index * 3_266_489_917 + 1) >>> 0);
+    const orders: object[] = [];
+    for (let week = Math.max(0, warmup - WARMUP_ORDER_WEEKS); week < warmup; week += R) {
+      const orderDay = 7 * week;
+      const receivedDay = orderDay + drawLeadTimeDays(random);
+      if (receivedDay >= end) continue;
+      const quantity = Math.max(1, Math.ceil(sku.recordedWeekly.slice(week, week + R).reduce((sum, value) => sum + value, 0)));
+      const order = `PO-${sku.sku}-W${orderDay}`;
+      orders.push({
+        externalId: order,
+        supplier: SUPPLIER,
+        location: LOCATION,
+        orderDate: dayDate(orderDay),
+        promisedDate: dayDate(orderDay + 7 * L),
+        status: 'closed',
+        lines: [{ externalId: `${order}-1`, sku: sku.sku, quantityOrdered: quantity, quantityReceived: quantity, receipts: [{ externalId: `RC-${order}-1`, receivedDate: dayDate(receivedDay), quantity }] }],
+      });
+    }
+    return orders;
+  });
+}
+
 /** Replays every series together (one catalogue, one run per review) and returns one outcome per series. */
 export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDriverOptions, deps: ReplayDeps): Promise<SeriesOutcome[]> {
   const { services, clock } = deps;
@@ -337,12 +380,13 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
   );
   // One transaction, as a bulk load: weekly_sales is rebuilt once at its end instead of by the import's triggers per batch.
   await deps.db.transaction((trx) => withWeeklySalesRebuilt(trx, () => importInBatches(services, 'daily-sales', history, trx)));
+  const drawLeadTimeDays = (random: Random) =>
+    Math.max(1, Math.round(7 * (L + options.latenessWeeks) + 7 * options.leadTimeSdWeeks * (options.leadTimeSdWeeks > 0 ? normalDraw(random) : 0)));
+  await importInBatches(services, 'purchase-orders', warmupDeliveries(skus, warmup, options, drawLeadTimeDays));
   lap('catalogue and warm-up import');
 
   let orderCount = 0;
   let lastKey: [string, number] | undefined;
-  const drawLeadTimeDays = (random: Random) =>
-    Math.max(1, Math.round(7 * (L + options.latenessWeeks) + 7 * options.leadTimeSdWeeks * (options.leadTimeSdWeeks > 0 ? normalDraw(random) : 0)));
 
   /** Orders placed on `day`; those of a review (not of a sense run) are the review's orders its cycle is counted from. */
   const placeOrders = async (lines: Array<{ sku: SkuState; quantity: number }>, day: number, review = true) => {
