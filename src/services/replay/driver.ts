@@ -253,6 +253,20 @@ export interface ReplayDeps {
   stageSeconds?: StageSeconds;
 }
 
+/** A purchase order of one line received in full on `receivedDate`, as the ERP sends it; promised L weeks after it was placed. */
+function receivedOrderRecord(incoming: { order: string; line: string; orderDate: string; quantity: number }, sku: string, receivedDate: string, L: number): object {
+  const { order, line, orderDate, quantity } = incoming;
+  return {
+    externalId: order,
+    supplier: SUPPLIER,
+    location: LOCATION,
+    orderDate,
+    promisedDate: addDays(orderDate, 7 * L),
+    status: 'closed',
+    lines: [{ externalId: line, sku, quantityOrdered: quantity, quantityReceived: quantity, receipts: [{ externalId: `RC-${line}`, receivedDate, quantity }] }],
+  };
+}
+
 /**
  * The supplier's deliveries before the replay, as the ERP's history holds them: an order every review period over the
  * last WARMUP_ORDER_WEEKS of the warm-up (the demand of a review period, at least one unit), each delivered after a
@@ -276,15 +290,7 @@ export function warmupDeliveries(
       if (receivedDay >= end) continue;
       const quantity = Math.max(1, Math.ceil(sku.recordedWeekly.slice(week, week + R).reduce((sum, value) => sum + value, 0)));
       const order = `PO-${sku.sku}-W${orderDay}`;
-      orders.push({
-        externalId: order,
-        supplier: SUPPLIER,
-        location: LOCATION,
-        orderDate: dayDate(orderDay),
-        promisedDate: dayDate(orderDay + 7 * L),
-        status: 'closed',
-        lines: [{ externalId: `${order}-1`, sku: sku.sku, quantityOrdered: quantity, quantityReceived: quantity, receipts: [{ externalId: `RC-${order}-1`, receivedDate: dayDate(receivedDay), quantity }] }],
-      });
+      orders.push(receivedOrderRecord({ order, line: `${order}-1`, orderDate: dayDate(orderDay), quantity }, sku.sku, dayDate(receivedDay), L));
     }
     return orders;
   });
@@ -516,15 +522,7 @@ export async function replaySeries(seriesList: ReplaySeries[], options: ReplayDr
           }
           sku.backorders = sku.backorders.filter((line) => line.remaining > 0);
           sku.onHand += left;
-          receipts.push({
-            externalId: incoming.order,
-            supplier: SUPPLIER,
-            location: LOCATION,
-            orderDate: incoming.orderDate,
-            promisedDate: addDays(incoming.orderDate, 7 * L),
-            status: 'closed',
-            lines: [{ externalId: incoming.line, sku: sku.sku, quantityOrdered: incoming.quantity, quantityReceived: incoming.quantity, receipts: [{ externalId: `RC-${incoming.line}`, receivedDate: date, quantity: incoming.quantity }] }],
-          });
+          receipts.push(receivedOrderRecord(incoming, sku.sku, date, L));
         }
         const demand = sku.daily[day];
         const served = Math.min(sku.onHand, demand);
