@@ -18,6 +18,14 @@ describe('dates: whole-day differences without a clock', () => {
     expect(() => daysBetween('2026-02-30', '2026-03-01')).toThrow('dayNumber: no such calendar day');
     expect(() => daysBetween('27/11/2026', '2026-11-28')).toThrow('dayNumber: not an ISO date');
   });
+
+  it('reads a date again from its cache as it read it the first time, and an impossible day is rejected every time', () => {
+    const dates = Array.from({ length: 1_000 }, (_, index) => addDays('2020-01-01', 37 * index));
+    const first = dates.map((date) => daysBetween('1970-01-01', date));
+    expect(first.slice(0, 3)).toEqual([18262, 18299, 18336]); // 2020-01-01 is day 18,262 of the Unix epoch
+    expect(dates.map((date) => daysBetween('1970-01-01', date))).toEqual(first);
+    for (let attempt = 0; attempt < 2; attempt++) expect(() => daysBetween('2026-02-30', '2026-03-01')).toThrow('dayNumber: no such calendar day');
+  });
 });
 
 describe('empiricalQuantile (R type 7)', () => {
