@@ -1,8 +1,9 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { cleanHistory, findLevelShift, findOutliers, interpolateGaps, superSmoother, trackingSignal } from '../../models/forecast/outliers';
+import { centredRunningMedian, cleanHistory, findLevelShift, findOutliers, interpolateGaps, superSmoother, trackingSignal } from '../../models/forecast/outliers';
 import { cleanedForecast, RECENT_PERIODS_KEPT } from '../../models/forecast/cleaned-forecast';
 import { autoForecast } from '../../models/forecast/auto';
+import { seededRandom } from '../../models/stats/random';
 
 interface OutlierCase {
   name: string;
@@ -159,5 +160,28 @@ describe('trackingSignal', () => {
     // Eight errors of one sign reach ±8, the bound.
     expect(trackingSignal(new Array(8).fill(-5))).toBe(-8);
     expect(trackingSignal([0, 0, 0])).toBe(0);
+  });
+});
+
+describe('centredRunningMedian', () => {
+  /** The median of each centred window, each sorted afresh (R: median(x[(t - half):(t + half)])). */
+  const sortedEachTime = (values: number[], half: number) =>
+    values.map((_, t) => {
+      if (t - half < 0 || t + half >= values.length) return Number.NaN;
+      const window = values.slice(t - half, t + half + 1).sort((a, b) => a - b);
+      return window[half];
+    });
+
+  it('gives the median of every window, as sorting each one does, with ties, negatives and NaN off both ends', () => {
+    const random = seededRandom(7);
+    for (const [length, half, levels] of [[156, 26, 4], [156, 26, 1000], [40, 6, 3], [13, 1, 2], [53, 26, 10]] as const) {
+      // Few levels: windows full of ties, where a value leaving must be found among its equals.
+      const values = Array.from({ length }, () => Math.floor(random() * levels) - levels / 2);
+      expect(centredRunningMedian(values, half)).toEqual(sortedEachTime(values, half));
+    }
+  });
+
+  it('is NaN throughout when the window is longer than the series', () => {
+    expect(centredRunningMedian([1, 2, 3], 2)).toEqual([Number.NaN, Number.NaN, Number.NaN]);
   });
 });
