@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { copyRows, type CopyValue } from '../bulk';
-import { engineOf, type Db } from '../connection';
+import type { Db } from '../connection';
 
 /** The tables the ERP pushes into, in the order one import writes them (parents before children). */
 export const importTables = [
@@ -144,6 +144,9 @@ export function stagingColumns(table: ImportTable): string[] {
  * staging table is dropped after the upsert, so that one transaction can stage the same table again (a large file in
  * batches); a failed statement rolls the transaction back, which removes it too.
  */
+/** Rows inserted by one batch from which its table's statistics are refreshed at once. */
+const analyzeAfterInserted = 10_000;
+
 export async function stageAndUpsert(trx: Knex.Transaction, table: ImportTable, rows: CopyValue[][]): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   const spec = specs[table];
@@ -166,34 +169,10 @@ export async function stageAndUpsert(trx: Knex.Transaction, table: ImportTable, 
   await trx.raw(`drop table ${staging}`);
   const inserted = Number(counts[0].inserted);
   const updated = Number(counts[0].updated);
-  if (inserted > 0) await analyzeIfStale(trx, table, inserted);
+  // Fresh statistics after a bulk insert: PGlite has no autovacuum, and a planner that still thinks the table is empty
+  // picks plans that make the next run's inserts (foreign-key checks) 30× slower; on PostgreSQL it saves waiting for it.
+  if (inserted >= analyzeAfterInserted) await trx.raw(`analyze ${table}`);
   return { inserted, updated, unchanged: rows.length - inserted - updated };
-}
-
-/** Rows inserted by one batch from which its table's statistics are refreshed at once. */
-const analyzeAfterInserted = 10_000;
-/** Growth of a table's pages since its last analyze past which PGlite's statistics are refreshed. */
-const analyzeAfterGrowth = 0.2;
-
-/**
- * Fresh statistics after an insert that made them stale. A batch of 10,000 rows, on either engine: a planner that
- * still thinks the table is empty picks plans that make the next run's inserts (foreign-key checks) 30× slower, and
- * on PostgreSQL it saves waiting for autovacuum. On PGlite, which has no autovacuum, also a table never analyzed or
- * grown by a fifth of its pages since, as autovacuum would refresh it: small daily batches otherwise leave it
- * unanalyzed for good (a replay's lead-time history read 5,582 rows by as many index probes, planned for 25, where
- * a hash join reads them once: 80 → 50 ms a supplier). Not on PostgreSQL, where its autovacuum does this and an
- * analyze inside the import's transaction would hold up another import of the same table until this one commits.
- */
-async function analyzeIfStale(trx: Knex.Transaction, table: ImportTable, inserted: number): Promise<void> {
-  if (inserted >= analyzeAfterInserted) return void (await trx.raw(`analyze ${table}`));
-  if (engineOf(trx) !== 'pglite') return;
-  const { rows } = await trx.raw(
-    `select reltuples::float8 as tuples, relpages, pg_relation_size(oid) / current_setting('block_size')::int as pages
-       from pg_class where oid = ?::regclass`,
-    [table],
-  );
-  const { tuples, relpages, pages } = rows[0] as { tuples: number; relpages: number; pages: number | string };
-  if (tuples < 0 || Number(pages) > (1 + analyzeAfterGrowth) * relpages) await trx.raw(`analyze ${table}`);
 }
 
 /** SKU → the item's external id and unit of measure, for the SKUs that exist. */
