@@ -172,6 +172,18 @@ function median(values: number[]): number {
   return quantileType7(values, 0.5);
 }
 
+/** The first position among `sorted`'s first `length` values whose value is not below `value` (binary search). */
+function firstNotBelow(sorted: Float64Array, length: number, value: number): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /**
  * The median of each window of 2·half + 1 values centred on t, NaN where the window runs off either end: the window
  * is kept sorted as it slides (one value out, one in, each placed by binary search) instead of sorted afresh at
@@ -183,31 +195,15 @@ export function centredRunningMedian(values: number[], half: number): number[] {
   const medians = new Array<number>(n).fill(Number.NaN);
   if (width > n) return medians;
   const window = Float64Array.from(values.slice(0, width)).sort();
-  const positionOf = (value: number) => {
-    let low = 0;
-    let high = width;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (window[middle] < value) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
   for (let t = half; t + half < n; t++) {
     if (t > half) {
-      const leaving = positionOf(values[t - half - 1]);
+      const leaving = firstNotBelow(window, width, values[t - half - 1]);
       window.copyWithin(leaving, leaving + 1);
+      // Among the width − 1 values left (the last slot is free).
       const entering = values[t + half];
-      // Among the width − 1 values left (the last slot is free): the first not below the one coming in.
-      let low = 0;
-      let high = width - 1;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if (window[middle] < entering) low = middle + 1;
-        else high = middle;
-      }
-      window.copyWithin(low + 1, low, width - 1);
-      window[low] = entering;
+      const place = firstNotBelow(window, width - 1, entering);
+      window.copyWithin(place + 1, place, width - 1);
+      window[place] = entering;
     }
     medians[t] = quantileOfSorted(window, 0.5);
   }
